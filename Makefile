@@ -1,0 +1,58 @@
+# Two entry points: `make run` and `make test`. Both install what is missing (Debian packages,
+# the .venv), build incrementally and are quick when everything is in place.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BUILD_DIR := build/dev
+SCENARIO ?= kyrgyzstan
+RUN_ARGS ?=
+
+SYSTEM_STAMP := build/.system-deps
+VENV_STAMP := $(VENV)/.dev-requirements
+BUILD_STAMP := $(VENV)/.migsim-built
+SOURCES := $(shell find sim python/src python/migsim scenarios tests/cpp cmake -type f -not -name '*.so' -not -path '*/__pycache__/*' 2>/dev/null) \
+	         CMakeLists.txt pyproject.toml
+
+.PHONY: run test build test-cpp test-python benchmark docs format clean
+
+run: $(BUILD_STAMP)
+	@mkdir -p out
+	$(VENV)/bin/migsim run $(SCENARIO) -o out/$(SCENARIO).h5 $(RUN_ARGS)
+
+test: test-cpp test-python
+
+test-cpp: $(BUILD_STAMP)
+	$(VENV)/bin/ctest --test-dir $(BUILD_DIR) --output-on-failure -j2
+
+test-python: $(BUILD_STAMP)
+	$(PY) -m pytest -q
+
+build: $(BUILD_STAMP)
+
+$(SYSTEM_STAMP): tools/install-system-deps.sh
+	bash tools/install-system-deps.sh
+	@mkdir -p $(dir $@) && touch $@
+
+$(VENV_STAMP): requirements-dev.txt | $(SYSTEM_STAMP)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# One CMake build tree serves the wheel (engine, CLI, Python module) and the C++ tests.
+$(BUILD_STAMP): $(VENV_STAMP) $(SYSTEM_STAMP) $(SOURCES)
+	$(PY) -m pip install --quiet --no-build-isolation --no-deps \
+	  -Cbuild-dir=$(BUILD_DIR) -Ccmake.define.MIGSIM_BUILD_TESTS=ON .
+	touch $@
+
+benchmark: $(BUILD_STAMP)
+	$(PY) tools/benchmark.py
+
+docs: $(BUILD_STAMP)
+	$(PY) tools/generate_docs.py
+
+format:
+	clang-format -i $$(find sim tests/cpp python/src -name '*.cpp' -o -name '*.hpp')
+
+clean:
+	rm -rf build out $(VENV)

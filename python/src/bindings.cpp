@@ -1,0 +1,182 @@
+// migsim._core: a thin binding of the engine. The Pythonic API lives in python/migsim/.
+#include <pybind11/functional.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include "migsim/builtin.hpp"
+#include "migsim/errors.hpp"
+#include "migsim/parameters.hpp"
+#include "migsim/scenario.hpp"
+#include "migsim/simulation.hpp"
+
+namespace py = pybind11;
+using namespace migsim;
+
+namespace {
+
+std::vector<Override> to_overrides(const std::map<std::string, std::string>& overrides) {
+  std::vector<Override> out;
+  for (const auto& [key, value] : overrides) out.push_back({key, value});
+  return out;
+}
+
+py::object attribute_value(const output::AttributeValue& value) {
+  return std::visit([](const auto& v) -> py::object { return py::cast(v); }, value);
+}
+
+/// Converts a Dataset to plain Python: {"dims": {...}, "variables": {name: (dims, array, attrs)}, "attrs": {...}}.
+py::dict dataset_to_python(const output::Dataset& ds) {
+  py::dict dims, variables, attrs;
+  for (const auto& d : ds.dims) dims[py::str(d.name)] = d.size;
+  for (const auto& v : ds.variables) {
+    std::vector<py::ssize_t> shape;
+    for (const auto& name : v.dims) shape.push_back(static_cast<py::ssize_t>(ds.find_dim(name)->size));
+    py::object array = std::visit(
+        [&](const auto& data) -> py::object {
+          using T = typename std::decay_t<decltype(data)>::value_type;
+          if constexpr (std::is_same_v<T, std::string>) {
+            return py::cast(data);
+          } else {
+            py::array_t<T> out(shape);
+            std::copy(data.begin(), data.end(), out.mutable_data());
+            return std::move(out);
+          }
+        },
+        v.data);
+    py::dict var_attrs;
+    for (const auto& a : v.attrs) var_attrs[py::str(a.name)] = attribute_value(a.value);
+    variables[py::str(v.name)] = py::make_tuple(py::cast(v.dims), array, var_attrs);
+  }
+  for (const auto& a : ds.attrs) attrs[py::str(a.name)] = attribute_value(a.value);
+  py::dict out;
+  out["dims"] = dims;
+  out["variables"] = variables;
+  out["attrs"] = attrs;
+  return out;
+}
+
+Date parse_date_argument(const std::string& text, const char* what) {
+  Date d;
+  if (!Date::parse(text, d)) throw ArgumentError(std::string(what) + ": expected a date YYYY-MM-DD, found '" + text + "'");
+  return d;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "Compiled engine of migsim (private; use the migsim package)";
+
+  auto base = py::register_exception<Error>(m, "MigsimError", PyExc_RuntimeError);
+  auto scenario_error = py::register_exception<ScenarioError>(m, "ScenarioError", base.ptr());
+  py::register_exception<TableError>(m, "TableError", scenario_error.ptr());
+  py::register_exception<ArgumentError>(m, "ArgumentError", base.ptr());
+  py::register_exception<OutputError>(m, "OutputError", base.ptr());
+
+  m.def("version", &version);
+  m.def("git_commit", &git_commit);
+  m.def("builtin_scenarios", &builtin_scenario_names);
+  m.def("export_builtin", &export_builtin, py::arg("name"), py::arg("folder"));
+  m.def("parameter_reference_markdown", &parameter_reference_markdown);
+  m.def("parameter_schema", [] {
+    py::list out;
+    for (const auto& spec : parameter_schema()) {
+      py::dict d;
+      d["key"] = std::string(spec.key);
+      d["unit"] = std::string(spec.unit);
+      d["default"] = std::string(spec.default_text);
+      d["min"] = spec.min;
+      d["max"] = spec.max;
+      d["description"] = std::string(spec.description);
+      d["source"] = std::string(spec.source);
+      out.append(d);
+    }
+    return out;
+  });
+
+  py::class_<Scenario>(m, "Scenario")
+      .def_property_readonly("name", [](const Scenario& s) { return s.params.name; })
+      .def_property_readonly("description", [](const Scenario& s) { return s.params.description; })
+      .def_property_readonly("source", [](const Scenario& s) { return s.source_name; })
+      .def_property_readonly("start", [](const Scenario& s) { return s.params.start.iso(); })
+      .def_property_readonly("end", [](const Scenario& s) { return s.params.end.iso(); })
+      .def_property_readonly("seed", [](const Scenario& s) { return s.params.seed; })
+      .def_property_readonly("scale", [](const Scenario& s) { return s.params.scale; })
+      .def_property_readonly("origins", [](const Scenario& s) {
+        std::vector<std::string> names;
+        for (const auto& r : s.origins) names.push_back(r.name);
+        return names;
+      })
+      .def_property_readonly("destinations", [](const Scenario& s) {
+        std::vector<std::string> names;
+        for (const auto& r : s.destinations) names.push_back(r.name);
+        return names;
+      })
+      .def("get", [](const Scenario& s, const std::string& key) {
+        const ParamSpec* spec = find_parameter(key);
+        if (!spec) {
+          std::vector<std::string> keys;
+          for (const auto& p : parameter_schema()) keys.emplace_back(p.key);
+          auto hint = did_you_mean(key, keys);
+          throw ScenarioError("unknown key '" + key + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+        }
+        return format_parameter(s.params, *spec);
+      })
+      .def("resolved_yaml", &Scenario::resolved_yaml);
+
+  m.def("load_scenario",
+        [](const std::string& name_or_path, const std::map<std::string, std::string>& overrides) {
+          return load_scenario(name_or_path, to_overrides(overrides));
+        },
+        py::arg("name_or_path"), py::arg("overrides") = std::map<std::string, std::string>{});
+
+  py::class_<Simulation>(m, "Simulation")
+      .def(py::init([](const Scenario& scenario, std::uint64_t seed, int threads, std::int64_t scale,
+                       std::optional<std::string> until) {
+             RunOptions options{seed, threads, scale, std::nullopt};
+             if (until) options.until = parse_date_argument(*until, "until");
+             py::gil_scoped_release release;
+             return std::make_unique<Simulation>(scenario, options);
+           }),
+           py::arg("scenario"), py::arg("seed"), py::arg("threads"), py::arg("scale"), py::arg("until") = py::none())
+      .def_property_readonly("total_steps", &Simulation::total_steps)
+      .def_property_readonly("steps_done", &Simulation::steps_done)
+      .def_property_readonly("done", &Simulation::done)
+      .def_property_readonly("current_date", [](const Simulation& s) { return s.current_date().iso(); })
+      .def("step", &Simulation::step, py::call_guard<py::gil_scoped_release>())
+      .def("run",
+           [](Simulation& s, std::optional<std::function<void(std::size_t, std::size_t)>> progress) {
+             if (!progress) {
+               py::gil_scoped_release release;
+               s.run();
+               return;
+             }
+             // Reacquire the GIL only around the Python callback.
+             py::gil_scoped_release release;
+             s.run([&](std::size_t done, std::size_t total) {
+               py::gil_scoped_acquire acquire;
+               (*progress)(done, total);
+             });
+           },
+           py::arg("progress") = py::none())
+      .def("stats",
+           [](const Simulation& s) {
+             auto st = s.stats();
+             py::dict d;
+             d["steps"] = st.steps;
+             d["agent_steps"] = st.agent_steps;
+             d["wall_seconds"] = st.wall_seconds;
+             d["agent_slots"] = st.agent_slots;
+             d["live_agents"] = st.live_agents;
+             d["agent_bytes"] = st.agent_bytes;
+             d["threads"] = st.threads;
+             return d;
+           })
+      .def("results", [](const Simulation& s) { return dataset_to_python(s.results()); })
+      .def("write", [](const Simulation& s, const std::filesystem::path& path) {
+        auto ds = s.results();
+        py::gil_scoped_release release;
+        output::write_netcdf4(ds, path);
+      });
+}

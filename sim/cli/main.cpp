@@ -1,0 +1,207 @@
+// migsim: the command-line program. Exit codes: 0 success, 2 invalid input or arguments,
+// 1 any other failure.
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <numeric>
+
+#include "migsim/builtin.hpp"
+#include "migsim/errors.hpp"
+#include "migsim/file_info.hpp"
+#include "migsim/scenario.hpp"
+#include "migsim/simulation.hpp"
+#include "progress.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace migsim;
+
+constexpr int kExitInvalid = 2;
+constexpr int kExitFailure = 1;
+
+struct RunArgs {
+  std::string scenario = "kyrgyzstan";
+  std::string output;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  std::optional<std::int64_t> scale;
+  std::string until;
+  std::vector<std::string> sets;
+  bool quiet = false;
+};
+
+std::vector<Override> parse_overrides(const std::vector<std::string>& sets) {
+  std::vector<Override> overrides;
+  for (const auto& s : sets) overrides.push_back(parse_override(s));
+  return overrides;
+}
+
+fs::path choose_output(const RunArgs& args, const Scenario& sc) {
+  if (!args.output.empty()) {
+    fs::path out(args.output);
+    fs::path parent = out.parent_path().empty() ? fs::path(".") : out.parent_path();
+    if (!fs::is_directory(parent))
+      throw ArgumentError("-o " + args.output + ": the folder " + parent.string() + " does not exist");
+    if (fs::is_directory(out)) throw ArgumentError("-o " + args.output + ": is a folder; expected a file path");
+    return out;
+  }
+  fs::create_directories("out");
+  return fs::path("out") / (sc.params.name + ".h5");
+}
+
+void print_summary(const Simulation& sim, const fs::path& output, double total_seconds) {
+  const auto stats = sim.stats();
+  const auto& sc = sim.scenario();
+  const auto& last = sim.last();
+  const std::int64_t scale = sim.options().scale;
+  long long people = 0, abroad = 0;
+  for (std::size_t o = 0; o < sc.n_origins(); ++o) {
+    people += last.population[o] * scale;
+    for (std::size_t d = 0; d < sc.n_destinations(); ++d)
+      for (std::size_t s = 0; s < kReportedStatuses; ++s)
+        abroad += last.stock[(o * sc.n_locations() + sc.n_origins() + d) * kReportedStatuses + s] * scale;
+  }
+  // Remittances over the last 52 steps (or fewer), a yearly figure comparable with statistics.
+  double remitted = 0;
+  const auto& history = sim.history();
+  for (std::size_t k = history.size() > 52 ? history.size() - 52 : 0; k < history.size(); ++k)
+    remitted = std::accumulate(history[k].remittances_usd.begin(), history[k].remittances_usd.end(), remitted);
+  const double rate = stats.wall_seconds > 0 ? static_cast<double>(stats.agent_steps) / stats.wall_seconds : 0;
+  std::printf("migsim %s: scenario %s, seed %llu, scale %lld, %d threads\n", version().c_str(), sc.params.name.c_str(),
+              static_cast<unsigned long long>(sim.options().seed), static_cast<long long>(scale), stats.threads);
+  std::printf("  agents       %s live at the end (%s created, %.1f bytes each)\n",
+              cli::group_digits(static_cast<long long>(stats.live_agents)).c_str(),
+              cli::group_digits(static_cast<long long>(stats.agent_slots)).c_str(),
+              stats.agent_slots ? static_cast<double>(stats.agent_bytes) / stats.agent_slots : 0.0);
+  std::printf("  steps        %zu (%s to %s, one %s each)\n", stats.steps, sc.params.start.iso().c_str(),
+              sim.current_date().iso().c_str(), std::string(to_string(sc.params.step)).c_str());
+  std::printf("  wall time    %.2f s (engine %.2f s)\n", total_seconds, stats.wall_seconds);
+  std::printf("  throughput   %.1f million agent-steps per second\n", rate / 1e6);
+  std::printf("  end state    %s working-age people, %s abroad (%.1f%%)\n", cli::group_digits(people).c_str(),
+              cli::group_digits(abroad).c_str(), people ? 100.0 * static_cast<double>(abroad) / static_cast<double>(people) : 0.0);
+  std::printf("  remittances  %.3f billion USD over the last %zu steps\n", remitted / 1e9, std::min<std::size_t>(52, history.size()));
+  std::printf("  output       %s\n", output.string().c_str());
+}
+
+int command_run(const RunArgs& args) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Scenario sc = load_scenario(args.scenario, parse_overrides(args.sets));
+  RunOptions options;
+  options.seed = args.seed.value_or(static_cast<std::uint64_t>(sc.params.seed));
+  options.threads = args.threads;
+  options.scale = args.scale.value_or(sc.params.scale);
+  if (!args.until.empty()) {
+    Date until;
+    if (!Date::parse(args.until, until)) throw ArgumentError("--until: expected a date YYYY-MM-DD, found '" + args.until + "'");
+    options.until = until;
+  }
+  const fs::path output = choose_output(args, sc);
+  Simulation sim(std::move(sc), options);
+  cli::ProgressBar bar(!args.quiet);
+  sim.run([&](std::size_t done, std::size_t total) { bar.update(done, total, sim.current_date().iso()); });
+  bar.finish();
+  output::write_netcdf4(sim.results(), output);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!args.quiet) print_summary(sim, output, seconds);
+  return 0;
+}
+
+int command_validate(const std::string& scenario, const std::vector<std::string>& sets) {
+  Scenario sc = load_scenario(scenario, parse_overrides(sets));
+  double people = 0, abroad = 0;
+  for (const auto& r : sc.origins) people += r.working_age_population;
+  for (double v : sc.initial_stock) abroad += v;
+  std::printf("ok: %s: %zu origins, %zu destinations, %zu countries, %zu steps from %s to %s; %s working-age people, %s abroad at the start\n",
+              sc.params.name.c_str(), sc.n_origins(), sc.n_destinations(), sc.countries.size(), sc.calendar().steps(),
+              sc.params.start.iso().c_str(), sc.params.end.iso().c_str(), cli::group_digits(static_cast<long long>(people)).c_str(),
+              cli::group_digits(static_cast<long long>(abroad)).c_str());
+  return 0;
+}
+
+int command_scenarios() {
+  for (const auto& name : builtin_scenario_names()) {
+    Scenario sc = load_scenario(name);
+    std::printf("%-16s %s\n", name.c_str(), sc.params.description.c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"migsim: agent-based simulator of labour migration from Central Asia"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", migsim::version());
+
+  RunArgs run;
+  auto* run_cmd = app.add_subcommand("run", "Run a scenario and write its output (HDF5, netCDF-4 layout)");
+  run_cmd->add_option("scenario", run.scenario, "Scenario folder, scenario.yaml, or built-in name")->capture_default_str();
+  run_cmd->add_option("-o,--output", run.output, "Output file (default: out/<scenario>.h5)");
+  run_cmd->add_option("--seed", run.seed, "Random seed (default: the scenario's run.seed)")->check(CLI::NonNegativeNumber);
+  run_cmd->add_option("--threads", run.threads, "Worker threads (0 = all cores)")->check(CLI::NonNegativeNumber)->capture_default_str();
+  run_cmd->add_option("--scale", run.scale, "People per agent (default: the scenario's run.scale)")->check(CLI::PositiveNumber);
+  run_cmd->add_option("--until", run.until, "Last date to simulate, YYYY-MM-DD (default: the calendar end)");
+  run_cmd->add_option("--set", run.sets, "Override a parameter: key.path=value (repeatable)");
+  run_cmd->add_flag("-q,--quiet", run.quiet, "No progress bar and no summary");
+
+  std::string target = "kyrgyzstan";
+  std::vector<std::string> validate_sets;
+  auto* validate_cmd = app.add_subcommand("validate", "Check a scenario and report what it holds");
+  validate_cmd->add_option("scenario", target, "Scenario folder, scenario.yaml, or built-in name")->required();
+  validate_cmd->add_option("--set", validate_sets, "Override a parameter: key.path=value (repeatable)");
+
+  auto* scenarios_cmd = app.add_subcommand("scenarios", "List the built-in scenarios");
+
+  std::string info_path;
+  auto* info_cmd = app.add_subcommand("info", "Describe an output file");
+  info_cmd->add_option("file", info_path, "Output file written by migsim run")->required();
+
+  std::string export_name, export_folder;
+  auto* export_cmd = app.add_subcommand("export", "Copy a built-in scenario into a folder to edit it");
+  export_cmd->add_option("scenario", export_name, "Built-in scenario name")->required();
+  export_cmd->add_option("folder", export_folder, "Destination folder (created)")->required();
+
+  auto* params_cmd = app.add_subcommand("parameters", "Print the parameter reference (Markdown)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : kExitInvalid;
+  }
+
+  try {
+    if (*run_cmd) return command_run(run);
+    if (*validate_cmd) return command_validate(target, validate_sets);
+    if (*scenarios_cmd) return command_scenarios();
+    if (*info_cmd) {
+      std::fputs(migsim::output::describe_file(info_path).c_str(), stdout);
+      return 0;
+    }
+    if (*export_cmd) {
+      if (std::filesystem::exists(export_folder) && !std::filesystem::is_empty(export_folder))
+        throw migsim::ArgumentError(export_folder + ": folder exists and is not empty");
+      migsim::export_builtin(export_name, export_folder);
+      std::printf("wrote built-in scenario %s to %s\n", export_name.c_str(), export_folder.c_str());
+      return 0;
+    }
+    if (*params_cmd) {
+      std::fputs(migsim::parameter_reference_markdown().c_str(), stdout);
+      return 0;
+    }
+  } catch (const migsim::ScenarioError& e) {
+    std::fprintf(stderr, "migsim: error: %s\n", e.what());
+    return kExitInvalid;
+  } catch (const migsim::ArgumentError& e) {
+    std::fprintf(stderr, "migsim: error: %s\n", e.what());
+    return kExitInvalid;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "migsim: failed: %s\n", e.what());
+    return kExitFailure;
+  }
+  return kExitFailure;
+}

@@ -1,0 +1,120 @@
+// A scenario is plain data: parameters, the world (countries, regions, routes, sectors) and
+// dated input series. It is loaded and validated once; a Simulation takes a frozen copy.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "migsim/calendar.hpp"
+#include "migsim/parameters.hpp"
+
+namespace migsim {
+
+/// Where scenario files come from: a folder on disk or a scenario compiled into the binary.
+class FileSource {
+ public:
+  virtual ~FileSource() = default;
+  /// Contents of `relative` (e.g. "regions.csv"), or nullopt if it does not exist.
+  virtual std::optional<std::string> read(const std::string& relative) const = 0;
+  /// How to name `relative` in messages (a real path, or "built-in:kyrgyzstan/regions.csv").
+  virtual std::string describe(const std::string& relative) const = 0;
+};
+
+std::shared_ptr<const FileSource> folder_source(const std::filesystem::path& folder);
+
+/// A value that changes over time: linear between dated points, flat before the first and
+/// after the last.
+class TimeSeries {
+ public:
+  void add(Date date, double value);  // points must be added in increasing date order
+  double at(Date date) const;
+  bool empty() const { return points_.empty(); }
+  std::size_t size() const { return points_.size(); }
+
+ private:
+  std::vector<std::pair<Date, double>> points_;
+};
+
+struct Country {
+  std::string code;  ///< ISO 3166-1 alpha-2 ("ZZ" for other)
+  std::string name;
+  std::string currency;  ///< ISO 4217
+};
+
+enum class RegionRole { Origin, Destination };
+
+struct Region {
+  std::string name;
+  std::string label;
+  std::size_t country = 0;  ///< index into Scenario::countries
+  RegionRole role = RegionRole::Origin;
+  double working_age_population = 0;  ///< origins only, people at the start date
+  double attractiveness = 0;          ///< destinations: logit constant
+};
+
+struct Route {
+  bool reachable = false;
+  double cost_usd = 0;
+  double travel_days = 0;
+  double barrier = 0;
+};
+
+struct Sector {
+  std::string name;
+  double share = 0;
+  double wage_factor = 1;
+};
+
+struct Scenario {
+  Parameters params;
+  std::string source_name;   ///< folder or built-in name it was loaded from
+  std::string yaml_text;     ///< the scenario.yaml text as read (before overrides)
+  std::map<std::string, std::string> table_texts;  ///< table key ("tables.regions") -> CSV text, for provenance
+
+  std::vector<Country> countries;
+  std::vector<std::string> currencies;  ///< distinct currencies, in order of first use
+  std::vector<Region> origins;
+  std::vector<Region> destinations;
+  std::vector<Sector> sectors;
+  std::vector<Route> routes;                 ///< [origin * n_destinations + destination]
+  std::vector<double> initial_stock;         ///< people, same layout as routes
+  std::vector<TimeSeries> wages;             ///< per location: origins then destinations
+  std::vector<TimeSeries> per_usd;           ///< per currency
+  std::vector<TimeSeries> unemployment;      ///< per country
+
+  std::size_t n_origins() const { return origins.size(); }
+  std::size_t n_destinations() const { return destinations.size(); }
+  std::size_t n_locations() const { return origins.size() + destinations.size(); }
+  const Region& location(std::size_t index) const;
+  std::size_t currency_of_location(std::size_t index) const;
+  const Route& route(std::size_t o, std::size_t d) const { return routes[o * destinations.size() + d]; }
+  Calendar calendar() const { return Calendar(params.start, params.end, params.step); }
+
+  /// The fully resolved scenario as YAML: every schema key with its value, defaults filled in.
+  std::string resolved_yaml() const;
+};
+
+/// A `--set key.path=value` override.
+struct Override {
+  std::string key;
+  std::string value;
+};
+/// Parses "key.path=value"; throws ArgumentError if there is no '='.
+Override parse_override(const std::string& text);
+
+/// Loads and validates a scenario from scenario.yaml text and the source holding its tables.
+/// Throws ScenarioError / TableError naming the file, key path or line.
+Scenario load_scenario(const std::string& yaml_text, std::shared_ptr<const FileSource> source,
+                       const std::vector<Override>& overrides = {});
+
+/// Resolves SCENARIO as the CLI does: a folder, a path to a scenario.yaml, or a built-in name.
+Scenario load_scenario(const std::string& name_or_path, const std::vector<Override>& overrides = {});
+
+/// Closest candidate to `word` by edit distance, or "" if none is close.
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace migsim

@@ -1,0 +1,92 @@
+// A Simulation owns a frozen copy of a scenario, the agents and the history of per-step
+// aggregates. It is the only thing that changes while a model runs.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "migsim/calendar.hpp"
+#include "migsim/dataset.hpp"
+#include "migsim/scenario.hpp"
+
+namespace migsim {
+
+struct RunOptions {
+  std::uint64_t seed = 1;
+  int threads = 0;            ///< 0 = all hardware threads
+  std::int64_t scale = 1;     ///< people per agent
+  std::optional<Date> until;  ///< last step start date to run (default: calendar end)
+};
+
+/// Residence states of an agent; the legal statuses of the institutions release slot in here.
+enum class Status : std::uint8_t { AtHome = 0, Returned = 1, Migrant = 2, Exited = 255 };
+inline constexpr std::size_t kReportedStatuses = 3;  ///< AtHome, Returned, Migrant
+const char* status_name(Status status);
+
+/// Aggregates of one step, in agents (multiply by scale for people); flat row-major arrays.
+struct StepAggregates {
+  std::vector<std::int64_t> population;   ///< [origin]
+  std::vector<std::int64_t> stock;        ///< [origin][location][status]
+  std::vector<std::int64_t> departures;   ///< [origin][location]
+  std::vector<std::int64_t> returns;      ///< [location][origin]
+  std::vector<std::int64_t> employed;     ///< [origin][location]
+  std::vector<std::int64_t> entries;      ///< [origin]
+  std::vector<std::int64_t> exits;        ///< [origin]
+  std::vector<double> remittances_usd;    ///< [origin], already in people (scaled)
+};
+
+struct RunStats {
+  std::size_t steps = 0;
+  std::uint64_t agent_steps = 0;
+  double wall_seconds = 0;
+  std::size_t agent_slots = 0;    ///< agents ever created (live and exited)
+  std::size_t live_agents = 0;
+  std::size_t agent_bytes = 0;    ///< memory held by agent arrays
+  int threads = 0;                ///< worker threads actually used
+};
+
+class Simulation {
+ public:
+  /// Validates options (ArgumentError) and creates the initial agents.
+  Simulation(Scenario scenario, RunOptions options);
+  ~Simulation();
+  Simulation(Simulation&&) noexcept;
+  Simulation& operator=(Simulation&&) noexcept;
+
+  const Scenario& scenario() const;
+  const RunOptions& options() const;
+  std::size_t total_steps() const;
+  std::size_t steps_done() const;
+  bool done() const;
+  Date current_date() const;  ///< start date of the next step
+
+  /// Advances one step; throws Error if already done.
+  void step();
+  /// Runs to the end; `progress(done, total)` is called after each step if given.
+  void run(const std::function<void(std::size_t, std::size_t)>& progress = {});
+
+  /// Aggregates of the last completed step (the initial state before any step).
+  const StepAggregates& last() const;
+  /// Aggregates of every completed step, and the start date of each.
+  const std::vector<StepAggregates>& history() const;
+  const std::vector<Date>& step_dates() const;
+  RunStats stats() const;
+
+  /// All steps so far as a netCDF-4 shaped dataset (people, labelled coordinates, provenance).
+  output::Dataset results() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Version and build provenance stamped on outputs.
+std::string version();
+std::string git_commit();
+
+}  // namespace migsim

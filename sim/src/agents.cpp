@@ -1,0 +1,28 @@
+#include "agents.hpp"
+
+namespace migsim::detail {
+
+namespace {
+template <typename F>
+void for_each_column(AgentStore& a, F&& f) {
+  f(a.status), f(a.origin), f(a.location), f(a.traits), f(a.trips), f(a.birth_day), f(a.moved_day), f(a.savings_usd);
+}
+}  // namespace
+
+void AgentStore::reserve(std::size_t n) {
+  for_each_column(*this, [n](auto& column) { column.reserve(n); });
+}
+
+void AgentStore::resize(std::size_t n) {
+  for_each_column(*this, [n](auto& column) { column.resize(n); });
+}
+
+std::size_t AgentStore::bytes() const {
+  std::size_t total = 0;
+  for_each_column(const_cast<AgentStore&>(*this), [&](auto& column) {
+    total += column.capacity() * sizeof(typename std::decay_t<decltype(column)>::value_type);
+  });
+  return total;
+}
+
+}  // namespace migsim::detail

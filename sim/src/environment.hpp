@@ -1,0 +1,72 @@
+// Per-step tables shared by all agents: computed once per step from the scenario's dated
+// inputs and the previous step's aggregates, then read (never written) by the agent pass.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "migsim/calendar.hpp"
+#include "migsim/scenario.hpp"
+
+namespace migsim::detail {
+
+inline constexpr unsigned kSkills = 3;
+inline constexpr unsigned kAgeBands = 5;
+inline constexpr unsigned kYearsAbroadBuckets = 41;  ///< 0..40 whole years abroad
+
+/// A probability as a 32-bit threshold: an event happens when a uniform 32-bit draw is below it.
+using Threshold = std::uint32_t;
+Threshold to_threshold(double probability);
+
+struct StepTables {
+  std::int32_t today = 0;               ///< step start, days since calendar start
+  std::int32_t exit_birth_day = 0;      ///< born on or before this day -> past working age
+  std::int32_t band_birth_day[kAgeBands - 1] = {};  ///< born after band_birth_day[b] -> band <= b
+  std::int32_t cooldown_day = 0;        ///< returned after this day -> still in cooldown
+
+  /// [((origin * 2 + female) * kSkills + skill) * kAgeBands + band) * 2 + experienced]
+  std::vector<Threshold> departure;
+  /// Cumulative destination choice probabilities: [(origin * kSkills + skill) * n_destinations + d]
+  std::vector<float> destination_cdf;
+  std::vector<Threshold> job_finding;   ///< [destination]
+  std::vector<Threshold> job_loss;      ///< [destination]
+  std::vector<Threshold> sector_cdf;    ///< cumulative sector shares
+  /// Net income this step (USD) when employed: [(d * kSkills + skill) * n_sectors + sector]
+  std::vector<float> earnings_usd;
+  std::vector<float> living_cost_usd;   ///< [destination], this step
+  /// [((d * 2 + target_reached) * 2 + unemployed) * kYearsAbroadBuckets + years]
+  std::vector<Threshold> return_;
+  std::vector<float> travel_cost_usd;   ///< [origin * n_destinations + d]
+  float remittance_share = 0;
+  float savings_target_usd = 0;
+};
+
+/// Inputs of the destination logit that come from the simulation state.
+struct NetworkState {
+  std::vector<double> abroad;      ///< agents from origin o at destination d: [o * nD + d]
+  std::vector<double> population;  ///< live agents per origin
+};
+
+class Environment {
+ public:
+  explicit Environment(const Scenario& scenario);
+  /// Fills `tables` for the step starting `day` (days since start) lasting `step_days`.
+  void compute(Date date, std::int32_t day, std::int32_t step_days, const NetworkState& network,
+               StepTables& tables) const;
+
+  /// Utilities of the destination logit for (origin, skill) rows; exposed for tests.
+  struct Choice {
+    std::vector<double> probabilities;  ///< [(o * kSkills + s) * nD + d]
+    std::vector<double> gain;           ///< inclusive value minus home utility, [(o * kSkills + s)]
+  };
+  Choice destination_choice(Date date, const NetworkState& network) const;
+
+ private:
+  double per_usd(std::size_t location, Date date) const;
+  double unemployment(std::size_t location, Date date) const;
+  const Scenario& sc_;
+  double skill_factor_[kSkills];
+  double mean_sector_factor_ = 1;
+};
+
+}  // namespace migsim::detail

@@ -1,0 +1,111 @@
+#include "migsim/file_info.hpp"
+
+#include <hdf5.h>
+
+#include <sstream>
+#include <vector>
+
+#include "migsim/errors.hpp"
+
+namespace migsim::output {
+namespace {
+
+/// Closes an HDF5 handle on scope exit.
+struct Handle {
+  hid_t id;
+  herr_t (*close)(hid_t);
+  ~Handle() {
+    if (id >= 0) close(id);
+  }
+};
+
+std::string read_string_attribute(hid_t attr) {
+  Handle type{H5Aget_type(attr), H5Tclose};
+  if (H5Tis_variable_str(type.id) > 0) {
+    char* value = nullptr;
+    Handle mem{H5Tcopy(H5T_C_S1), H5Tclose};
+    H5Tset_size(mem.id, H5T_VARIABLE);
+    if (H5Aread(attr, mem.id, &value) < 0 || !value) return "";
+    std::string out(value);
+    H5free_memory(value);
+    return out;
+  }
+  std::vector<char> buffer(H5Tget_size(type.id) + 1, '\0');
+  H5Aread(attr, type.id, buffer.data());
+  return std::string(buffer.data());
+}
+
+std::string attribute_text(hid_t parent, const char* name) {
+  Handle attr{H5Aopen(parent, name, H5P_DEFAULT), H5Aclose};
+  if (attr.id < 0) return "";
+  Handle type{H5Aget_type(attr.id), H5Tclose};
+  switch (H5Tget_class(type.id)) {
+    case H5T_STRING: return read_string_attribute(attr.id);
+    case H5T_INTEGER: {
+      long long v = 0;
+      H5Aread(attr.id, H5T_NATIVE_LLONG, &v);
+      return std::to_string(v);
+    }
+    case H5T_FLOAT: {
+      double v = 0;
+      H5Aread(attr.id, H5T_NATIVE_DOUBLE, &v);
+      std::ostringstream out;
+      out << v;
+      return out.str();
+    }
+    default: return "(non-scalar)";
+  }
+}
+
+std::string first_line(const std::string& text, std::size_t limit = 72) {
+  auto line = text.substr(0, text.find('\n'));
+  if (line.size() > limit) line = line.substr(0, limit) + "...";
+  if (line.size() < text.size()) line += "  [" + std::to_string(text.size()) + " characters]";
+  return line;
+}
+
+}  // namespace
+
+std::string describe_file(const std::filesystem::path& path) {
+  H5E_auto2_t old_func;
+  void* old_data;
+  H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  Handle file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+  H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
+  if (file.id < 0) throw OutputError(path.string() + ": cannot open as an HDF5 file");
+
+  std::ostringstream out;
+  out << path.string() << "\n\nattributes:\n";
+  H5O_info_t info;
+  H5Oget_info2(file.id, &info, H5O_INFO_NUM_ATTRS);
+  for (hsize_t i = 0; i < info.num_attrs; ++i) {
+    char name[256];
+    H5Aget_name_by_idx(file.id, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT);
+    out << "  " << name << ": " << first_line(attribute_text(file.id, name)) << "\n";
+  }
+  out << "\nvariables:\n";
+  H5G_info_t group;
+  H5Gget_info(file.id, &group);
+  for (hsize_t i = 0; i < group.nlinks; ++i) {
+    char name[256];
+    H5Lget_name_by_idx(file.id, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT);
+    Handle dataset{H5Dopen2(file.id, name, H5P_DEFAULT), H5Dclose};
+    if (dataset.id < 0) continue;
+    Handle space{H5Dget_space(dataset.id), H5Sclose};
+    int rank = H5Sget_simple_extent_ndims(space.id);
+    std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
+    H5Sget_simple_extent_dims(space.id, dims.data(), nullptr);
+    out << "  " << name << " (";
+    for (std::size_t d = 0; d < dims.size(); ++d) out << (d ? " x " : "") << dims[d];
+    out << ")";
+    auto units = attribute_text(dataset.id, "units");
+    if (!units.empty()) out << " [" << units << "]";
+    auto long_name = attribute_text(dataset.id, "long_name");
+    if (!long_name.empty()) out << " " << long_name;
+    out << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace migsim::output

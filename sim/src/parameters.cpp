@@ -1,0 +1,217 @@
+#include "migsim/parameters.hpp"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <sstream>
+
+namespace migsim {
+namespace {
+
+using P = Parameters;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr std::string_view kAssumption = "modelling assumption; to be calibrated (issue: calibration)";
+
+// clang-format off
+const std::array kSchema = {
+  // --- identity and calendar -------------------------------------------------------------
+  ParamSpec{"name", ParamType::String, "", "", 0, 0, "Short scenario name (used in outputs).", "", &P::name},
+  ParamSpec{"description", ParamType::String, "", "\"\"", 0, 0, "One-paragraph description.", "", &P::description},
+  ParamSpec{"calendar.start", ParamType::Date, "date", "", 0, 0, "First day of the simulation.", "", &P::start},
+  ParamSpec{"calendar.end", ParamType::Date, "date", "", 0, 0, "Last day on which a step may start.", "", &P::end},
+  ParamSpec{"calendar.step", ParamType::Choice, "", "week", 0, 0, "Length of one step.", "", &P::step, "day|week|month"},
+  // --- run defaults ------------------------------------------------------------------------
+  ParamSpec{"run.seed", ParamType::Integer, "", "1", 0, 9.2e18, "Default random seed; `--seed` overrides it.", "", &P::seed},
+  ParamSpec{"run.scale", ParamType::Integer, "people per agent", "10", 1, 1e9,
+            "Default number of people one agent stands for; `--scale` overrides it. Outputs are always in people.", "", &P::scale},
+  // --- tables ------------------------------------------------------------------------------
+  ParamSpec{"tables.countries", ParamType::String, "path", "countries.csv", 0, 0, "Countries: `code,name,currency` (ISO 3166-1 alpha-2 codes; currency ISO 4217).", "", &P::countries_table},
+  ParamSpec{"tables.regions", ParamType::String, "path", "regions.csv", 0, 0, "Regions: `name,label,country,role,working_age_population,attractiveness`; role is `origin` or `destination`.", "", &P::regions_table},
+  ParamSpec{"tables.routes", ParamType::String, "path", "routes.csv", 0, 0, "Reachable origin-destination pairs: `origin,destination,cost_usd,travel_days,barrier`.", "", &P::routes_table},
+  ParamSpec{"tables.wages", ParamType::String, "path", "wages.csv", 0, 0, "Average monthly wage by region in local currency: `date,region,wage` (linear in time between dates).", "", &P::wages_table},
+  ParamSpec{"tables.exchange_rates", ParamType::String, "path", "exchange_rates.csv", 0, 0, "Units of currency per USD: `date,currency,per_usd`.", "", &P::exchange_rates_table},
+  ParamSpec{"tables.unemployment", ParamType::String, "path", "unemployment.csv", 0, 0, "Unemployment rate by country as a fraction: `date,country,rate`.", "", &P::unemployment_table},
+  ParamSpec{"tables.initial_stock", ParamType::String, "path", "initial_stock.csv", 0, 0, "Migrants abroad at the start date: `origin,destination,migrants` (people).", "", &P::initial_stock_table},
+  ParamSpec{"tables.sectors", ParamType::String, "path", "sectors.csv", 0, 0, "Sectors of migrant work: `name,share,wage_factor`; shares sum to 1.", "", &P::sectors_table},
+  // --- population ----------------------------------------------------------------------------
+  ParamSpec{"population.male_share", ParamType::Real, "fraction", "0.5", 0, 1, "Share of men among working-age residents.", "NSC Kyrgyzstan: near parity in working ages", &P::male_share},
+  ParamSpec{"population.skill_share_low", ParamType::Real, "fraction", "0.35", 0, 1, "Share with at most basic education (skill level low).", kAssumption, &P::skill_share_low},
+  ParamSpec{"population.skill_share_medium", ParamType::Real, "fraction", "0.45", 0, 1, "Share with secondary vocational education (skill level medium).", kAssumption, &P::skill_share_medium},
+  ParamSpec{"population.skill_share_high", ParamType::Real, "fraction", "0.2", 0, 1, "Share with higher education (skill level high). The three shares must sum to 1.", kAssumption, &P::skill_share_high},
+  ParamSpec{"population.initial_migrant_female_share", ParamType::Real, "fraction", "0.3", 0, 1, "Share of women among the migrants abroad at the start date.", "observed_statistics.md topic 6 (composition of Kyrgyz migrants)", &P::initial_migrant_female_share},
+  ParamSpec{"population.initial_max_years_abroad", ParamType::Real, "years", "4", 0, 50, "Time already spent abroad by initial migrants is uniform on [0, this].", kAssumption, &P::initial_max_years_abroad},
+  // --- demography ----------------------------------------------------------------------------
+  ParamSpec{"demography.entry_age", ParamType::Integer, "years", "15", 0, 100, "Age at which people enter the working-age population (and the model).", "ILO working-age convention 15-64", &P::entry_age},
+  ParamSpec{"demography.exit_age", ParamType::Integer, "years", "65", 1, 120, "Age at which people leave the working-age population (and the model).", "ILO working-age convention 15-64", &P::exit_age},
+  ParamSpec{"demography.entry_rate", ParamType::Real, "1/year", "0.03", 0, 1, "People reaching the entry age each year, as a share of the origin's current working-age population.", "input_statistics.md topic 1c (youth cohorts); to be calibrated", &P::entry_rate},
+  // --- departure -------------------------------------------------------------------------------
+  ParamSpec{"behaviour.departure.base_rate", ParamType::Real, "1/year", "0.01", 0, 52, "Departure hazard of a reference person when migrating offers nothing over staying (inclusive value = home utility).", kAssumption, &P::departure_base_rate},
+  ParamSpec{"behaviour.departure.gain_coefficient", ParamType::Real, "", "1", 0, 10, "Elasticity of the departure hazard to the gain from migrating: hazard = base_rate * exp(gain_coefficient * (IV - U_home)), IV the logit inclusive value over destinations.", kAssumption, &P::departure_gain_coefficient},
+  ParamSpec{"behaviour.departure.max_rate", ParamType::Real, "1/year", "2", 0, 365, "Upper bound on the departure hazard.", kAssumption, &P::departure_max_rate},
+  ParamSpec{"behaviour.departure.female_factor", ParamType::Real, "", "0.4", 0, 10, "Departure hazard multiplier for women.", "observed_statistics.md topic 6: most Kyrgyz migrants are men", &P::departure_female_factor},
+  ParamSpec{"behaviour.departure.age_factor_15_24", ParamType::Real, "", "1", 0, 10, "Departure hazard multiplier for ages 15-24.", kAssumption, &P::departure_age_factor_15_24},
+  ParamSpec{"behaviour.departure.age_factor_25_34", ParamType::Real, "", "1.2", 0, 10, "Departure hazard multiplier for ages 25-34.", kAssumption, &P::departure_age_factor_25_34},
+  ParamSpec{"behaviour.departure.age_factor_35_44", ParamType::Real, "", "0.9", 0, 10, "Departure hazard multiplier for ages 35-44.", kAssumption, &P::departure_age_factor_35_44},
+  ParamSpec{"behaviour.departure.age_factor_45_54", ParamType::Real, "", "0.5", 0, 10, "Departure hazard multiplier for ages 45-54.", kAssumption, &P::departure_age_factor_45_54},
+  ParamSpec{"behaviour.departure.age_factor_55_64", ParamType::Real, "", "0.2", 0, 10, "Departure hazard multiplier for ages 55 and over.", kAssumption, &P::departure_age_factor_55_64},
+  // --- destination choice ------------------------------------------------------------------------
+  ParamSpec{"behaviour.destination.income_coefficient", ParamType::Real, "per log USD", "1", 0, 20, "Logit weight of log expected monthly net income in USD (wage x job chance - living costs).", kAssumption, &P::income_coefficient},
+  ParamSpec{"behaviour.destination.network_coefficient", ParamType::Real, "", "0.5", 0, 20, "Logit weight of log(1 + network_scale * diaspora share): migrants from the same origin already at the destination, as a share of the origin's population, at the previous step.", kAssumption, &P::network_coefficient},
+  ParamSpec{"behaviour.destination.network_scale", ParamType::Real, "", "100", 0, 1e6, "Scale of the diaspora share inside the network term.", kAssumption, &P::network_scale},
+  ParamSpec{"behaviour.destination.cost_coefficient", ParamType::Real, "per 1000 USD", "1", 0, 100, "Logit weight (negative) of the one-way travel cost, per 1000 USD.", kAssumption, &P::cost_coefficient},
+  ParamSpec{"behaviour.destination.barrier_coefficient", ParamType::Real, "", "1", 0, 100, "Logit weight (negative) of a route's access barrier (visa regime, language).", kAssumption, &P::barrier_coefficient},
+  // --- work and wages ----------------------------------------------------------------------------
+  ParamSpec{"behaviour.work.migrant_wage_ratio", ParamType::Real, "fraction", "0.7", 0, 5, "Migrant wage as a share of the destination's average wage.", "input_statistics.md 2d: Kyrgyz migrants earned 29,300 RUB/month in 2017 (HSE) vs a Russian average near 39,000", &P::migrant_wage_ratio},
+  ParamSpec{"behaviour.work.skill_wage_factor_low", ParamType::Real, "", "0.8", 0, 10, "Wage multiplier for low skill (abroad and at home).", kAssumption, &P::skill_wage_factor_low},
+  ParamSpec{"behaviour.work.skill_wage_factor_medium", ParamType::Real, "", "1", 0, 10, "Wage multiplier for medium skill.", kAssumption, &P::skill_wage_factor_medium},
+  ParamSpec{"behaviour.work.skill_wage_factor_high", ParamType::Real, "", "1.3", 0, 10, "Wage multiplier for high skill.", kAssumption, &P::skill_wage_factor_high},
+  ParamSpec{"behaviour.work.living_cost_share", ParamType::Real, "fraction", "0.35", 0, 5, "A migrant's living costs abroad as a share of the destination's average wage, paid employed or not.", "input_statistics.md 5d (living costs in Moscow); to be calibrated", &P::living_cost_share},
+  ParamSpec{"behaviour.work.job_finding_rate", ParamType::Real, "1/year", "12", 0, 365, "Job-finding hazard of an unemployed migrant, scaled by (1 - unemployment rate) of the destination country.", kAssumption, &P::job_finding_rate},
+  ParamSpec{"behaviour.work.job_loss_rate", ParamType::Real, "1/year", "0.5", 0, 365, "Job-loss hazard of an employed migrant.", kAssumption, &P::job_loss_rate},
+  // --- remittances -------------------------------------------------------------------------------
+  ParamSpec{"behaviour.remittances.share", ParamType::Real, "fraction", "0.5", 0, 1, "Share of positive net income (wage - living costs) sent home each step; the rest is saved.", "observed_statistics.md topic 6 (transfer sizes); to be calibrated", &P::remittance_share},
+  // --- return ------------------------------------------------------------------------------------
+  ParamSpec{"behaviour.return.base_rate", ParamType::Real, "1/year", "0.5", 0, 365, "Return hazard of an employed migrant below the savings target in a non-winter month.", kAssumption, &P::return_base_rate},
+  ParamSpec{"behaviour.return.savings_target_usd", ParamType::Real, "USD", "3000", 0, 1e7, "Savings at which a migrant considers the trip done.", kAssumption, &P::savings_target_usd},
+  ParamSpec{"behaviour.return.target_factor", ParamType::Real, "", "4", 0, 1000, "Return hazard multiplier once the savings target is reached.", kAssumption, &P::return_target_factor},
+  ParamSpec{"behaviour.return.unemployed_factor", ParamType::Real, "", "3", 0, 1000, "Return hazard multiplier while unemployed.", kAssumption, &P::return_unemployed_factor},
+  ParamSpec{"behaviour.return.winter_factor", ParamType::Real, "", "1.5", 0, 1000, "Return hazard multiplier in December, January and February (seasonal work ends).", "DOMAIN.md: seasonal returns", &P::return_winter_factor},
+  ParamSpec{"behaviour.return.fx_loss_coefficient", ParamType::Real, "", "3", 0, 100, "Return hazard multiplier exp(c * d), with d = (units per USD now) / (units per USD 365 days ago) - 1, floored at 0: the host currency's loss against the dollar over the past year.", "DOMAIN.md: returns after the 2014-2015 rouble collapse", &P::return_fx_loss_coefficient},
+  ParamSpec{"behaviour.return.settlement_rate", ParamType::Real, "1/year", "0.15", 0, 10, "Return hazard multiplier exp(-settlement_rate * years abroad): long stays settle.", "DOMAIN.md: many settle and naturalise", &P::return_settlement_rate},
+  // --- re-migration --------------------------------------------------------------------------------
+  ParamSpec{"behaviour.remigration.cooldown_days", ParamType::Real, "days", "90", 0, 36500, "Days after a return during which a returnee does not leave again.", kAssumption, &P::remigration_cooldown_days},
+  ParamSpec{"behaviour.remigration.experience_factor", ParamType::Real, "", "2", 0, 100, "Departure hazard multiplier for returnees after the cooldown (experience, contacts).", "DOMAIN.md: many migrate circularly", &P::remigration_experience_factor},
+};
+// clang-format on
+
+std::string format_real(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  // Prefer the shortest text that round-trips.
+  for (int precision = 1; precision <= 17; ++precision) {
+    char shorter[64];
+    std::snprintf(shorter, sizeof shorter, "%.*g", precision, v);
+    if (std::strtod(shorter, nullptr) == v) return shorter;
+  }
+  return buf;
+}
+
+std::string trimmed(std::string_view text) {
+  auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  auto last = text.find_last_not_of(" \t");
+  return std::string(text.substr(first, last - first + 1));
+}
+
+std::string range_text(const ParamSpec& spec) {
+  std::ostringstream out;
+  out << "[" << format_real(spec.min) << ", " << (spec.max == kInf ? "inf" : format_real(spec.max)) << "]";
+  return out.str();
+}
+
+}  // namespace
+
+std::span<const ParamSpec> parameter_schema() { return kSchema; }
+
+const ParamSpec* find_parameter(std::string_view key) {
+  for (const auto& spec : kSchema)
+    if (spec.key == key) return &spec;
+  return nullptr;
+}
+
+Parameters default_parameters() {
+  Parameters params;
+  for (const auto& spec : kSchema) {
+    if (spec.default_text.empty()) continue;
+    std::string text(spec.default_text);
+    if (text == "\"\"") text.clear();
+    assign_parameter(params, spec, text);
+  }
+  return params;
+}
+
+std::string format_parameter(const Parameters& params, const ParamSpec& spec) {
+  return std::visit(
+      [&](auto member) -> std::string {
+        const auto& value = params.*member;
+        using T = std::decay_t<decltype(value)>;
+        if constexpr (std::is_same_v<T, double>) return format_real(value);
+        else if constexpr (std::is_same_v<T, std::int64_t>) return std::to_string(value);
+        else if constexpr (std::is_same_v<T, Date>) return value.iso();
+        else if constexpr (std::is_same_v<T, StepUnit>) return std::string(to_string(value));
+        else return value;
+      },
+      spec.field);
+}
+
+std::string assign_parameter(Parameters& params, const ParamSpec& spec, std::string_view raw) {
+  const std::string text = trimmed(raw);
+  auto found = [&] { return "found '" + text + "'"; };
+  return std::visit(
+      [&](auto member) -> std::string {
+        auto& target = params.*member;
+        using T = std::decay_t<decltype(target)>;
+        if constexpr (std::is_same_v<T, double>) {
+          double value = 0;
+          auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+          if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(value))
+            return "expected a number, " + found();
+          if (value < spec.min || value > spec.max)
+            return "expected a number in " + range_text(spec) + ", " + found();
+          target = value;
+        } else if constexpr (std::is_same_v<T, std::int64_t>) {
+          std::int64_t value = 0;
+          auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+          if (text.empty() || ec != std::errc() || ptr != text.data() + text.size())
+            return "expected a whole number, " + found();
+          if (static_cast<double>(value) < spec.min || static_cast<double>(value) > spec.max)
+            return "expected a whole number in " + range_text(spec) + ", " + found();
+          target = value;
+        } else if constexpr (std::is_same_v<T, Date>) {
+          Date value;
+          if (!Date::parse(text, value)) return "expected a date YYYY-MM-DD, " + found();
+          target = value;
+        } else if constexpr (std::is_same_v<T, StepUnit>) {
+          bool ok = false;
+          auto value = parse_step_unit(text, ok);
+          if (!ok) return "expected one of " + std::string(spec.choices) + ", " + found();
+          target = value;
+        } else {
+          target = text;
+        }
+        return {};
+      },
+      spec.field);
+}
+
+std::string parameter_reference_markdown() {
+  std::ostringstream out;
+  out << "| key | type | unit | default | range | description | source |\n";
+  out << "|---|---|---|---|---|---|---|\n";
+  auto type_name = [](ParamType t) {
+    switch (t) {
+      case ParamType::Real: return "real";
+      case ParamType::Integer: return "integer";
+      case ParamType::Date: return "date";
+      case ParamType::String: return "string";
+      case ParamType::Choice: return "choice";
+    }
+    return "";
+  };
+  for (const auto& spec : kSchema) {
+    std::string range;
+    if (spec.type == ParamType::Real || spec.type == ParamType::Integer) range = range_text(spec);
+    if (spec.type == ParamType::Choice) {
+      for (char c : spec.choices) range += (c == '|') ? std::string(" \\| ") : std::string(1, c);
+    }
+    std::string def = spec.default_text.empty() ? "*required*" : "`" + std::string(spec.default_text) + "`";
+    out << "| `" << spec.key << "` | " << type_name(spec.type) << " | " << spec.unit << " | " << def << " | "
+        << range << " | " << spec.description << " | " << spec.source << " |\n";
+  }
+  return out.str();
+}
+
+}  // namespace migsim

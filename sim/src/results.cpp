@@ -1,0 +1,147 @@
+// Turns the simulation's history into a labelled dataset: the one description of the output
+// that both the HDF5 writer and the Python bindings consume.
+#include <chrono>
+#include <ctime>
+
+#include "migsim/simulation.hpp"
+
+#ifndef MIGSIM_VERSION
+#define MIGSIM_VERSION "0.0.0"
+#endif
+#ifndef MIGSIM_GIT_COMMIT
+#define MIGSIM_GIT_COMMIT "unknown"
+#endif
+
+namespace migsim {
+
+std::string version() { return MIGSIM_VERSION; }
+std::string git_commit() { return MIGSIM_GIT_COMMIT; }
+
+namespace {
+
+using output::Attribute;
+using output::Variable;
+
+/// Concatenates one field of every step's aggregates into a [time][...] array, in people.
+std::vector<std::int64_t> stacked(const std::vector<StepAggregates>& history,
+                                  std::vector<std::int64_t> StepAggregates::*field, std::int64_t scale) {
+  std::vector<std::int64_t> out;
+  if (!history.empty()) out.reserve(history.size() * (history.front().*field).size());
+  for (const auto& step : history)
+    for (auto v : step.*field) out.push_back(v * scale);
+  return out;
+}
+
+std::string utc_now() {
+  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return buf;
+}
+
+Variable people(std::string name, std::vector<std::string> dims, std::vector<std::int64_t> data, std::string long_name) {
+  return Variable{std::move(name), std::move(dims), std::move(data),
+                  {{"units", std::string("people")}, {"long_name", std::move(long_name)}}};
+}
+
+/// CF `coordinates` attribute: the label variables that belong to a data variable's dims.
+void attach_label_coordinates(Variable& v) {
+  std::string coords;
+  for (const auto& dim : v.dims) {
+    if (dim == "origin") coords += " origin_label";
+    if (dim == "location") coords += " location_label location_country";
+    if (dim == "country") coords += " country_name";
+  }
+  if (!coords.empty()) v.attrs.push_back({"coordinates", coords.substr(1)});
+}
+
+Variable labels(std::string name, std::string dim, std::vector<std::string> values, std::string long_name) {
+  return Variable{std::move(name), {std::move(dim)}, std::move(values), {{"long_name", std::move(long_name)}}};
+}
+
+}  // namespace
+
+output::Dataset Simulation::results() const {
+  const Scenario& sc = scenario();
+  const auto& hist = history();
+  const std::int64_t scale = options().scale;
+  const RunStats run = stats();
+  output::Dataset ds;
+
+  std::vector<std::string> origin_names, origin_labels, location_names, location_labels, location_countries;
+  for (const auto& r : sc.origins) origin_names.push_back(r.name), origin_labels.push_back(r.label);
+  for (std::size_t l = 0; l < sc.n_locations(); ++l) {
+    location_names.push_back(sc.location(l).name);
+    location_labels.push_back(sc.location(l).label);
+    location_countries.push_back(sc.countries[sc.location(l).country].code);
+  }
+  std::vector<std::string> statuses, country_codes, country_names;
+  for (std::size_t s = 0; s < kReportedStatuses; ++s) statuses.emplace_back(status_name(static_cast<Status>(s)));
+  for (const auto& c : sc.countries) country_codes.push_back(c.code), country_names.push_back(c.name);
+  std::vector<std::int64_t> days;
+  for (Date d : step_dates()) days.push_back(d - sc.params.start);
+
+  ds.dims = {{"time", hist.size()},       {"origin", origin_names.size()}, {"location", location_names.size()},
+             {"status", statuses.size()}, {"country", country_codes.size()}};
+  ds.variables.push_back(Variable{"time", {"time"}, days,
+                                  {{"units", "days since " + sc.params.start.iso()},
+                                   {"calendar", std::string("proleptic_gregorian")},
+                                   {"long_name", std::string("start of the step")}}});
+  ds.variables.push_back(labels("origin", "origin", origin_names, "origin region"));
+  ds.variables.push_back(labels("origin_label", "origin", origin_labels, "origin region name"));
+  ds.variables.push_back(labels("location", "location", location_names, "where the person is: an origin or a destination"));
+  ds.variables.push_back(labels("location_label", "location", location_labels, "location name"));
+  ds.variables.push_back(labels("location_country", "location", location_countries, "ISO 3166-1 alpha-2 code of the location's country (ZZ: other)"));
+  ds.variables.push_back(labels("status", "status", statuses, "residence status"));
+  ds.variables.push_back(labels("country", "country", country_codes, "ISO 3166-1 alpha-2 country code"));
+  ds.variables.push_back(labels("country_name", "country", country_names, "country name"));
+
+  ds.variables.push_back(people("population", {"time", "origin"}, stacked(hist, &StepAggregates::population, scale),
+                                "working-age people by origin, at home or abroad, at the end of the step"));
+  ds.variables.push_back(people("stock", {"time", "origin", "location", "status"}, stacked(hist, &StepAggregates::stock, scale),
+                                "people by origin, location and status at the end of the step"));
+  ds.variables.push_back(people("departures", {"time", "origin", "location"}, stacked(hist, &StepAggregates::departures, scale),
+                                "departures from origin to destination during the step"));
+  ds.variables.push_back(people("returns", {"time", "location", "origin"}, stacked(hist, &StepAggregates::returns, scale),
+                                "returns from a destination to the origin during the step"));
+  ds.variables.push_back(people("employed", {"time", "origin", "location"}, stacked(hist, &StepAggregates::employed, scale),
+                                "migrants with a job at the end of the step"));
+  ds.variables.push_back(people("entries", {"time", "origin"}, stacked(hist, &StepAggregates::entries, scale),
+                                "people reaching working age during the step"));
+  ds.variables.push_back(people("exits", {"time", "origin"}, stacked(hist, &StepAggregates::exits, scale),
+                                "people leaving working age during the step"));
+  std::vector<double> remittances;
+  for (const auto& step : hist) remittances.insert(remittances.end(), step.remittances_usd.begin(), step.remittances_usd.end());
+  ds.variables.push_back(Variable{"remittances_usd", {"time", "origin"}, std::move(remittances),
+                                  {{"units", std::string("USD")},
+                                   {"long_name", std::string("remittances sent home during the step, by origin")}}});
+
+  for (auto& v : ds.variables)
+    if (v.dims.size() > 1 || v.name == "remittances_usd") attach_label_coordinates(v);
+
+  ds.attrs = {{"Conventions", std::string("CF-1.8")},
+              {"title", "migsim run of scenario " + sc.params.name},
+              {"institution", std::string("migsim")},
+              {"source", "migsim " + version()},
+              {"scenario_name", sc.params.name},
+              {"scenario_source", sc.source_name},
+              {"scenario_yaml", sc.resolved_yaml()},
+              {"seed", static_cast<std::int64_t>(options().seed)},
+              {"threads", static_cast<std::int64_t>(run.threads)},
+              {"scale", scale},
+              {"migsim_version", version()},
+              {"git_commit", git_commit()},
+              {"wall_time_seconds", run.wall_seconds},
+              {"agent_steps", static_cast<std::int64_t>(run.agent_steps)},
+              {"created_utc", utc_now()}};
+  ds.attrs.push_back({"coordinates", std::string("origin_label location_label location_country country_name")});
+  for (const auto& [key, text] : sc.table_texts) {
+    std::string name = "scenario_" + key;  // "tables.regions" -> "scenario_tables_regions"
+    for (char& c : name)
+      if (c == '.') c = '_';
+    ds.attrs.push_back({name, text});
+  }
+  return ds;
+}
+
+}  // namespace migsim

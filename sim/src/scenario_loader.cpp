@@ -1,0 +1,490 @@
+// Reads scenario.yaml against the parameter schema and the CSV tables against their formats.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "csv_table.hpp"
+#include "migsim/builtin.hpp"
+#include "migsim/errors.hpp"
+#include "migsim/scenario.hpp"
+
+namespace migsim {
+namespace {
+
+class FolderSource final : public FileSource {
+ public:
+  explicit FolderSource(std::filesystem::path folder) : folder_(std::move(folder)) {}
+  std::optional<std::string> read(const std::string& relative) const override {
+    std::ifstream in(folder_ / relative, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+  std::string describe(const std::string& relative) const override { return (folder_ / relative).string(); }
+
+ private:
+  std::filesystem::path folder_;
+};
+
+std::vector<std::string> split_key(const std::string& key) {
+  std::vector<std::string> parts;
+  std::stringstream in(key);
+  for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
+  return parts;
+}
+
+/// Keys and sections that may appear directly under `prefix` ("" = top level).
+std::vector<std::string> children_of(const std::string& prefix) {
+  std::vector<std::string> names;
+  for (const auto& spec : parameter_schema()) {
+    std::string key(spec.key);
+    if (!prefix.empty() && key.rfind(prefix + ".", 0) != 0) continue;
+    std::string rest = prefix.empty() ? key : key.substr(prefix.size() + 1);
+    std::string child = rest.substr(0, rest.find('.'));
+    if (std::find(names.begin(), names.end(), child) == names.end()) names.push_back(child);
+  }
+  if (prefix.empty()) names.push_back("events");
+  return names;
+}
+
+bool is_section(const std::string& path) {
+  for (const auto& spec : parameter_schema())
+    if (std::string(spec.key).rfind(path + ".", 0) == 0) return true;
+  return false;
+}
+
+std::vector<std::string> all_keys() {
+  std::vector<std::string> keys;
+  for (const auto& spec : parameter_schema()) keys.emplace_back(spec.key);
+  return keys;
+}
+
+class YamlReader {
+ public:
+  YamlReader(std::string where, Parameters& params) : where_(std::move(where)), params_(params) {}
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& path, const std::string& problem) const {
+    std::string at = where_;
+    if (node.Mark().line >= 0) at += ":" + std::to_string(node.Mark().line + 1);
+    throw ScenarioError(at + ": " + (path.empty() ? "" : "key '" + path + "': ") + problem);
+  }
+
+  void read_mapping(const YAML::Node& node, const std::string& prefix) {
+    if (!node.IsMap()) fail(node, prefix, "expected a mapping of keys, found " + kind(node));
+    for (const auto& item : node) {
+      const std::string name = item.first.as<std::string>();
+      const std::string path = prefix.empty() ? name : prefix + "." + name;
+      if (seen_.count(path)) fail(item.first, path, "appears twice");
+      seen_.insert(path);
+      if (path == "events") {
+        read_events(item.second);
+      } else if (const ParamSpec* spec = find_parameter(path)) {
+        read_scalar(item.second, *spec);
+      } else if (is_section(path)) {
+        read_mapping(item.second, path);
+      } else {
+        auto hint = did_you_mean(name, children_of(prefix));
+        if (hint.empty()) hint = did_you_mean(path, all_keys());
+        else hint = prefix.empty() ? hint : prefix + "." + hint;
+        fail(item.first, path, "unknown key" + (hint.empty() ? std::string() : "; did you mean '" + hint + "'?"));
+      }
+    }
+  }
+
+  void check_required() const {
+    for (const auto& spec : parameter_schema())
+      if (spec.default_text.empty() && !seen_.count(std::string(spec.key)))
+        throw ScenarioError(where_ + ": missing required key '" + std::string(spec.key) + "' (" +
+                            std::string(spec.description) + ")");
+  }
+
+ private:
+  static std::string kind(const YAML::Node& node) {
+    if (node.IsMap()) return "a mapping";
+    if (node.IsSequence()) return "a list";
+    if (node.IsNull()) return "nothing";
+    return "'" + node.as<std::string>() + "'";
+  }
+
+  void read_scalar(const YAML::Node& node, const ParamSpec& spec) {
+    const std::string path(spec.key);
+    if (!node.IsScalar()) fail(node, path, "expected a single value, found " + kind(node));
+    auto problem = assign_parameter(params_, spec, node.as<std::string>());
+    if (!problem.empty()) fail(node, path, problem);
+  }
+
+  void read_events(const YAML::Node& node) {
+    if (node.IsNull()) return;
+    if (!node.IsSequence()) fail(node, "events", "expected a list, found " + kind(node));
+    if (node.size() > 0)
+      fail(node[0], "events[0]",
+           "this version of migsim has no event types yet (quotas, closures and shocks arrive with the "
+           "institutions release); remove the events or leave the list empty");
+  }
+
+  std::string where_;
+  Parameters& params_;
+  std::set<std::string> seen_;
+};
+
+/// Applies one `--set` override to the YAML tree before it is read.
+void apply_override(YAML::Node& root, const Override& override_) {
+  const ParamSpec* spec = find_parameter(override_.key);
+  if (!spec) {
+    auto hint = did_you_mean(override_.key, all_keys());
+    throw ScenarioError("--set " + override_.key + "=" + override_.value + ": unknown key" +
+                        (hint.empty() ? std::string() : "; did you mean '" + hint + "'?"));
+  }
+  Parameters probe;
+  auto problem = assign_parameter(probe, *spec, override_.value);
+  if (!problem.empty()) throw ScenarioError("--set " + override_.key + ": " + problem);
+  auto parts = split_key(override_.key);
+  std::vector<YAML::Node> chain{root};
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    YAML::Node next = chain.back()[parts[i]];
+    chain.push_back(next);
+  }
+  chain.back()[parts.back()] = override_.value;
+}
+
+std::string read_table_text(const FileSource& source, const std::string& file, const std::string& key) {
+  auto text = source.read(file);
+  if (!text) throw TableError(source.describe(file) + ": cannot read the file named by '" + key + "'");
+  return *text;
+}
+
+// ---- table readers -------------------------------------------------------------------------
+
+void read_countries(Scenario& sc, const detail::CsvTable& t) {
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    Country c{t.name(r, "code"), t.name(r, "name"), t.name(r, "currency")};
+    if (c.code.size() != 2 || !std::all_of(c.code.begin(), c.code.end(), ::isupper))
+      t.fail(r, "code", "expected an ISO 3166-1 alpha-2 code like KG, found '" + c.code + "'");
+    if (c.currency.size() != 3 || !std::all_of(c.currency.begin(), c.currency.end(), ::isupper))
+      t.fail(r, "currency", "expected an ISO 4217 code like RUB, found '" + c.currency + "'");
+    for (const auto& other : sc.countries)
+      if (other.code == c.code) t.fail(r, "code", "duplicate country '" + c.code + "'");
+    if (std::find(sc.currencies.begin(), sc.currencies.end(), c.currency) == sc.currencies.end())
+      sc.currencies.push_back(c.currency);
+    sc.countries.push_back(std::move(c));
+  }
+  if (sc.countries.empty()) throw TableError(t.where() + ": no countries");
+}
+
+std::size_t country_index(const Scenario& sc, const detail::CsvTable& t, std::size_t r, const std::string& column) {
+  const auto& code = t.name(r, column);
+  for (std::size_t i = 0; i < sc.countries.size(); ++i)
+    if (sc.countries[i].code == code) return i;
+  std::vector<std::string> codes;
+  for (const auto& c : sc.countries) codes.push_back(c.code);
+  auto hint = did_you_mean(code, codes);
+  t.fail(r, column, "unknown country '" + code + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+}
+
+void read_regions(Scenario& sc, const detail::CsvTable& t) {
+  std::set<std::string> names;
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    Region region;
+    region.name = t.name(r, "name");
+    region.label = t.empty(r, "label") ? region.name : t.text(r, "label");
+    if (!names.insert(region.name).second) t.fail(r, "name", "duplicate region '" + region.name + "'");
+    region.country = country_index(sc, t, r, "country");
+    const auto& role = t.name(r, "role");
+    if (role == "origin") {
+      region.role = RegionRole::Origin;
+      if (t.empty(r, "working_age_population"))
+        t.fail(r, "working_age_population", "an origin needs its working-age population, found an empty cell");
+      region.working_age_population = t.number(r, "working_age_population", 1, 1e10);
+    } else if (role == "destination") {
+      region.role = RegionRole::Destination;
+      if (!t.empty(r, "working_age_population"))
+        t.fail(r, "working_age_population", "destinations take no population (leave the cell empty)");
+    } else {
+      t.fail(r, "role", "expected 'origin' or 'destination', found '" + role + "'");
+    }
+    region.attractiveness = t.number_or(r, "attractiveness", 0.0, -100, 100);
+    (region.role == RegionRole::Origin ? sc.origins : sc.destinations).push_back(std::move(region));
+  }
+  if (sc.origins.empty()) throw TableError(t.where() + ": no region has role 'origin'");
+  if (sc.destinations.empty()) throw TableError(t.where() + ": no region has role 'destination'");
+  if (sc.n_locations() > 255) throw TableError(t.where() + ": at most 255 regions are supported");
+}
+
+std::size_t region_index(const std::vector<Region>& regions, const detail::CsvTable& t, std::size_t r,
+                         const std::string& column, const std::string& role) {
+  const auto& name = t.name(r, column);
+  for (std::size_t i = 0; i < regions.size(); ++i)
+    if (regions[i].name == name) return i;
+  std::vector<std::string> names;
+  for (const auto& reg : regions) names.push_back(reg.name);
+  auto hint = did_you_mean(name, names);
+  t.fail(r, column, "unknown " + role + " region '" + name + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+}
+
+std::size_t location_index(const Scenario& sc, const detail::CsvTable& t, std::size_t r, const std::string& column) {
+  std::vector<Region> all = sc.origins;
+  all.insert(all.end(), sc.destinations.begin(), sc.destinations.end());
+  return region_index(all, t, r, column, "any");
+}
+
+void read_routes(Scenario& sc, const detail::CsvTable& t) {
+  sc.routes.assign(sc.n_origins() * sc.n_destinations(), Route{});
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    auto o = region_index(sc.origins, t, r, "origin", "origin");
+    auto d = region_index(sc.destinations, t, r, "destination", "destination");
+    Route& route = sc.routes[o * sc.n_destinations() + d];
+    if (route.reachable) t.fail(r, "destination", "duplicate route " + sc.origins[o].name + " -> " + sc.destinations[d].name);
+    route = Route{true, t.number(r, "cost_usd", 0, 1e6), t.number(r, "travel_days", 0, 365), t.number(r, "barrier", 0, 100)};
+  }
+}
+
+/// Reads a `date,<key>,<value>` series table into one TimeSeries per key index.
+template <typename KeyIndex>
+std::vector<TimeSeries> read_series(const detail::CsvTable& t, std::size_t n_keys, const std::string& key_column,
+                                    const std::string& value_column, double min, double max, KeyIndex key_index) {
+  std::vector<std::vector<std::pair<Date, double>>> points(n_keys);
+  std::vector<std::vector<std::size_t>> rows(n_keys);
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    auto k = key_index(r);
+    points[k].emplace_back(t.date(r, "date"), t.number(r, value_column, min, max));
+    rows[k].push_back(r);
+  }
+  std::vector<TimeSeries> series(n_keys);
+  for (std::size_t k = 0; k < n_keys; ++k) {
+    std::vector<std::size_t> order(points[k].size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return points[k][a].first < points[k][b].first; });
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      if (i > 0 && points[k][order[i]].first == points[k][order[i - 1]].first)
+        t.fail(rows[k][order[i]], "date", "duplicate date " + points[k][order[i]].first.iso() + " for " + key_column + " '" +
+                                              t.text(rows[k][order[i]], key_column) + "'");
+      series[k].add(points[k][order[i]].first, points[k][order[i]].second);
+    }
+  }
+  return series;
+}
+
+void read_wages(Scenario& sc, const detail::CsvTable& t) {
+  sc.wages = read_series(t, sc.n_locations(), "region", "wage", 1e-9, 1e12,
+                         [&](std::size_t r) { return location_index(sc, t, r, "region"); });
+  for (std::size_t l = 0; l < sc.n_locations(); ++l)
+    if (sc.wages[l].empty()) throw TableError(t.where() + ": no wage for region '" + sc.location(l).name + "'");
+}
+
+void read_exchange_rates(Scenario& sc, const detail::CsvTable& t) {
+  sc.per_usd = read_series(t, sc.currencies.size(), "currency", "per_usd", 1e-12, 1e12, [&](std::size_t r) {
+    const auto& code = t.name(r, "currency");
+    auto it = std::find(sc.currencies.begin(), sc.currencies.end(), code);
+    if (it == sc.currencies.end()) {
+      auto hint = did_you_mean(code, sc.currencies);
+      t.fail(r, "currency", "currency '" + code + "' is used by no country" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+    }
+    return static_cast<std::size_t>(it - sc.currencies.begin());
+  });
+  for (std::size_t c = 0; c < sc.currencies.size(); ++c) {
+    if (!sc.per_usd[c].empty()) continue;
+    if (sc.currencies[c] == "USD") sc.per_usd[c].add(sc.params.start, 1.0);
+    else throw TableError(t.where() + ": no exchange rate for currency '" + sc.currencies[c] + "'");
+  }
+}
+
+void read_unemployment(Scenario& sc, const detail::CsvTable& t) {
+  sc.unemployment = read_series(t, sc.countries.size(), "country", "rate", 0, 0.99,
+                                [&](std::size_t r) { return country_index(sc, t, r, "country"); });
+  for (std::size_t c = 0; c < sc.countries.size(); ++c)
+    if (sc.unemployment[c].empty())
+      throw TableError(t.where() + ": no unemployment rate for country '" + sc.countries[c].code + "'");
+}
+
+void read_initial_stock(Scenario& sc, const detail::CsvTable& t) {
+  sc.initial_stock.assign(sc.n_origins() * sc.n_destinations(), 0.0);
+  std::vector<double> abroad(sc.n_origins(), 0.0);
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    auto o = region_index(sc.origins, t, r, "origin", "origin");
+    auto d = region_index(sc.destinations, t, r, "destination", "destination");
+    double& cell = sc.initial_stock[o * sc.n_destinations() + d];
+    if (cell > 0) t.fail(r, "destination", "duplicate row for " + sc.origins[o].name + " -> " + sc.destinations[d].name);
+    cell = t.number(r, "migrants", 0, 1e10);
+    abroad[o] += cell;
+    if (abroad[o] > sc.origins[o].working_age_population)
+      t.fail(r, "migrants", "migrants abroad from '" + sc.origins[o].name + "' exceed its working-age population");
+  }
+}
+
+void read_sectors(Scenario& sc, const detail::CsvTable& t) {
+  double total = 0;
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    Sector s{t.name(r, "name"), t.number(r, "share", 0, 1), t.number(r, "wage_factor", 1e-6, 100)};
+    for (const auto& other : sc.sectors)
+      if (other.name == s.name) t.fail(r, "name", "duplicate sector '" + s.name + "'");
+    total += s.share;
+    sc.sectors.push_back(std::move(s));
+  }
+  if (sc.sectors.empty() || sc.sectors.size() > 8) throw TableError(t.where() + ": expected 1 to 8 sectors, found " + std::to_string(sc.sectors.size()));
+  if (std::abs(total - 1.0) > 1e-6)
+    throw TableError(t.where() + ": sector shares must sum to 1, found " + std::to_string(total));
+}
+
+void check_consistency(const Scenario& sc, const std::string& where) {
+  const auto& p = sc.params;
+  if (p.end < p.start)
+    throw ScenarioError(where + ": key 'calendar.end': expected a date on or after calendar.start (" + p.start.iso() +
+                        "), found " + p.end.iso());
+  double skills = p.skill_share_low + p.skill_share_medium + p.skill_share_high;
+  if (std::abs(skills - 1.0) > 1e-6)
+    throw ScenarioError(where + ": keys 'population.skill_share_*': expected shares summing to 1, found " + std::to_string(skills));
+  if (p.exit_age <= p.entry_age)
+    throw ScenarioError(where + ": key 'demography.exit_age': expected more than demography.entry_age (" +
+                        std::to_string(p.entry_age) + "), found " + std::to_string(p.exit_age));
+}
+
+}  // namespace
+
+std::shared_ptr<const FileSource> folder_source(const std::filesystem::path& folder) {
+  return std::make_shared<FolderSource>(folder);
+}
+
+void TimeSeries::add(Date date, double value) { points_.emplace_back(date, value); }
+
+double TimeSeries::at(Date date) const {
+  if (points_.empty()) return 0.0;
+  if (date <= points_.front().first) return points_.front().second;
+  if (date >= points_.back().first) return points_.back().second;
+  auto upper = std::upper_bound(points_.begin(), points_.end(), date, [](Date d, const auto& p) { return d < p.first; });
+  auto lower = upper - 1;
+  double w = static_cast<double>(date - lower->first) / static_cast<double>(upper->first - lower->first);
+  return lower->second + w * (upper->second - lower->second);
+}
+
+const Region& Scenario::location(std::size_t index) const {
+  return index < origins.size() ? origins[index] : destinations[index - origins.size()];
+}
+
+std::size_t Scenario::currency_of_location(std::size_t index) const {
+  const auto& code = countries[location(index).country].currency;
+  return static_cast<std::size_t>(std::find(currencies.begin(), currencies.end(), code) - currencies.begin());
+}
+
+std::string Scenario::resolved_yaml() const {
+  YAML::Node root;
+  for (const auto& spec : parameter_schema()) {
+    auto parts = split_key(std::string(spec.key));
+    std::vector<YAML::Node> chain{root};
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) chain.push_back(chain.back()[parts[i]]);
+    chain.back()[parts.back()] = format_parameter(params, spec);
+  }
+  root["events"] = YAML::Node(YAML::NodeType::Sequence);
+  YAML::Emitter out;
+  out << root;
+  return std::string(out.c_str()) + "\n";
+}
+
+Override parse_override(const std::string& text) {
+  auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw ArgumentError("--set " + text + ": expected key.path=value");
+  return Override{text.substr(0, eq), text.substr(eq + 1)};
+}
+
+Scenario load_scenario(const std::string& yaml_text, std::shared_ptr<const FileSource> source,
+                       const std::vector<Override>& overrides) {
+  const std::string where = source->describe("scenario.yaml");
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw ScenarioError(where + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg);
+  }
+  if (!root.IsMap()) throw ScenarioError(where + ": expected a mapping of keys at the top level");
+  for (const auto& o : overrides) apply_override(root, o);
+
+  Scenario sc;
+  sc.yaml_text = yaml_text;
+  sc.params = default_parameters();
+  YamlReader reader(where, sc.params);
+  try {
+    reader.read_mapping(root, "");
+  } catch (const YAML::Exception& e) {
+    throw ScenarioError(where + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  reader.check_required();
+  check_consistency(sc, where);
+
+  const auto& p = sc.params;
+  auto table = [&](const std::string& file, const std::string& key, std::vector<std::string> columns) {
+    sc.table_texts[key] = read_table_text(*source, file, key);
+    return detail::CsvTable(sc.table_texts[key], source->describe(file), columns);
+  };
+  read_countries(sc, table(p.countries_table, "tables.countries", {"code", "name", "currency"}));
+  read_regions(sc, table(p.regions_table, "tables.regions",
+                         {"name", "label", "country", "role", "working_age_population", "attractiveness"}));
+  read_routes(sc, table(p.routes_table, "tables.routes", {"origin", "destination", "cost_usd", "travel_days", "barrier"}));
+  read_wages(sc, table(p.wages_table, "tables.wages", {"date", "region", "wage"}));
+  read_exchange_rates(sc, table(p.exchange_rates_table, "tables.exchange_rates", {"date", "currency", "per_usd"}));
+  read_unemployment(sc, table(p.unemployment_table, "tables.unemployment", {"date", "country", "rate"}));
+  read_initial_stock(sc, table(p.initial_stock_table, "tables.initial_stock", {"origin", "destination", "migrants"}));
+  read_sectors(sc, table(p.sectors_table, "tables.sectors", {"name", "share", "wage_factor"}));
+  return sc;
+}
+
+Scenario load_scenario(const std::string& name_or_path, const std::vector<Override>& overrides) {
+  namespace fs = std::filesystem;
+  fs::path path(name_or_path);
+  std::error_code ec;
+  if (fs::is_directory(path, ec) || fs::is_regular_file(path, ec)) {
+    fs::path folder = fs::is_directory(path, ec) ? path : path.parent_path();
+    fs::path yaml = fs::is_directory(path, ec) ? folder / "scenario.yaml" : path;
+    auto source = folder_source(folder.empty() ? fs::path(".") : folder);
+    std::ifstream in(yaml, std::ios::binary);
+    if (!in) throw ScenarioError(yaml.string() + ": cannot read scenario file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    Scenario sc = load_scenario(text.str(), source, overrides);
+    sc.source_name = fs::weakly_canonical(folder, ec).string();
+    return sc;
+  }
+  if (auto source = builtin_source(name_or_path)) {
+    Scenario sc = load_scenario(*source->read("scenario.yaml"), source, overrides);
+    sc.source_name = name_or_path;
+    return sc;
+  }
+  auto names = builtin_scenario_names();
+  auto hint = did_you_mean(name_or_path, names);
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  throw ScenarioError("scenario '" + name_or_path + "': not a folder, a scenario.yaml or a built-in scenario" +
+                      (hint.empty() ? "" : "; did you mean '" + hint + "'?") + " (built-ins: " + list + ")");
+}
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  auto distance = [](const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        std::size_t above = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        diagonal = above;
+      }
+    }
+    return row[b.size()];
+  };
+  std::string best;
+  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    auto dist = distance(word, c);
+    if (dist < best_distance) best = c, best_distance = dist;
+  }
+  return best;
+}
+
+}  // namespace migsim
