@@ -34,7 +34,7 @@ def load_scenario(scenario: PathLike = "kyrgyzstan", **overrides: Any) -> _core.
 
 def run(
     scenario: PathLike = "kyrgyzstan",
-    seed: int | None = None,
+    seed: int | None = 1,
     threads: int | None = None,
     scale: int | None = 10,
     output: PathLike | None = None,
@@ -45,9 +45,9 @@ def run(
 
     Args:
         scenario: a scenario folder, a ``scenario.yaml`` path or a built-in name.
-        seed: random seed (default: the scenario's ``run.seed``).
+        seed: random seed (``None``: the scenario's ``run.seed``).
         threads: worker threads (``None`` or 0: all cores). Results do not depend on it.
-        scale: people per agent (``None``: the scenario's ``run.scale``). Outputs are in people.
+        scale: people per agent (default 10; ``None``: the scenario's ``run.scale``). Outputs are in people.
         output: if given, the results are also written there as HDF5/netCDF-4.
         until: last date to simulate, ``YYYY-MM-DD``.
         **overrides: parameter overrides by key path, with ``__`` for dots

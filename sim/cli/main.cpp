@@ -179,7 +179,13 @@ int main(int argc, char** argv) {
     if (*validate_cmd) return command_validate(target, validate_sets);
     if (*scenarios_cmd) return command_scenarios();
     if (*info_cmd) {
-      std::fputs(migsim::output::describe_file(info_path).c_str(), stdout);
+      // An unreadable file named on the command line is bad input, not an engine failure.
+      if (!std::filesystem::is_regular_file(info_path)) throw migsim::ArgumentError(info_path + ": no such file");
+      try {
+        std::fputs(migsim::output::describe_file(info_path).c_str(), stdout);
+      } catch (const migsim::OutputError& e) {
+        throw migsim::ArgumentError(e.what());
+      }
       return 0;
     }
     if (*export_cmd) {

@@ -36,6 +36,7 @@ std::string read_string_attribute(hid_t attr) {
 }
 
 std::string attribute_text(hid_t parent, const char* name) {
+  if (H5Aexists(parent, name) <= 0) return "";
   Handle attr{H5Aopen(parent, name, H5P_DEFAULT), H5Aclose};
   if (attr.id < 0) return "";
   Handle type{H5Aget_type(attr.id), H5Tclose};
@@ -71,8 +72,13 @@ std::string describe_file(const std::filesystem::path& path) {
   void* old_data;
   H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  // HDF5 would print its error stack for every absent optional attribute; we report instead.
+  struct RestoreErrors {
+    H5E_auto2_t func;
+    void* data;
+    ~RestoreErrors() { H5Eset_auto2(H5E_DEFAULT, func, data); }
+  } restore{old_func, old_data};
   Handle file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
-  H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
   if (file.id < 0) throw OutputError(path.string() + ": cannot open as an HDF5 file");
 
   std::ostringstream out;

@@ -33,8 +33,8 @@ class WriteFailure : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// The most specific message on the HDF5 error stack (it usually carries errno and the
-/// file name), or empty if the stack is empty.
+/// The most specific message on the HDF5 error stack (the root cause rather than the API
+/// call that reported it), or empty if the stack is empty.
 std::string innermost_hdf5_message() {
   std::string message;
   const auto take_first = [](unsigned n, const H5E_error2_t* error, void* out) -> herr_t {
@@ -56,8 +56,8 @@ void check(herr_t status, std::string_view what) {
   if (status < 0) fail(what);
 }
 
-/// Silences HDF5's default error printing for the writer's lifetime: failures become
-/// exceptions with their own message instead of a stack dump on stderr.
+/// Silences HDF5's default error printing while in scope: failures become exceptions with
+/// their own message instead of a stack dump on stderr.
 class QuietHdf5Errors {
  public:
   QuietHdf5Errors() {
@@ -373,12 +373,13 @@ void write_data_variable(hid_t group, const Dataset& dataset, const Variable& va
 
 // ---------------------------------------------------------------------------------------
 // File image
+//
+// The file is built in memory (core driver without backing store) and written out with
+// plain POSIX I/O. HDF5 1.10 cannot recover from a failed H5Fclose (a metadata flush that
+// hits a full disk leaves a half-closed file that crashes the library at exit), so HDF5
+// must never touch the disk itself.
 
-/// The file is built in memory (core driver without backing store) and written out with
-/// plain POSIX I/O. HDF5 1.10 cannot recover from a failed H5Fclose (a metadata flush that
-/// hits a full disk leaves an id that crashes the library at exit), so HDF5 must never
-/// touch the disk itself.
-constexpr std::size_t kImageIncrement = std::size_t{4} << 20;
+constexpr std::size_t kImageIncrement = std::size_t{4} << 20;  // growth step of the image
 
 Handle create_in_memory_file(const std::string& name) {
   Handle fapl = make_plist(H5P_FILE_ACCESS);
@@ -475,6 +476,17 @@ class TemporaryFile {
   bool committed_ = false;
 };
 
+/// ".<name>.tmp-<pid>": hidden, in the target's folder (so the rename cannot cross file
+/// systems), and unique per process.
+std::string temporary_name(const std::filesystem::path& path) {
+  // Appended piecewise: GCC 12 reports a false -Wrestrict for "." + std::string at -O3.
+  std::string name = ".";
+  name += path.filename().string();
+  name += ".tmp-";
+  name += std::to_string(::getpid());
+  return name;
+}
+
 // The serial HDF5 library is not thread-safe, the error-printing switch is global, and
 // the temporary name is only unique per process.
 std::mutex hdf5_mutex;
@@ -498,8 +510,7 @@ void write_netcdf4(const Dataset& dataset, const std::filesystem::path& path) {
   }
 
   const std::lock_guard lock(hdf5_mutex);
-  TemporaryFile temporary(folder /
-                          ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid())));
+  TemporaryFile temporary(folder / temporary_name(path));
   try {
     std::vector<char> image;
     {

@@ -86,7 +86,7 @@ output::Dataset Simulation::results() const {
   ds.variables.push_back(Variable{"time", {"time"}, days,
                                   {{"units", "days since " + sc.params.start.iso()},
                                    {"calendar", std::string("proleptic_gregorian")},
-                                   {"long_name", std::string("start of the step")}}});
+                                   {"long_name", std::string("start of the step (stocks are counted at its end, flows over it)")}}});
   ds.variables.push_back(labels("origin", "origin", origin_names, "origin region"));
   ds.variables.push_back(labels("origin_label", "origin", origin_labels, "origin region name"));
   ds.variables.push_back(labels("location", "location", location_names, "where the person is: an origin or a destination"));

@@ -134,6 +134,17 @@ class YamlReader {
   std::set<std::string> seen_;
 };
 
+/// Sets parts[index..] below `node` to `value`, creating (or replacing non-map) sections.
+void set_path(YAML::Node node, const std::vector<std::string>& parts, std::size_t index, const std::string& value) {
+  const std::string& key = parts[index];
+  if (index + 1 == parts.size()) {
+    node[key] = value;
+    return;
+  }
+  if (!node[key] || !node[key].IsMap()) node[key] = YAML::Node(YAML::NodeType::Map);
+  set_path(node[key], parts, index + 1, value);
+}
+
 /// Applies one `--set` override to the YAML tree before it is read.
 void apply_override(YAML::Node& root, const Override& override_) {
   const ParamSpec* spec = find_parameter(override_.key);
@@ -145,13 +156,7 @@ void apply_override(YAML::Node& root, const Override& override_) {
   Parameters probe;
   auto problem = assign_parameter(probe, *spec, override_.value);
   if (!problem.empty()) throw ScenarioError("--set " + override_.key + ": " + problem);
-  auto parts = split_key(override_.key);
-  std::vector<YAML::Node> chain{root};
-  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-    YAML::Node next = chain.back()[parts[i]];
-    chain.push_back(next);
-  }
-  chain.back()[parts.back()] = override_.value;
+  set_path(root, split_key(override_.key), 0, override_.value);
 }
 
 std::string read_table_text(const FileSource& source, const std::string& file, const std::string& key) {
@@ -306,11 +311,12 @@ void read_unemployment(Scenario& sc, const detail::CsvTable& t) {
 void read_initial_stock(Scenario& sc, const detail::CsvTable& t) {
   sc.initial_stock.assign(sc.n_origins() * sc.n_destinations(), 0.0);
   std::vector<double> abroad(sc.n_origins(), 0.0);
+  std::set<std::size_t> seen;
   for (std::size_t r = 0; r < t.rows(); ++r) {
     auto o = region_index(sc.origins, t, r, "origin", "origin");
     auto d = region_index(sc.destinations, t, r, "destination", "destination");
     double& cell = sc.initial_stock[o * sc.n_destinations() + d];
-    if (cell > 0) t.fail(r, "destination", "duplicate row for " + sc.origins[o].name + " -> " + sc.destinations[d].name);
+    if (!seen.insert(o * sc.n_destinations() + d).second) t.fail(r, "destination", "duplicate row for " + sc.origins[o].name + " -> " + sc.destinations[d].name);
     cell = t.number(r, "migrants", 0, 1e10);
     abroad[o] += cell;
     if (abroad[o] > sc.origins[o].working_age_population)
@@ -373,16 +379,24 @@ std::size_t Scenario::currency_of_location(std::size_t index) const {
 }
 
 std::string Scenario::resolved_yaml() const {
-  YAML::Node root;
+  // Schema keys of one section are contiguous, so nested maps open and close in key order.
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  std::vector<std::string> open;
   for (const auto& spec : parameter_schema()) {
     auto parts = split_key(std::string(spec.key));
-    std::vector<YAML::Node> chain{root};
-    for (std::size_t i = 0; i + 1 < parts.size(); ++i) chain.push_back(chain.back()[parts[i]]);
-    chain.back()[parts.back()] = format_parameter(params, spec);
+    std::size_t common = 0;
+    while (common < open.size() && common + 1 < parts.size() && open[common] == parts[common]) ++common;
+    for (; open.size() > common; open.pop_back()) out << YAML::EndMap;
+    for (std::size_t i = common; i + 1 < parts.size(); ++i) {
+      out << YAML::Key << parts[i] << YAML::Value << YAML::BeginMap;
+      open.push_back(parts[i]);
+    }
+    out << YAML::Key << parts.back() << YAML::Value << format_parameter(params, spec);
   }
-  root["events"] = YAML::Node(YAML::NodeType::Sequence);
-  YAML::Emitter out;
-  out << root;
+  for (; !open.empty(); open.pop_back()) out << YAML::EndMap;
+  out << YAML::Key << "events" << YAML::Value << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+  out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }
 

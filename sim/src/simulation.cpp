@@ -265,7 +265,7 @@ struct Simulation::Impl {
         agents.location[id] = static_cast<std::uint8_t>(o);
         agents.traits[id] = Traits::make(u[0] >= p.male_share, draw_skill(u[1]));
         agents.trips[id] = 0;
-        agents.birth_day[id] = birth - static_cast<std::int32_t>(u[2] * 7.0);
+        agents.birth_day[id] = birth - static_cast<std::int32_t>(u[2] * calendar.step_days(k));  // spread over the step
         agents.moved_day[id] = std::numeric_limits<std::int32_t>::min() / 2;
         agents.savings_usd[id] = 0;
       }
@@ -385,7 +385,8 @@ void Simulation::Impl::update_block(std::size_t begin, std::size_t end, std::uin
         savings += net;
       }
       a.savings_usd[i] = savings;
-      const auto years = std::min<std::int32_t>((t.today - a.moved_day[i]) / 365, kYearsAbroadBuckets - 1);
+      // Whole years abroad: 1461 days per 4 years.
+      const auto years = std::min<std::int32_t>((t.today - a.moved_day[i]) * 4 / 1461, kYearsAbroadBuckets - 1);
       const bool target = savings >= t.savings_target_usd;
       if (u[3] < t.return_[((d * 2 + target) * 2 + !employed) * kYearsAbroadBuckets + years]) {
         status = kReturned;

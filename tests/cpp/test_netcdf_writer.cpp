@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -403,9 +405,8 @@ TEST_F(NetcdfWriterTest, FailedRenameRemovesTemporaryFile) {
   EXPECT_TRUE(fs::is_directory(dir_ / "out.nc" / "keep"));
 }
 
-TEST_F(NetcdfWriterTest, Hdf5FailureKeepsExistingFileAndReportsReason) {
-  // The target name fits in NAME_MAX but the temporary name derived from it does not, so
-  // HDF5 itself fails to create the file.
+TEST_F(NetcdfWriterTest, FailureKeepsExistingFileAndReportsReason) {
+  // The target name fits in NAME_MAX but the temporary name derived from it does not.
   const fs::path path = dir_ / std::string(250, 'n');
   std::ofstream(path) << "previous contents";
   try {
@@ -421,6 +422,52 @@ TEST_F(NetcdfWriterTest, Hdf5FailureKeepsExistingFileAndReportsReason) {
   const std::string contents((std::istreambuf_iterator<char>(in)),
                              std::istreambuf_iterator<char>());
   EXPECT_EQ(contents, "previous contents");
+}
+
+/// Caps the size of files this process may write (RLIMIT_FSIZE), so writes past it fail with
+/// EFBIG like on a full disk; restores the limit and the SIGXFSZ handler afterwards.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    previous_handler_ = std::signal(SIGXFSZ, SIG_IGN);
+    getrlimit(RLIMIT_FSIZE, &previous_);
+    rlimit limited = previous_;
+    limited.rlim_cur = bytes;
+    setrlimit(RLIMIT_FSIZE, &limited);
+  }
+  ~FileSizeLimit() {
+    setrlimit(RLIMIT_FSIZE, &previous_);
+    std::signal(SIGXFSZ, previous_handler_);
+  }
+  FileSizeLimit(const FileSizeLimit&) = delete;
+  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+
+ private:
+  rlimit previous_{};
+  void (*previous_handler_)(int) = SIG_DFL;
+};
+
+TEST_F(NetcdfWriterTest, DiskWriteFailureRemovesTemporaryFileAndReleasesHandles) {
+  Dataset ds = small_dataset();
+  ds.dims.push_back({"sample", 500000});
+  ds.variables.push_back(
+      {"draws", {"sample"}, std::vector<double>(500000, 0.5), {}});  // 4 MB, uncompressed
+  const fs::path path = dir_ / "out.nc";
+  {
+    const FileSizeLimit limit(256 * 1024);
+    try {
+      write_netcdf4(ds, path);
+      FAIL() << "expected OutputError";
+    } catch (const OutputError& e) {
+      EXPECT_NE(std::string(e.what()).find("File too large"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_TRUE(entries().empty());
+  EXPECT_EQ(H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL), 0);
+
+  write_netcdf4(ds, path);  // the library is still usable afterwards
+  EXPECT_EQ(H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL), 0);
+  EXPECT_EQ(entries(), std::vector<std::string>{"out.nc"});
 }
 
 TEST_F(NetcdfWriterTest, RestoresHdf5ErrorPrinting) {

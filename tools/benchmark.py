@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Throughput and memory benchmark of the engine (not a test: run by `make benchmark`).
+
+Runs `migsim run` on a scenario for each thread count, reads the engine's own counters from
+the output file (agent-steps, engine wall time) and the peak resident memory of the process
+(`getrusage` of the child), checks the run's conservation invariant, and prints a Markdown
+table for docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+BIN = Path(sys.executable).parent / "migsim"
+
+
+def run_once(scenario: str, scale: int, threads: int, until: str | None, out: Path) -> dict[str, float]:
+    args = [str(BIN), "run", scenario, "-q", "-o", str(out), "--scale", str(scale), "--threads", str(threads)]
+    if until:
+        args += ["--until", until]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(args, check=True)
+    total = time.perf_counter() - start
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    with xr.open_dataset(out) as ds:
+        np.testing.assert_array_equal(ds.stock.sum(["location", "status"]).values, ds.population.values)
+        agents = int(ds.population.isel(time=-1).sum()) // scale
+        agent_steps = int(ds.attrs["agent_steps"])
+        engine = float(ds.attrs["wall_time_seconds"])
+    return {
+        "threads": threads,
+        "agents": agents,
+        "agent_steps": agent_steps,
+        "engine_seconds": engine,
+        "total_seconds": total,
+        "rate": agent_steps / engine,
+        "peak_mib": max(peak_kib, before) / 1024,
+        "bytes_per_agent": max(peak_kib, before) * 1024 / agents,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scenario", default="kyrgyzstan")
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--until", default=None)
+    parser.add_argument("--repeat", type=int, default=1, help="runs per thread count; the best is reported")
+    args = parser.parse_args()
+
+    print(f"# {args.scenario} at scale {args.scale} on {platform.processor() or platform.machine()}, "
+          f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}\n")
+    print("| threads | agents (end) | agent-steps | engine s | total s | agent-steps/s | peak RSS MiB | peak bytes/agent |")
+    print("|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for threads in args.threads:
+            runs = []
+            for k in range(args.repeat):
+                # Each run in a fresh child so peak memory is its own.
+                out = Path(tmp) / f"bench-{threads}-{k}.h5"
+                runs.append(run_once(args.scenario, args.scale, threads, args.until, out))
+                out.unlink()
+            best = max(runs, key=lambda r: r["rate"])
+            print(f"| {threads} | {best['agents']:,} | {best['agent_steps']:,} | {best['engine_seconds']:.2f} | "
+                  f"{best['total_seconds']:.2f} | {best['rate'] / 1e6:.1f} M | {best['peak_mib']:.0f} | "
+                  f"{best['bytes_per_agent']:.1f} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
