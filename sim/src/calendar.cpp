@@ -14,6 +14,8 @@ Date Date::from_ymd(int y, unsigned m, unsigned d) {
 
 bool Date::parse(std::string_view text, Date& out) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (text[i] < '0' || text[i] > '9') return false;  // from_chars alone would accept a sign
   auto number = [&](std::size_t pos, std::size_t len, int& value) {
     auto first = text.data() + pos;
     auto [ptr, ec] = std::from_chars(first, first + len, value);

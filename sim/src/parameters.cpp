@@ -89,14 +89,9 @@ const std::array kSchema = {
 
 std::string format_real(double v) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  // Prefer the shortest text that round-trips.
-  for (int precision = 1; precision <= 17; ++precision) {
-    char shorter[64];
-    std::snprintf(shorter, sizeof shorter, "%.*g", precision, v);
-    if (std::strtod(shorter, nullptr) == v) return shorter;
-  }
-  return buf;
+  // Shortest text that reads back to the same double ("3000", "0.015", "1e-07").
+  auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, ptr) : std::to_string(v);
 }
 
 std::string trimmed(std::string_view text) {

@@ -116,6 +116,16 @@ struct Simulation::Impl {
     count_initial_state();
   }
 
+  /// Runs `work` in the arena of --threads workers. The global_control lets an arena larger
+  /// than the core count get its workers (TBB would warn and ignore them); results never
+  /// depend on the worker count.
+  template <typename Work>
+  void in_arena(Work&& work) {
+    tbb::global_control workers(tbb::global_control::max_allowed_parallelism,
+                                static_cast<std::size_t>(arena.max_concurrency()));
+    arena.execute(std::forward<Work>(work));
+  }
+
   // ---- initial population --------------------------------------------------------------
 
   void create_initial_agents() {
@@ -138,7 +148,7 @@ struct Simulation::Impl {
 
     const std::int32_t working_days = static_cast<std::int32_t>((p.exit_age - p.entry_age) * kDaysPerYear);
     const std::int32_t entry_days = static_cast<std::int32_t>(p.entry_age * kDaysPerYear);
-    arena.execute([&] {
+    in_arena([&] {
       tbb::parallel_for(std::size_t{0}, nO(), [&](std::size_t o) {
         std::size_t id = first[o];
         for (std::size_t d = 0; d <= nD(); ++d) {  // d == nD: the people at home
@@ -278,7 +288,7 @@ struct Simulation::Impl {
       tallies.emplace_back();
       tallies.back().resize(nO(), nL(), nD());
     }
-    arena.execute([&] {
+    in_arena([&] {
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 1),
                         [&](const tbb::blocked_range<std::size_t>& range) {
                           for (std::size_t b = range.begin(); b != range.end(); ++b) {

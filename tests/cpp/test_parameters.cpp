@@ -37,7 +37,8 @@ std::string default_value(const ParamSpec& spec) {
 /// Every key's current value, by key.
 std::map<std::string, std::string> all_values(const migsim::Parameters& params) {
   std::map<std::string, std::string> values;
-  for (const auto& spec : migsim::parameter_schema()) values[std::string(spec.key)] = migsim::format_parameter(params, spec);
+  for (const auto& spec : migsim::parameter_schema())
+    values[std::string(spec.key)] = migsim::format_parameter(params, spec);
   return values;
 }
 
@@ -64,8 +65,7 @@ TEST(ParameterSchema, KeysAreUniqueAndEveryKeyIsDocumented) {
     EXPECT_NE(key.front(), '.') << key;
     EXPECT_NE(key.back(), '.') << key;
     EXPECT_EQ(migsim::find_parameter(key), &spec) << key;
-    if (spec.type == ParamType::Real || spec.type == ParamType::Integer)
-      EXPECT_LE(spec.min, spec.max) << key;
+    if (spec.type == ParamType::Real || spec.type == ParamType::Integer) EXPECT_LE(spec.min, spec.max) << key;
     if (spec.type == ParamType::Choice) EXPECT_FALSE(spec.choices.empty()) << key;
   }
   EXPECT_GT(keys.size(), 40u);
@@ -107,10 +107,18 @@ TEST(ParameterSchema, EveryKeyHasItsOwnField) {
     std::string value;
     switch (spec.type) {
       case ParamType::Real:
-      case ParamType::Integer: value = different_number(spec, before.at(key)); break;
-      case ParamType::Date: value = "1999-09-09"; break;
-      case ParamType::String: value = "changed-" + key; break;
-      case ParamType::Choice: value = before.at(key) == "month" ? "day" : "month"; break;
+      case ParamType::Integer:
+        value = different_number(spec, before.at(key));
+        break;
+      case ParamType::Date:
+        value = "1999-09-09";
+        break;
+      case ParamType::String:
+        value = "changed-" + key;
+        break;
+      case ParamType::Choice:
+        value = before.at(key) == "month" ? "day" : "month";
+        break;
     }
     migsim::Parameters params = defaults;
     ASSERT_EQ(migsim::assign_parameter(params, spec, value), "") << key << "=" << value;
@@ -135,7 +143,7 @@ TEST(ParameterSchema, FormatParameterRoundTripsThroughAssign) {
     EXPECT_EQ(again.departure_base_rate, params.departure_base_rate) << text << " printed as " << printed;
   }
   ASSERT_EQ(migsim::assign_parameter(params, rate, "0.1"), "");
-  EXPECT_EQ(migsim::format_parameter(params, rate), "0.1");  // shortest text, not 0.10000000000000001
+  EXPECT_EQ(migsim::format_parameter(params, rate), "0.1");           // shortest text, not 0.10000000000000001
   ASSERT_EQ(migsim::assign_parameter(params, rate, "  0.25\t"), "");  // surrounding blanks are trimmed
   EXPECT_EQ(params.departure_base_rate, 0.25);
 }
@@ -275,8 +283,8 @@ TEST(ParameterSchema, LoaderReadsEveryTableKey) {
   // Copy the toy with every table renamed; only the tables.* keys can make it load.
   namespace fs = std::filesystem;
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const fs::path dir = fs::temp_directory_path() /
-                       ("migsim-test-" + std::to_string(::getpid()) + "-" + info->test_suite_name() + "." + info->name());
+  const fs::path dir = fs::temp_directory_path() / ("migsim-test-" + std::to_string(::getpid()) + "-" +
+                                                    info->test_suite_name() + "." + info->name());
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::vector<migsim::Override> overrides;

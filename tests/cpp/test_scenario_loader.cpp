@@ -64,7 +64,8 @@ class ScenarioCopy {
     fs::remove_all(dir_);
     if (fs::is_directory(from)) {
       fs::create_directories(dir_);
-      for (const auto& entry : fs::directory_iterator(from)) fs::copy_file(entry.path(), dir_ / entry.path().filename());
+      for (const auto& entry : fs::directory_iterator(from))
+        fs::copy_file(entry.path(), dir_ / entry.path().filename());
     } else {
       migsim::export_builtin(from, dir_.string());
     }
@@ -432,25 +433,29 @@ TEST(ScenarioLoaderYaml, UnknownBuiltinNameSuggestsTheClosest) {
 }
 
 TEST(ScenarioLoaderYaml, OverrideWithUnknownKeySuggestsTheKey) {
-  const std::string message = yaml_error_of(
-      [] { migsim::load_scenario(kTwoRegion.string(), {{"behaviour.departure.base_rat", "0.1"}}); });
+  const std::string message = yaml_error_of([] {
+    migsim::load_scenario(kTwoRegion.string(), {{"behaviour.departure.base_rat", "0.1"}});
+  });
   EXPECT_TRUE(Contains(message, "--set behaviour.departure.base_rat=0.1"));
   EXPECT_TRUE(Contains(message, "unknown key"));
   EXPECT_TRUE(Contains(message, "did you mean 'behaviour.departure.base_rate'?"));
   // A section is not a key either.
-  EXPECT_TRUE(Contains(
-      yaml_error_of([] { migsim::load_scenario(kTwoRegion.string(), {{"behaviour.departure", "0.1"}}); }),
-      "unknown key"));
+  EXPECT_TRUE(Contains(yaml_error_of([] {
+                         migsim::load_scenario(kTwoRegion.string(), {{"behaviour.departure", "0.1"}});
+                       }),
+                       "unknown key"));
 }
 
 TEST(ScenarioLoaderYaml, OverrideWithBadValueNamesExpectedAndFound) {
-  std::string message =
-      yaml_error_of([] { migsim::load_scenario(kTwoRegion.string(), {{"behaviour.departure.base_rate", "fast"}}); });
+  std::string message = yaml_error_of([] {
+    migsim::load_scenario(kTwoRegion.string(), {{"behaviour.departure.base_rate", "fast"}});
+  });
   EXPECT_TRUE(Contains(message, "--set behaviour.departure.base_rate"));
   EXPECT_TRUE(Contains(message, "expected a number"));
   EXPECT_TRUE(Contains(message, "found 'fast'"));
-  message =
-      yaml_error_of([] { migsim::load_scenario(kTwoRegion.string(), {{"behaviour.departure.base_rate", "-1"}}); });
+  message = yaml_error_of([] {
+    migsim::load_scenario(kTwoRegion.string(), {{"behaviour.departure.base_rate", "-1"}});
+  });
   EXPECT_TRUE(Contains(message, "expected a number in [0, 52]"));
   EXPECT_TRUE(Contains(message, "found '-1'"));
   message = yaml_error_of([] { migsim::load_scenario(kTwoRegion.string(), {{"calendar.end", "2019-01-01"}}); });
@@ -467,8 +472,9 @@ TEST(ScenarioLoaderTables, MissingFileNamesFileAndKey) {
   EXPECT_TRUE(Contains(message, copy.file("routes.csv").string()));
   EXPECT_TRUE(Contains(message, "'tables.routes'"));
 
-  const std::string renamed = message_of<migsim::TableError>(
-      [] { migsim::load_scenario(kTwoRegion.string(), {{"tables.wages", "no_such_wages.csv"}}); });
+  const std::string renamed = message_of<migsim::TableError>([] {
+    migsim::load_scenario(kTwoRegion.string(), {{"tables.wages", "no_such_wages.csv"}});
+  });
   EXPECT_TRUE(Contains(renamed, (kTwoRegion / "no_such_wages.csv").string()));
   EXPECT_TRUE(Contains(renamed, "'tables.wages'"));
 }

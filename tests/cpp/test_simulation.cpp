@@ -141,7 +141,8 @@ TEST(Simulation, InitialStateMatchesTheScenarioInPeople) {
     EXPECT_NEAR(static_cast<double>(initial.population[o] * scale), sc.origins[o].working_age_population, scale / 2.0)
         << sc.origins[o].name;
     for (std::size_t d = 0; d < nD; ++d) {
-      const auto migrants = initial.stock[(o * nL + nO + d) * kReportedStatuses + static_cast<std::size_t>(Status::Migrant)];
+      const auto migrants =
+          initial.stock[(o * nL + nO + d) * kReportedStatuses + static_cast<std::size_t>(Status::Migrant)];
       EXPECT_NEAR(static_cast<double>(migrants * scale), sc.initial_stock[o * nD + d], scale / 2.0);
     }
     EXPECT_EQ(initial.stock[(o * nL + o) * kReportedStatuses + static_cast<std::size_t>(Status::Returned)], 0);
@@ -240,8 +241,8 @@ TEST(Simulation, TwoRegionShareAbroadMatchesTheAnalyticSteadyState) {
   // in either hazard (or monthly instead of weekly steps); a correct engine fails with
   // probability ~0.3% over seeds (the seed is fixed, so the outcome is reproducible).
   const double lambda = 1.0 - p - q;
-  const double se = std::sqrt(share * (1 - share) / (static_cast<double>(min_population) * steps) *
-                              (1 + lambda) / (1 - lambda));
+  const double se =
+      std::sqrt(share * (1 - share) / (static_cast<double>(min_population) * steps) * (1 + lambda) / (1 - lambda));
   EXPECT_LT(se, 0.002);
   EXPECT_NEAR(estimate, share, 3 * se) << "p=" << p << " q=" << q << " se=" << se;
 }
@@ -269,7 +270,7 @@ TEST(Simulation, TwoRegionTransitionRatesMatchTheStepProbabilities) {
     at_home += static_cast<double>(before.population[0]) - abroad_before;
     away += abroad_before;
     departures += static_cast<double>(hist[t].departures[0 * nL + nO]);  // [origin][location]
-    returns += static_cast<double>(hist[t].returns[nO * nO + 0]);         // [location][origin]
+    returns += static_cast<double>(hist[t].returns[nO * nO + 0]);        // [location][origin]
   }
   const double p = 1.0 - std::exp(-departure_rate * 7 / 365.25);
   const double q = 1.0 - std::exp(-return_rate * 7 / 365.25);
@@ -480,7 +481,8 @@ TEST(Simulation, ResultsHaveTheDocumentedVariablesAndDims) {
   ASSERT_EQ(time.size(), steps);
   for (std::size_t t = 0; t < steps; ++t) EXPECT_EQ(time[t], static_cast<std::int64_t>(7 * t));
   const auto& time_attrs = ds.find_variable("time")->attrs;
-  const auto units = std::find_if(time_attrs.begin(), time_attrs.end(), [](const auto& a) { return a.name == "units"; });
+  const auto units =
+      std::find_if(time_attrs.begin(), time_attrs.end(), [](const auto& a) { return a.name == "units"; });
   ASSERT_NE(units, time_attrs.end());
   EXPECT_EQ(std::get<std::string>(units->value), "days since 2010-01-01");
 

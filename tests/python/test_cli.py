@@ -157,3 +157,9 @@ def test_interrupted_run_leaves_no_file(tmp_path: Path) -> None:
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert not out.exists()
+
+
+def test_quiet_run_prints_nothing_even_with_more_threads_than_cores(cli, tmp_path: Path) -> None:
+    result = cli("run", "-q", "-o", tmp_path / "q.h5", "--threads", "8", "--scale", "1000", "--until", "2010-03-01")
+    assert result.returncode == 0
+    assert result.stdout == "" and result.stderr == ""

@@ -25,7 +25,8 @@ class TableError : public ScenarioError {
   using ScenarioError::ScenarioError;
 };
 
-/// A bad argument to a run (seed, threads, scale, until, overrides).
+/// A bad argument to a run (seed, threads, scale, until, output path, an override without '=').
+/// An override with an unknown key or a bad value is a ScenarioError, like the same key in a file.
 class ArgumentError : public Error {
  public:
   using Error::Error;

@@ -47,7 +47,7 @@ struct RunStats {
   std::size_t agent_slots = 0;    ///< agents ever created (live and exited)
   std::size_t live_agents = 0;
   std::size_t agent_bytes = 0;    ///< memory held by agent arrays
-  int threads = 0;                ///< worker threads actually used
+  int threads = 0;                ///< worker threads requested (the TBB arena's concurrency)
 };
 
 class Simulation {
