@@ -59,7 +59,8 @@ py::dict dataset_to_python(const output::Dataset& ds) {
 
 Date parse_date_argument(const std::string& text, const char* what) {
   Date d;
-  if (!Date::parse(text, d)) throw ArgumentError(std::string(what) + ": expected a date YYYY-MM-DD, found '" + text + "'");
+  if (!Date::parse(text, d))
+    throw ArgumentError(std::string(what) + ": expected a date YYYY-MM-DD, found '" + text + "'");
   return d;
 }
 
@@ -103,33 +104,38 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("end", [](const Scenario& s) { return s.params.end.iso(); })
       .def_property_readonly("seed", [](const Scenario& s) { return s.params.seed; })
       .def_property_readonly("scale", [](const Scenario& s) { return s.params.scale; })
-      .def_property_readonly("origins", [](const Scenario& s) {
-        std::vector<std::string> names;
-        for (const auto& r : s.origins) names.push_back(r.name);
-        return names;
-      })
-      .def_property_readonly("destinations", [](const Scenario& s) {
-        std::vector<std::string> names;
-        for (const auto& r : s.destinations) names.push_back(r.name);
-        return names;
-      })
-      .def("get", [](const Scenario& s, const std::string& key) {
-        const ParamSpec* spec = find_parameter(key);
-        if (!spec) {
-          std::vector<std::string> keys;
-          for (const auto& p : parameter_schema()) keys.emplace_back(p.key);
-          auto hint = did_you_mean(key, keys);
-          throw ScenarioError("unknown key '" + key + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
-        }
-        return format_parameter(s.params, *spec);
-      })
+      .def_property_readonly("origins",
+                             [](const Scenario& s) {
+                               std::vector<std::string> names;
+                               for (const auto& r : s.origins) names.push_back(r.name);
+                               return names;
+                             })
+      .def_property_readonly("destinations",
+                             [](const Scenario& s) {
+                               std::vector<std::string> names;
+                               for (const auto& r : s.destinations) names.push_back(r.name);
+                               return names;
+                             })
+      .def(
+          "get",
+          [](const Scenario& s, const std::string& key) {
+            const ParamSpec* spec = find_parameter(key);
+            if (!spec) {
+              std::vector<std::string> keys;
+              for (const auto& p : parameter_schema()) keys.emplace_back(p.key);
+              auto hint = did_you_mean(key, keys);
+              throw ScenarioError("unknown key '" + key + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+            }
+            return format_parameter(s.params, *spec);
+          })
       .def("resolved_yaml", &Scenario::resolved_yaml);
 
-  m.def("load_scenario",
-        [](const std::string& name_or_path, const std::map<std::string, std::string>& overrides) {
-          return load_scenario(name_or_path, to_overrides(overrides));
-        },
-        py::arg("name_or_path"), py::arg("overrides") = std::map<std::string, std::string>{});
+  m.def(
+      "load_scenario",
+      [](const std::string& name_or_path, const std::map<std::string, std::string>& overrides) {
+        return load_scenario(name_or_path, to_overrides(overrides));
+      },
+      py::arg("name_or_path"), py::arg("overrides") = std::map<std::string, std::string>{});
 
   py::class_<Simulation>(m, "Simulation")
       .def(py::init([](const Scenario& scenario, std::uint64_t seed, int threads, std::int64_t scale,
@@ -145,21 +151,22 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("done", &Simulation::done)
       .def_property_readonly("current_date", [](const Simulation& s) { return s.current_date().iso(); })
       .def("step", &Simulation::step, py::call_guard<py::gil_scoped_release>())
-      .def("run",
-           [](Simulation& s, std::optional<std::function<void(std::size_t, std::size_t)>> progress) {
-             if (!progress) {
-               py::gil_scoped_release release;
-               s.run();
-               return;
-             }
-             // Reacquire the GIL only around the Python callback.
-             py::gil_scoped_release release;
-             s.run([&](std::size_t done, std::size_t total) {
-               py::gil_scoped_acquire acquire;
-               (*progress)(done, total);
-             });
-           },
-           py::arg("progress") = py::none())
+      .def(
+          "run",
+          [](Simulation& s, std::optional<std::function<void(std::size_t, std::size_t)>> progress) {
+            if (!progress) {
+              py::gil_scoped_release release;
+              s.run();
+              return;
+            }
+            // Reacquire the GIL only around the Python callback.
+            py::gil_scoped_release release;
+            s.run([&](std::size_t done, std::size_t total) {
+              py::gil_scoped_acquire acquire;
+              (*progress)(done, total);
+            });
+          },
+          py::arg("progress") = py::none())
       .def("stats",
            [](const Simulation& s) {
              auto st = s.stats();

@@ -82,8 +82,10 @@ void print_summary(const Simulation& sim, const fs::path& output, double total_s
   std::printf("  wall time    %.2f s (engine %.2f s)\n", total_seconds, stats.wall_seconds);
   std::printf("  throughput   %.1f million agent-steps per second\n", rate / 1e6);
   std::printf("  end state    %s working-age people, %s abroad (%.1f%%)\n", cli::group_digits(people).c_str(),
-              cli::group_digits(abroad).c_str(), people ? 100.0 * static_cast<double>(abroad) / static_cast<double>(people) : 0.0);
-  std::printf("  remittances  %.3f billion USD over the last %zu steps\n", remitted / 1e9, std::min<std::size_t>(52, history.size()));
+              cli::group_digits(abroad).c_str(),
+              people ? 100.0 * static_cast<double>(abroad) / static_cast<double>(people) : 0.0);
+  std::printf("  remittances  %.3f billion USD over the last %zu steps\n", remitted / 1e9,
+              std::min<std::size_t>(52, history.size()));
   std::printf("  output       %s\n", output.string().c_str());
 }
 
@@ -96,7 +98,8 @@ int command_run(const RunArgs& args) {
   options.scale = args.scale.value_or(sc.params.scale);
   if (!args.until.empty()) {
     Date until;
-    if (!Date::parse(args.until, until)) throw ArgumentError("--until: expected a date YYYY-MM-DD, found '" + args.until + "'");
+    if (!Date::parse(args.until, until))
+      throw ArgumentError("--until: expected a date YYYY-MM-DD, found '" + args.until + "'");
     options.until = until;
   }
   const fs::path output = choose_output(args, sc);
@@ -115,10 +118,13 @@ int command_validate(const std::string& scenario, const std::vector<std::string>
   double people = 0, abroad = 0;
   for (const auto& r : sc.origins) people += r.working_age_population;
   for (double v : sc.initial_stock) abroad += v;
-  std::printf("ok: %s: %zu origins, %zu destinations, %zu countries, %zu steps from %s to %s; %s working-age people, %s abroad at the start\n",
-              sc.params.name.c_str(), sc.n_origins(), sc.n_destinations(), sc.countries.size(), sc.calendar().steps(),
-              sc.params.start.iso().c_str(), sc.params.end.iso().c_str(), cli::group_digits(static_cast<long long>(people)).c_str(),
-              cli::group_digits(static_cast<long long>(abroad)).c_str());
+  std::printf(
+      "ok: %s: %zu origins, %zu destinations, %zu countries, %zu steps from %s to %s; %s working-age people, %s abroad "
+      "at the start\n",
+      sc.params.name.c_str(), sc.n_origins(), sc.n_destinations(), sc.countries.size(), sc.calendar().steps(),
+      sc.params.start.iso().c_str(), sc.params.end.iso().c_str(),
+      cli::group_digits(static_cast<long long>(people)).c_str(),
+      cli::group_digits(static_cast<long long>(abroad)).c_str());
   return 0;
 }
 
@@ -139,11 +145,16 @@ int main(int argc, char** argv) {
 
   RunArgs run;
   auto* run_cmd = app.add_subcommand("run", "Run a scenario and write its output (HDF5, netCDF-4 layout)");
-  run_cmd->add_option("scenario", run.scenario, "Scenario folder, scenario.yaml, or built-in name")->capture_default_str();
+  run_cmd->add_option("scenario", run.scenario, "Scenario folder, scenario.yaml, or built-in name")
+      ->capture_default_str();
   run_cmd->add_option("-o,--output", run.output, "Output file (default: out/<scenario>.h5)");
-  run_cmd->add_option("--seed", run.seed, "Random seed (default: the scenario's run.seed)")->check(CLI::NonNegativeNumber);
-  run_cmd->add_option("--threads", run.threads, "Worker threads (0 = all cores)")->check(CLI::NonNegativeNumber)->capture_default_str();
-  run_cmd->add_option("--scale", run.scale, "People per agent (default: the scenario's run.scale)")->check(CLI::PositiveNumber);
+  run_cmd->add_option("--seed", run.seed, "Random seed (default: the scenario's run.seed)")
+      ->check(CLI::NonNegativeNumber);
+  run_cmd->add_option("--threads", run.threads, "Worker threads (0 = all cores)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  run_cmd->add_option("--scale", run.scale, "People per agent (default: the scenario's run.scale)")
+      ->check(CLI::PositiveNumber);
   run_cmd->add_option("--until", run.until, "Last date to simulate, YYYY-MM-DD (default: the calendar end)");
   run_cmd->add_option("--set", run.sets, "Override a parameter: key.path=value (repeatable)");
   run_cmd->add_flag("-q,--quiet", run.quiet, "No progress bar and no summary");

@@ -22,8 +22,8 @@ void ProgressBar::update(std::size_t done, std::size_t total, const std::string&
   const double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
   std::string bar(static_cast<std::size_t>(filled), '#');
   bar.resize(kWidth, '.');
-  std::fprintf(stderr, "\r[%s] %3d%%  step %zu/%zu  %s  eta %.0fs ", bar.c_str(), static_cast<int>(fraction * 100), done,
-               total, label.c_str(), eta);
+  std::fprintf(stderr, "\r[%s] %3d%%  step %zu/%zu  %s  eta %.0fs ", bar.c_str(), static_cast<int>(fraction * 100),
+               done, total, label.c_str(), eta);
   std::fflush(stderr);
 }
 

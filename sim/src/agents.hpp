@@ -28,14 +28,14 @@ struct Traits {
 };
 
 struct AgentStore {
-  std::vector<std::uint8_t> status;    ///< migsim::Status
-  std::vector<std::uint8_t> origin;    ///< origin region index
-  std::vector<std::uint8_t> location;  ///< location index: origins first, then destinations
-  std::vector<std::uint8_t> traits;    ///< Traits bits
-  std::vector<std::uint8_t> trips;     ///< completed departures (saturating)
-  std::vector<std::int32_t> birth_day; ///< days since calendar start (negative: born before)
-  std::vector<std::int32_t> moved_day; ///< day of the last departure or return
-  std::vector<float> savings_usd;      ///< savings abroad; negative while travel debt is unpaid
+  std::vector<std::uint8_t> status;     ///< migsim::Status
+  std::vector<std::uint8_t> origin;     ///< origin region index
+  std::vector<std::uint8_t> location;   ///< location index: origins first, then destinations
+  std::vector<std::uint8_t> traits;     ///< Traits bits
+  std::vector<std::uint8_t> trips;      ///< completed departures (saturating)
+  std::vector<std::int32_t> birth_day;  ///< days since calendar start (negative: born before)
+  std::vector<std::int32_t> moved_day;  ///< day of the last departure or return
+  std::vector<float> savings_usd;       ///< savings abroad; negative while travel debt is unpaid
 
   std::size_t size() const { return status.size(); }
   void reserve(std::size_t n);

@@ -17,9 +17,7 @@ class EmbeddedSource final : public FileSource {
       if (scenario_ == f->scenario && relative == f->name) return std::string(f->data, f->size);
     return std::nullopt;
   }
-  std::string describe(const std::string& relative) const override {
-    return "built-in:" + scenario_ + "/" + relative;
-  }
+  std::string describe(const std::string& relative) const override { return "built-in:" + scenario_ + "/" + relative; }
 
  private:
   std::string scenario_;

@@ -9,7 +9,8 @@ namespace migsim {
 namespace ch = std::chrono;
 
 Date Date::from_ymd(int y, unsigned m, unsigned d) {
-  return Date(static_cast<std::int32_t>(ch::sys_days(ch::year{y} / ch::month{m} / ch::day{d}).time_since_epoch().count()));
+  return Date(
+      static_cast<std::int32_t>(ch::sys_days(ch::year{y} / ch::month{m} / ch::day{d}).time_since_epoch().count()));
 }
 
 bool Date::parse(std::string_view text, Date& out) {
@@ -36,8 +37,8 @@ unsigned Date::month() const { return static_cast<unsigned>(ymd().month()); }
 std::string Date::iso() const {
   auto v = ymd();
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(v.year()),
-                static_cast<unsigned>(v.month()), static_cast<unsigned>(v.day()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(v.year()), static_cast<unsigned>(v.month()),
+                static_cast<unsigned>(v.day()));
   return buf;
 }
 
@@ -60,9 +61,12 @@ StepUnit parse_step_unit(std::string_view text, bool& ok) {
 
 std::string_view to_string(StepUnit unit) {
   switch (unit) {
-    case StepUnit::Day: return "day";
-    case StepUnit::Week: return "week";
-    case StepUnit::Month: return "month";
+    case StepUnit::Day:
+      return "day";
+    case StepUnit::Week:
+      return "week";
+    case StepUnit::Month:
+      return "month";
   }
   return "week";
 }
@@ -70,9 +74,12 @@ std::string_view to_string(StepUnit unit) {
 namespace {
 Date advance(Date d, StepUnit unit, int k) {
   switch (unit) {
-    case StepUnit::Day: return d.add_days(k);
-    case StepUnit::Week: return d.add_days(7 * k);
-    case StepUnit::Month: return d.add_months(k);
+    case StepUnit::Day:
+      return d.add_days(k);
+    case StepUnit::Week:
+      return d.add_days(7 * k);
+    case StepUnit::Month:
+      return d.add_months(k);
   }
   return d;
 }
@@ -87,9 +94,7 @@ Calendar::Calendar(Date start, Date end, StepUnit unit) : start_(start), end_(en
   }
 }
 
-Date Calendar::step_end(std::size_t k) const {
-  return advance(start_, unit_, static_cast<int>(k) + 1);
-}
+Date Calendar::step_end(std::size_t k) const { return advance(start_, unit_, static_cast<int>(k) + 1); }
 
 std::size_t Calendar::steps_until(Date until) const {
   return static_cast<std::size_t>(std::upper_bound(starts_.begin(), starts_.end(), until) - starts_.begin());

@@ -27,9 +27,12 @@ std::vector<std::string> split_line(const std::string& line, bool& ok) {
   for (std::size_t i = 0; i < line.size(); ++i) {
     char c = line[i];
     if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') field += '"', ++i;
-      else if (c == '"') quoted = false;
-      else field += c;
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"')
+        field += '"', ++i;
+      else if (c == '"')
+        quoted = false;
+      else
+        field += c;
     } else if (c == '"') {
       quoted = true;
     } else if (c == ',') {
@@ -72,8 +75,7 @@ CsvTable::CsvTable(const std::string& text, std::string where, const std::vector
         if (std::find(columns.begin(), columns.end(), name) == columns.end()) {
           auto hint = did_you_mean(name, columns);
           throw TableError(where_ + ":" + std::to_string(number) + ": unknown column '" + name + "'" +
-                           (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; expected columns: " +
-                           [&] {
+                           (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; expected columns: " + [&] {
                              std::string all;
                              for (const auto& c : columns) all += (all.empty() ? "" : ",") + c;
                              return all;
@@ -126,8 +128,7 @@ double CsvTable::number(std::size_t r, const std::string& column, double min, do
   return parsed;
 }
 
-double CsvTable::number_or(std::size_t r, const std::string& column, double fallback, double min,
-                           double max) const {
+double CsvTable::number_or(std::size_t r, const std::string& column, double fallback, double min, double max) const {
   return empty(r, column) ? fallback : number(r, column, min, max);
 }
 

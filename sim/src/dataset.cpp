@@ -14,9 +14,7 @@ namespace migsim::output {
 
 namespace {
 
-[[noreturn]] void invalid(const std::string& message) {
-  throw OutputError("invalid output dataset: " + message);
-}
+[[noreturn]] void invalid(const std::string& message) { throw OutputError("invalid output dataset: " + message); }
 
 std::string in_quotes(std::string_view name) {
   // Appended piecewise: GCC 12 reports a false -Wrestrict for "\"" + std::string at -O3.
@@ -40,8 +38,7 @@ constexpr std::array<std::string_view, 11> kReservedAttributeNames = {
 // names the group itself, and an embedded NUL would silently truncate the name.
 void check_name(std::string_view name, const std::string& what) {
   if (name.empty()) invalid(what + " has an empty name");
-  if (name == "." || name.find('/') != std::string_view::npos ||
-      name.find('\0') != std::string_view::npos) {
+  if (name == "." || name.find('/') != std::string_view::npos || name.find('\0') != std::string_view::npos) {
     invalid(what + " " + in_quotes(name) + " has an invalid name (no '/', NUL or \".\")");
   }
 }
@@ -111,8 +108,7 @@ void check_coordinate_shape(const Dataset& dataset, const Variable& var, const s
   if (dataset.find_dim(var.name) == nullptr) return;
   if (var.dims.size() != 1 || var.dims.front() != var.name) {
     invalid(what + " has the name of a dimension, so it is that dimension's coordinate " +
-            "variable and must have dims (" + var.name + "), but has " +
-            describe_dims(dataset, var));
+            "variable and must have dims (" + var.name + "), but has " + describe_dims(dataset, var));
   }
 }
 
@@ -123,8 +119,8 @@ void check_data_size(const Dataset& dataset, const Variable& var, const std::str
   }
   const std::size_t actual = data_size(var.data);
   if (actual != *expected) {
-    invalid(what + " has " + std::to_string(actual) + " values but its dimensions " +
-            describe_dims(dataset, var) + " need " + std::to_string(*expected));
+    invalid(what + " has " + std::to_string(actual) + " values but its dimensions " + describe_dims(dataset, var) +
+            " need " + std::to_string(*expected));
   }
 }
 
@@ -132,9 +128,8 @@ void check_data_size(const Dataset& dataset, const Variable& var, const std::str
 void check_string_values(const Variable& var, const std::string& what) {
   const auto* strings = std::get_if<std::vector<std::string>>(&var.data);
   if (strings == nullptr) return;
-  const auto with_nul = std::find_if(strings->begin(), strings->end(), [](const std::string& s) {
-    return s.find('\0') != std::string::npos;
-  });
+  const auto with_nul = std::find_if(strings->begin(), strings->end(),
+                                     [](const std::string& s) { return s.find('\0') != std::string::npos; });
   if (with_nul != strings->end()) {
     invalid(what + " has a string value containing a NUL character (index " +
             std::to_string(with_nul - strings->begin()) + ")");
@@ -153,14 +148,13 @@ void check_variable(const Dataset& dataset, const Variable& var) {
 }  // namespace
 
 const Dimension* Dataset::find_dim(const std::string& name) const {
-  const auto it = std::find_if(dims.begin(), dims.end(),
-                               [&](const Dimension& dim) { return dim.name == name; });
+  const auto it = std::find_if(dims.begin(), dims.end(), [&](const Dimension& dim) { return dim.name == name; });
   return it == dims.end() ? nullptr : &*it;
 }
 
 const Variable* Dataset::find_variable(const std::string& name) const {
-  const auto it = std::find_if(variables.begin(), variables.end(),
-                               [&](const Variable& var) { return var.name == name; });
+  const auto it =
+      std::find_if(variables.begin(), variables.end(), [&](const Variable& var) { return var.name == name; });
   return it == variables.end() ? nullptr : &*it;
 }
 

@@ -53,8 +53,8 @@ Environment::Choice Environment::destination_choice(Date date, const NetworkStat
     const double wage_usd = sc_.wages[loc].at(date) / per_usd(loc, date);
     const double job_chance = 1.0 - unemployment(loc, date);
     for (unsigned s = 0; s < kSkills; ++s) {
-      double net = wage_usd * (p.migrant_wage_ratio * skill_factor_[s] * mean_sector_factor_ * job_chance -
-                               p.living_cost_share);
+      double net =
+          wage_usd * (p.migrant_wage_ratio * skill_factor_[s] * mean_sector_factor_ * job_chance - p.living_cost_share);
       income_abroad(s, d) = std::max(net, 1.0);
     }
   }
@@ -126,7 +126,8 @@ void Environment::compute(Date date, std::int32_t day, std::int32_t step_days, c
       }
       t.destination_cdf[row * nD + nD - 1] = 1.0f;  // rounding must never leave a gap
       const bool reachable = std::isfinite(choice.gain[row]);
-      const double base = reachable ? p.departure_base_rate * std::exp(p.departure_gain_coefficient * choice.gain[row]) : 0;
+      const double base =
+          reachable ? p.departure_base_rate * std::exp(p.departure_gain_coefficient * choice.gain[row]) : 0;
       for (unsigned female = 0; female < 2; ++female)
         for (unsigned band = 0; band < kAgeBands; ++band)
           for (unsigned experienced = 0; experienced < 2; ++experienced) {

@@ -19,24 +19,24 @@ using Threshold = std::uint32_t;
 Threshold to_threshold(double probability);
 
 struct StepTables {
-  std::int32_t today = 0;               ///< step start, days since calendar start
-  std::int32_t exit_birth_day = 0;      ///< born on or before this day -> past working age
+  std::int32_t today = 0;                           ///< step start, days since calendar start
+  std::int32_t exit_birth_day = 0;                  ///< born on or before this day -> past working age
   std::int32_t band_birth_day[kAgeBands - 1] = {};  ///< born after band_birth_day[b] -> band <= b
-  std::int32_t cooldown_day = 0;        ///< returned after this day -> still in cooldown
+  std::int32_t cooldown_day = 0;                    ///< returned after this day -> still in cooldown
 
   /// [((origin * 2 + female) * kSkills + skill) * kAgeBands + band) * 2 + experienced]
   std::vector<Threshold> departure;
   /// Cumulative destination choice probabilities: [(origin * kSkills + skill) * n_destinations + d]
   std::vector<float> destination_cdf;
-  std::vector<Threshold> job_finding;   ///< [destination]
-  std::vector<Threshold> job_loss;      ///< [destination]
-  std::vector<Threshold> sector_cdf;    ///< cumulative sector shares
+  std::vector<Threshold> job_finding;  ///< [destination]
+  std::vector<Threshold> job_loss;     ///< [destination]
+  std::vector<Threshold> sector_cdf;   ///< cumulative sector shares
   /// Net income this step (USD) when employed: [(d * kSkills + skill) * n_sectors + sector]
   std::vector<float> earnings_usd;
-  std::vector<float> living_cost_usd;   ///< [destination], this step
+  std::vector<float> living_cost_usd;  ///< [destination], this step
   /// [((d * 2 + target_reached) * 2 + unemployed) * kYearsAbroadBuckets + years]
   std::vector<Threshold> return_;
-  std::vector<float> travel_cost_usd;   ///< [origin * n_destinations + d]
+  std::vector<float> travel_cost_usd;  ///< [origin * n_destinations + d]
   float remittance_share = 0;
   float savings_target_usd = 0;
 };

@@ -41,7 +41,8 @@ std::string attribute_text(hid_t parent, const char* name) {
   if (attr.id < 0) return "";
   Handle type{H5Aget_type(attr.id), H5Tclose};
   switch (H5Tget_class(type.id)) {
-    case H5T_STRING: return read_string_attribute(attr.id);
+    case H5T_STRING:
+      return read_string_attribute(attr.id);
     case H5T_INTEGER: {
       long long v = 0;
       H5Aread(attr.id, H5T_NATIVE_LLONG, &v);
@@ -54,7 +55,8 @@ std::string attribute_text(hid_t parent, const char* name) {
       out << v;
       return out.str();
     }
-    default: return "(non-scalar)";
+    default:
+      return "(non-scalar)";
   }
 }
 

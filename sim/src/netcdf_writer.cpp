@@ -85,8 +85,7 @@ class Handle {
     if (id_ < 0) fail(what);
   }
   ~Handle() { reset(); }
-  Handle(Handle&& other) noexcept
-      : id_(std::exchange(other.id_, H5I_INVALID_HID)), closer_(other.closer_) {}
+  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, H5I_INVALID_HID)), closer_(other.closer_) {}
   Handle& operator=(Handle&& other) noexcept {
     if (this != &other) {
       reset();
@@ -113,9 +112,7 @@ class Handle {
   Closer closer_ = nullptr;
 };
 
-Handle make_plist(hid_t plist_class) {
-  return Handle(H5Pcreate(plist_class), H5Pclose, "creating property list");
-}
+Handle make_plist(hid_t plist_class) { return Handle(H5Pcreate(plist_class), H5Pclose, "creating property list"); }
 
 Handle make_dataspace(const std::vector<hsize_t>& shape) {
   if (shape.empty()) return Handle(H5Screate(H5S_SCALAR), H5Sclose, "creating dataspace");
@@ -147,20 +144,17 @@ Handle make_text_type(std::size_t length) {
 // ---------------------------------------------------------------------------------------
 // Attributes
 
-void write_attribute(hid_t location, const std::string& name, hid_t file_type, hid_t space,
-                     hid_t memory_type, const void* value) {
+void write_attribute(hid_t location, const std::string& name, hid_t file_type, hid_t space, hid_t memory_type,
+                     const void* value) {
   const std::string what = "writing attribute '" + name + "'";
-  Handle attr(H5Acreate2(location, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT),
-              H5Aclose, what);
+  Handle attr(H5Acreate2(location, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, what);
   if (value != nullptr) check(H5Awrite(attr.get(), memory_type, value), what);
 }
 
 void write_text_attribute(hid_t location, const std::string& name, const std::string& text) {
   const Handle type = make_text_type(text.size());
-  const Handle space(H5Screate(text.empty() ? H5S_NULL : H5S_SCALAR), H5Sclose,
-                     "creating dataspace");
-  write_attribute(location, name, type.get(), space.get(), type.get(),
-                  text.empty() ? nullptr : text.data());
+  const Handle space(H5Screate(text.empty() ? H5S_NULL : H5S_SCALAR), H5Sclose, "creating dataspace");
+  write_attribute(location, name, type.get(), space.get(), type.get(), text.empty() ? nullptr : text.data());
 }
 
 void write_attribute(hid_t location, const Attribute& attr) {
@@ -171,11 +165,9 @@ void write_attribute(hid_t location, const Attribute& attr) {
         if constexpr (std::is_same_v<T, std::string>) {
           write_text_attribute(location, attr.name, value);
         } else if constexpr (std::is_same_v<T, double>) {
-          write_attribute(location, attr.name, H5T_IEEE_F64LE, scalar.get(), H5T_NATIVE_DOUBLE,
-                          &value);
+          write_attribute(location, attr.name, H5T_IEEE_F64LE, scalar.get(), H5T_NATIVE_DOUBLE, &value);
         } else {
-          write_attribute(location, attr.name, H5T_STD_I64LE, scalar.get(), H5T_NATIVE_INT64,
-                          &value);
+          write_attribute(location, attr.name, H5T_STD_I64LE, scalar.get(), H5T_NATIVE_INT64, &value);
         }
       },
       attr.value);
@@ -187,9 +179,8 @@ void write_attributes(hid_t location, const std::vector<Attribute>& attrs) {
 
 void write_int_attribute(hid_t location, const std::string& name, const std::vector<int>& values) {
   const hsize_t count = values.size();
-  const Handle space = values.size() == 1
-                           ? Handle(H5Screate(H5S_SCALAR), H5Sclose, "creating dataspace")
-                           : make_dataspace({count});
+  const Handle space =
+      values.size() == 1 ? Handle(H5Screate(H5S_SCALAR), H5Sclose, "creating dataspace") : make_dataspace({count});
   write_attribute(location, name, H5T_NATIVE_INT, space.get(), H5T_NATIVE_INT, values.data());
 }
 
@@ -198,8 +189,8 @@ void write_int_attribute(hid_t location, const std::string& name, const std::vec
 void write_provenance(hid_t root) {
   unsigned major = 0, minor = 0, release = 0;
   check(H5get_libversion(&major, &minor, &release), "reading HDF5 version");
-  const std::string text = "version=2,hdf5=" + std::to_string(major) + "." + std::to_string(minor) +
-                           "." + std::to_string(release);
+  const std::string text =
+      "version=2,hdf5=" + std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release);
   write_text_attribute(root, "_NCProperties", text);
 }
 
@@ -244,12 +235,10 @@ Handle make_dataset_creation_plist(const std::vector<hsize_t>& shape, std::size_
   Handle dcpl = make_plist(H5P_DATASET_CREATE);
   // Timestamps would make identical runs produce different bytes.
   check(H5Pset_obj_track_times(dcpl.get(), false), "configuring dataset");
-  check(H5Pset_attr_creation_order(dcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-        "configuring dataset");
+  check(H5Pset_attr_creation_order(dcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "configuring dataset");
   if (shape.size() >= 2 && element_count(shape) > kChunkingMinElements) {
     const std::vector<hsize_t> chunk = chunk_shape(shape, elem_bytes);
-    check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()),
-          "configuring chunking");
+    check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), "configuring chunking");
     check(H5Pset_shuffle(dcpl.get()), "configuring compression");
     check(H5Pset_deflate(dcpl.get(), kDeflateLevel), "configuring compression");
   } else {
@@ -275,12 +264,9 @@ void write_values(hid_t dataset, const VariableData& data, const std::string& wh
           pointers.reserve(values.size());
           for (const std::string& value : values) pointers.push_back(value.c_str());
           const Handle memory_type = make_vlen_string_type();
-          check(
-              H5Dwrite(dataset, memory_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
-              what);
+          check(H5Dwrite(dataset, memory_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), what);
         } else {
-          const hid_t memory_type =
-              std::is_same_v<T, double> ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64;
+          const hid_t memory_type = std::is_same_v<T, double> ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64;
           check(H5Dwrite(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), what);
         }
       },
@@ -295,8 +281,7 @@ Handle create_variable(hid_t group, const Dataset& dataset, const Variable& var)
   const Handle space = make_dataspace(shape);
   const Handle dcpl = make_dataset_creation_plist(shape, element_bytes(var.data));
   const Handle type = file_type_of(var.data);
-  Handle ds(H5Dcreate2(group, var.name.c_str(), type.get(), space.get(), H5P_DEFAULT, dcpl.get(),
-                       H5P_DEFAULT),
+  Handle ds(H5Dcreate2(group, var.name.c_str(), type.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
             H5Dclose, what);
   write_values(ds.get(), var.data, what);
   return ds;
@@ -320,10 +305,8 @@ Handle create_phony_dimension(hid_t group, const Dimension& dim) {
   const Handle space = make_dataspace({dim.size});
   Handle dcpl = make_plist(H5P_DATASET_CREATE);
   check(H5Pset_obj_track_times(dcpl.get(), false), what);
-  check(H5Pset_attr_creation_order(dcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-        what);
-  Handle ds(H5Dcreate2(group, dim.name.c_str(), H5T_IEEE_F32BE, space.get(), H5P_DEFAULT,
-                       dcpl.get(), H5P_DEFAULT),
+  check(H5Pset_attr_creation_order(dcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), what);
+  Handle ds(H5Dcreate2(group, dim.name.c_str(), H5T_IEEE_F32BE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
             H5Dclose, what);
   check(H5DSset_scale(ds.get(), phony_dimension_name(dim.size).c_str()), what);
   return ds;
@@ -337,11 +320,9 @@ std::vector<Handle> create_dimension_scales(hid_t group, const Dataset& dataset)
   for (std::size_t id = 0; id < dataset.dims.size(); ++id) {
     const Dimension& dim = dataset.dims[id];
     const Variable* coord = dataset.find_variable(dim.name);
-    Handle scale = coord != nullptr ? create_variable(group, dataset, *coord)
-                                    : create_phony_dimension(group, dim);
+    Handle scale = coord != nullptr ? create_variable(group, dataset, *coord) : create_phony_dimension(group, dim);
     if (coord != nullptr) {
-      check(H5DSset_scale(scale.get(), coord->name.c_str()),
-            "marking '" + coord->name + "' as a dimension scale");
+      check(H5DSset_scale(scale.get(), coord->name.c_str()), "marking '" + coord->name + "' as a dimension scale");
     }
     // Fixes the dimension ids on read, independent of the order readers discover scales.
     write_int_attribute(scale.get(), "_Netcdf4Dimid", {static_cast<int>(id)});
@@ -355,8 +336,7 @@ std::size_t dimension_id(const Dataset& dataset, const std::string& name) {
   return static_cast<std::size_t>(dataset.find_dim(name) - dataset.dims.data());
 }
 
-void write_data_variable(hid_t group, const Dataset& dataset, const Variable& var,
-                         const std::vector<Handle>& scales) {
+void write_data_variable(hid_t group, const Dataset& dataset, const Variable& var, const std::vector<Handle>& scales) {
   const Handle ds = create_variable(group, dataset, var);
   std::vector<int> dimids;
   for (unsigned axis = 0; axis < var.dims.size(); ++axis) {
@@ -388,8 +368,7 @@ Handle create_in_memory_file(const std::string& name) {
   check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_SEMI), "configuring file access");
   // The 1.8 format keeps the file readable by older netCDF-C/HDF5 while allowing dense
   // attribute storage for attributes over 64 KiB (like the scenario text).
-  check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_EARLIEST, H5F_LIBVER_V18),
-        "configuring file format");
+  check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_EARLIEST, H5F_LIBVER_V18), "configuring file format");
   Handle fcpl = make_plist(H5P_FILE_CREATE);
   check(H5Pset_obj_track_times(fcpl.get(), false), "configuring file creation");
   // netCDF-C lists variables, dimensions and attributes in creation order and expects
@@ -397,8 +376,7 @@ Handle create_in_memory_file(const std::string& name) {
   const unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
   check(H5Pset_link_creation_order(fcpl.get(), order), "configuring file creation");
   check(H5Pset_attr_creation_order(fcpl.get(), order), "configuring file creation");
-  return Handle(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), H5Fclose,
-                "creating file");
+  return Handle(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), H5Fclose, "creating file");
 }
 
 void write_contents(hid_t file, const Dataset& dataset) {
@@ -505,8 +483,7 @@ void write_netcdf4(const Dataset& dataset, const std::filesystem::path& path) {
   std::error_code error;
   if (!std::filesystem::is_directory(folder, error)) {
     const bool exists = std::filesystem::exists(folder, error);
-    throw OutputError(failure + folder.string() +
-                      (exists ? " is not a directory" : ": no such directory"));
+    throw OutputError(failure + folder.string() + (exists ? " is not a directory" : ": no such directory"));
   }
 
   const std::lock_guard lock(hdf5_mutex);

@@ -133,11 +133,16 @@ std::string format_parameter(const Parameters& params, const ParamSpec& spec) {
       [&](auto member) -> std::string {
         const auto& value = params.*member;
         using T = std::decay_t<decltype(value)>;
-        if constexpr (std::is_same_v<T, double>) return format_real(value);
-        else if constexpr (std::is_same_v<T, std::int64_t>) return std::to_string(value);
-        else if constexpr (std::is_same_v<T, Date>) return value.iso();
-        else if constexpr (std::is_same_v<T, StepUnit>) return std::string(to_string(value));
-        else return value;
+        if constexpr (std::is_same_v<T, double>)
+          return format_real(value);
+        else if constexpr (std::is_same_v<T, std::int64_t>)
+          return std::to_string(value);
+        else if constexpr (std::is_same_v<T, Date>)
+          return value.iso();
+        else if constexpr (std::is_same_v<T, StepUnit>)
+          return std::string(to_string(value));
+        else
+          return value;
       },
       spec.field);
 }
@@ -154,8 +159,7 @@ std::string assign_parameter(Parameters& params, const ParamSpec& spec, std::str
           auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
           if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(value))
             return "expected a number, " + found();
-          if (value < spec.min || value > spec.max)
-            return "expected a number in " + range_text(spec) + ", " + found();
+          if (value < spec.min || value > spec.max) return "expected a number in " + range_text(spec) + ", " + found();
           target = value;
         } else if constexpr (std::is_same_v<T, std::int64_t>) {
           std::int64_t value = 0;
@@ -188,11 +192,16 @@ std::string parameter_reference_markdown() {
   out << "|---|---|---|---|---|---|---|\n";
   auto type_name = [](ParamType t) {
     switch (t) {
-      case ParamType::Real: return "real";
-      case ParamType::Integer: return "integer";
-      case ParamType::Date: return "date";
-      case ParamType::String: return "string";
-      case ParamType::Choice: return "choice";
+      case ParamType::Real:
+        return "real";
+      case ParamType::Integer:
+        return "integer";
+      case ParamType::Date:
+        return "date";
+      case ParamType::String:
+        return "string";
+      case ParamType::Choice:
+        return "choice";
     }
     return "";
   };
@@ -203,8 +212,8 @@ std::string parameter_reference_markdown() {
       for (char c : spec.choices) range += (c == '|') ? std::string(" \\| ") : std::string(1, c);
     }
     std::string def = spec.default_text.empty() ? "*required*" : "`" + std::string(spec.default_text) + "`";
-    out << "| `" << spec.key << "` | " << type_name(spec.type) << " | " << spec.unit << " | " << def << " | "
-        << range << " | " << spec.description << " | " << spec.source << " |\n";
+    out << "| `" << spec.key << "` | " << type_name(spec.type) << " | " << spec.unit << " | " << def << " | " << range
+        << " | " << spec.description << " | " << spec.source << " |\n";
   }
   return out.str();
 }

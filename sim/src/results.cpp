@@ -39,8 +39,11 @@ std::string utc_now() {
   return buf;
 }
 
-Variable people(std::string name, std::vector<std::string> dims, std::vector<std::int64_t> data, std::string long_name) {
-  return Variable{std::move(name), std::move(dims), std::move(data),
+Variable people(std::string name, std::vector<std::string> dims, std::vector<std::int64_t> data,
+                std::string long_name) {
+  return Variable{std::move(name),
+                  std::move(dims),
+                  std::move(data),
                   {{"units", std::string("people")}, {"long_name", std::move(long_name)}}};
 }
 
@@ -81,40 +84,55 @@ output::Dataset Simulation::results() const {
   std::vector<std::int64_t> days;
   for (Date d : step_dates()) days.push_back(d - sc.params.start);
 
-  ds.dims = {{"time", hist.size()},       {"origin", origin_names.size()}, {"location", location_names.size()},
-             {"status", statuses.size()}, {"country", country_codes.size()}};
-  ds.variables.push_back(Variable{"time", {"time"}, days,
-                                  {{"units", "days since " + sc.params.start.iso()},
-                                   {"calendar", std::string("proleptic_gregorian")},
-                                   {"long_name", std::string("start of the step (stocks are counted at its end, flows over it)")}}});
+  ds.dims = {{"time", hist.size()},
+             {"origin", origin_names.size()},
+             {"location", location_names.size()},
+             {"status", statuses.size()},
+             {"country", country_codes.size()}};
+  ds.variables.push_back(
+      Variable{"time",
+               {"time"},
+               days,
+               {{"units", "days since " + sc.params.start.iso()},
+                {"calendar", std::string("proleptic_gregorian")},
+                {"long_name", std::string("start of the step (stocks are counted at its end, flows over it)")}}});
   ds.variables.push_back(labels("origin", "origin", origin_names, "origin region"));
   ds.variables.push_back(labels("origin_label", "origin", origin_labels, "origin region name"));
-  ds.variables.push_back(labels("location", "location", location_names, "where the person is: an origin or a destination"));
+  ds.variables.push_back(
+      labels("location", "location", location_names, "where the person is: an origin or a destination"));
   ds.variables.push_back(labels("location_label", "location", location_labels, "location name"));
-  ds.variables.push_back(labels("location_country", "location", location_countries, "ISO 3166-1 alpha-2 code of the location's country (ZZ: other)"));
+  ds.variables.push_back(labels("location_country", "location", location_countries,
+                                "ISO 3166-1 alpha-2 code of the location's country (ZZ: other)"));
   ds.variables.push_back(labels("status", "status", statuses, "residence status"));
   ds.variables.push_back(labels("country", "country", country_codes, "ISO 3166-1 alpha-2 country code"));
   ds.variables.push_back(labels("country_name", "country", country_names, "country name"));
 
   ds.variables.push_back(people("population", {"time", "origin"}, stacked(hist, &StepAggregates::population, scale),
                                 "working-age people by origin, at home or abroad, at the end of the step"));
-  ds.variables.push_back(people("stock", {"time", "origin", "location", "status"}, stacked(hist, &StepAggregates::stock, scale),
+  ds.variables.push_back(people("stock", {"time", "origin", "location", "status"},
+                                stacked(hist, &StepAggregates::stock, scale),
                                 "people by origin, location and status at the end of the step"));
-  ds.variables.push_back(people("departures", {"time", "origin", "location"}, stacked(hist, &StepAggregates::departures, scale),
+  ds.variables.push_back(people("departures", {"time", "origin", "location"},
+                                stacked(hist, &StepAggregates::departures, scale),
                                 "departures from origin to destination during the step"));
-  ds.variables.push_back(people("returns", {"time", "location", "origin"}, stacked(hist, &StepAggregates::returns, scale),
+  ds.variables.push_back(people("returns", {"time", "location", "origin"},
+                                stacked(hist, &StepAggregates::returns, scale),
                                 "returns from a destination to the origin during the step"));
-  ds.variables.push_back(people("employed", {"time", "origin", "location"}, stacked(hist, &StepAggregates::employed, scale),
+  ds.variables.push_back(people("employed", {"time", "origin", "location"},
+                                stacked(hist, &StepAggregates::employed, scale),
                                 "migrants with a job at the end of the step"));
   ds.variables.push_back(people("entries", {"time", "origin"}, stacked(hist, &StepAggregates::entries, scale),
                                 "people reaching working age during the step"));
   ds.variables.push_back(people("exits", {"time", "origin"}, stacked(hist, &StepAggregates::exits, scale),
                                 "people leaving working age during the step"));
   std::vector<double> remittances;
-  for (const auto& step : hist) remittances.insert(remittances.end(), step.remittances_usd.begin(), step.remittances_usd.end());
-  ds.variables.push_back(Variable{"remittances_usd", {"time", "origin"}, std::move(remittances),
-                                  {{"units", std::string("USD")},
-                                   {"long_name", std::string("remittances sent home during the step, by origin")}}});
+  for (const auto& step : hist)
+    remittances.insert(remittances.end(), step.remittances_usd.begin(), step.remittances_usd.end());
+  ds.variables.push_back(Variable{
+      "remittances_usd",
+      {"time", "origin"},
+      std::move(remittances),
+      {{"units", std::string("USD")}, {"long_name", std::string("remittances sent home during the step, by origin")}}});
 
   for (auto& v : ds.variables)
     if (v.dims.size() > 1 || v.name == "remittances_usd") attach_label_coordinates(v);

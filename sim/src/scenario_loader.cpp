@@ -91,8 +91,10 @@ class YamlReader {
         read_mapping(item.second, path);
       } else {
         auto hint = did_you_mean(name, children_of(prefix));
-        if (hint.empty()) hint = did_you_mean(path, all_keys());
-        else hint = prefix.empty() ? hint : prefix + "." + hint;
+        if (hint.empty())
+          hint = did_you_mean(path, all_keys());
+        else
+          hint = prefix.empty() ? hint : prefix + "." + hint;
         fail(item.first, path, "unknown key" + (hint.empty() ? std::string() : "; did you mean '" + hint + "'?"));
       }
     }
@@ -230,7 +232,8 @@ std::size_t region_index(const std::vector<Region>& regions, const detail::CsvTa
   std::vector<std::string> names;
   for (const auto& reg : regions) names.push_back(reg.name);
   auto hint = did_you_mean(name, names);
-  t.fail(r, column, "unknown " + role + " region '" + name + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+  t.fail(r, column,
+         "unknown " + role + " region '" + name + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
 }
 
 std::size_t location_index(const Scenario& sc, const detail::CsvTable& t, std::size_t r, const std::string& column) {
@@ -245,8 +248,10 @@ void read_routes(Scenario& sc, const detail::CsvTable& t) {
     auto o = region_index(sc.origins, t, r, "origin", "origin");
     auto d = region_index(sc.destinations, t, r, "destination", "destination");
     Route& route = sc.routes[o * sc.n_destinations() + d];
-    if (route.reachable) t.fail(r, "destination", "duplicate route " + sc.origins[o].name + " -> " + sc.destinations[d].name);
-    route = Route{true, t.number(r, "cost_usd", 0, 1e6), t.number(r, "travel_days", 0, 365), t.number(r, "barrier", 0, 100)};
+    if (route.reachable)
+      t.fail(r, "destination", "duplicate route " + sc.origins[o].name + " -> " + sc.destinations[d].name);
+    route = Route{true, t.number(r, "cost_usd", 0, 1e6), t.number(r, "travel_days", 0, 365),
+                  t.number(r, "barrier", 0, 100)};
   }
 }
 
@@ -265,11 +270,13 @@ std::vector<TimeSeries> read_series(const detail::CsvTable& t, std::size_t n_key
   for (std::size_t k = 0; k < n_keys; ++k) {
     std::vector<std::size_t> order(points[k].size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return points[k][a].first < points[k][b].first; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](auto a, auto b) { return points[k][a].first < points[k][b].first; });
     for (std::size_t i = 0; i < order.size(); ++i) {
       if (i > 0 && points[k][order[i]].first == points[k][order[i - 1]].first)
-        t.fail(rows[k][order[i]], "date", "duplicate date " + points[k][order[i]].first.iso() + " for " + key_column + " '" +
-                                              t.text(rows[k][order[i]], key_column) + "'");
+        t.fail(rows[k][order[i]], "date",
+               "duplicate date " + points[k][order[i]].first.iso() + " for " + key_column + " '" +
+                   t.text(rows[k][order[i]], key_column) + "'");
       series[k].add(points[k][order[i]].first, points[k][order[i]].second);
     }
   }
@@ -289,14 +296,17 @@ void read_exchange_rates(Scenario& sc, const detail::CsvTable& t) {
     auto it = std::find(sc.currencies.begin(), sc.currencies.end(), code);
     if (it == sc.currencies.end()) {
       auto hint = did_you_mean(code, sc.currencies);
-      t.fail(r, "currency", "currency '" + code + "' is used by no country" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+      t.fail(r, "currency",
+             "currency '" + code + "' is used by no country" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
     }
     return static_cast<std::size_t>(it - sc.currencies.begin());
   });
   for (std::size_t c = 0; c < sc.currencies.size(); ++c) {
     if (!sc.per_usd[c].empty()) continue;
-    if (sc.currencies[c] == "USD") sc.per_usd[c].add(sc.params.start, 1.0);
-    else throw TableError(t.where() + ": no exchange rate for currency '" + sc.currencies[c] + "'");
+    if (sc.currencies[c] == "USD")
+      sc.per_usd[c].add(sc.params.start, 1.0);
+    else
+      throw TableError(t.where() + ": no exchange rate for currency '" + sc.currencies[c] + "'");
   }
 }
 
@@ -316,7 +326,8 @@ void read_initial_stock(Scenario& sc, const detail::CsvTable& t) {
     auto o = region_index(sc.origins, t, r, "origin", "origin");
     auto d = region_index(sc.destinations, t, r, "destination", "destination");
     double& cell = sc.initial_stock[o * sc.n_destinations() + d];
-    if (!seen.insert(o * sc.n_destinations() + d).second) t.fail(r, "destination", "duplicate row for " + sc.origins[o].name + " -> " + sc.destinations[d].name);
+    if (!seen.insert(o * sc.n_destinations() + d).second)
+      t.fail(r, "destination", "duplicate row for " + sc.origins[o].name + " -> " + sc.destinations[d].name);
     cell = t.number(r, "migrants", 0, 1e10);
     abroad[o] += cell;
     if (abroad[o] > sc.origins[o].working_age_population)
@@ -333,7 +344,8 @@ void read_sectors(Scenario& sc, const detail::CsvTable& t) {
     total += s.share;
     sc.sectors.push_back(std::move(s));
   }
-  if (sc.sectors.empty() || sc.sectors.size() > 8) throw TableError(t.where() + ": expected 1 to 8 sectors, found " + std::to_string(sc.sectors.size()));
+  if (sc.sectors.empty() || sc.sectors.size() > 8)
+    throw TableError(t.where() + ": expected 1 to 8 sectors, found " + std::to_string(sc.sectors.size()));
   if (std::abs(total - 1.0) > 1e-6)
     throw TableError(t.where() + ": sector shares must sum to 1, found " + std::to_string(total));
 }
@@ -345,7 +357,8 @@ void check_consistency(const Scenario& sc, const std::string& where) {
                         "), found " + p.end.iso());
   double skills = p.skill_share_low + p.skill_share_medium + p.skill_share_high;
   if (std::abs(skills - 1.0) > 1e-6)
-    throw ScenarioError(where + ": keys 'population.skill_share_*': expected shares summing to 1, found " + std::to_string(skills));
+    throw ScenarioError(where + ": keys 'population.skill_share_*': expected shares summing to 1, found " +
+                        std::to_string(skills));
   if (p.exit_age <= p.entry_age)
     throw ScenarioError(where + ": key 'demography.exit_age': expected more than demography.entry_age (" +
                         std::to_string(p.entry_age) + "), found " + std::to_string(p.exit_age));
@@ -363,7 +376,8 @@ double TimeSeries::at(Date date) const {
   if (points_.empty()) return 0.0;
   if (date <= points_.front().first) return points_.front().second;
   if (date >= points_.back().first) return points_.back().second;
-  auto upper = std::upper_bound(points_.begin(), points_.end(), date, [](Date d, const auto& p) { return d < p.first; });
+  auto upper =
+      std::upper_bound(points_.begin(), points_.end(), date, [](Date d, const auto& p) { return d < p.first; });
   auto lower = upper - 1;
   double w = static_cast<double>(date - lower->first) / static_cast<double>(upper->first - lower->first);
   return lower->second + w * (upper->second - lower->second);
@@ -402,8 +416,7 @@ std::string Scenario::resolved_yaml() const {
 
 Override parse_override(const std::string& text) {
   auto eq = text.find('=');
-  if (eq == std::string::npos || eq == 0)
-    throw ArgumentError("--set " + text + ": expected key.path=value");
+  if (eq == std::string::npos || eq == 0) throw ArgumentError("--set " + text + ": expected key.path=value");
   return Override{text.substr(0, eq), text.substr(eq + 1)};
 }
 
@@ -439,7 +452,8 @@ Scenario load_scenario(const std::string& yaml_text, std::shared_ptr<const FileS
   read_countries(sc, table(p.countries_table, "tables.countries", {"code", "name", "currency"}));
   read_regions(sc, table(p.regions_table, "tables.regions",
                          {"name", "label", "country", "role", "working_age_population", "attractiveness"}));
-  read_routes(sc, table(p.routes_table, "tables.routes", {"origin", "destination", "cost_usd", "travel_days", "barrier"}));
+  read_routes(sc,
+              table(p.routes_table, "tables.routes", {"origin", "destination", "cost_usd", "travel_days", "barrier"}));
   read_wages(sc, table(p.wages_table, "tables.wages", {"date", "region", "wage"}));
   read_exchange_rates(sc, table(p.exchange_rates_table, "tables.exchange_rates", {"date", "currency", "per_usd"}));
   read_unemployment(sc, table(p.unemployment_table, "tables.unemployment", {"date", "country", "rate"}));

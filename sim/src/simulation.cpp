@@ -27,10 +27,14 @@ using detail::Traits;
 
 const char* status_name(Status status) {
   switch (status) {
-    case Status::AtHome: return "at_home";
-    case Status::Returned: return "returned";
-    case Status::Migrant: return "migrant";
-    case Status::Exited: return "exited";
+    case Status::AtHome:
+      return "at_home";
+    case Status::Returned:
+      return "returned";
+    case Status::Migrant:
+      return "migrant";
+    case Status::Exited:
+      return "exited";
   }
   return "unknown";
 }
@@ -94,7 +98,7 @@ struct Simulation::Impl {
   std::vector<Tally> tallies;
   detail::NetworkState network;
 
-  StepAggregates current;            // last completed step (or initial state)
+  StepAggregates current;  // last completed step (or initial state)
   std::vector<StepAggregates> history;
   std::vector<Date> dates;
   double wall_seconds = 0;
@@ -137,7 +141,8 @@ struct Simulation::Impl {
       const auto n = static_cast<std::size_t>(std::llround(scenario.origins[o].working_age_population / scale));
       std::size_t abroad = 0;
       for (std::size_t d = 0; d < nD(); ++d) {
-        abroad_counts[o * nD() + d] = static_cast<std::size_t>(std::llround(scenario.initial_stock[o * nD() + d] / scale));
+        abroad_counts[o * nD() + d] =
+            static_cast<std::size_t>(std::llround(scenario.initial_stock[o * nD() + d] / scale));
         abroad += abroad_counts[o * nD() + d];
       }
       first[o + 1] = first[o] + std::max(n, abroad);
@@ -230,7 +235,8 @@ struct Simulation::Impl {
       network.population[o] = static_cast<double>(current.population[o]);
       for (std::size_t d = 0; d < nD(); ++d)
         for (std::size_t s = 0; s < kReportedStatuses; ++s)
-          network.abroad[o * nD() + d] += static_cast<double>(current.stock[(o * nL() + nO() + d) * kReportedStatuses + s]);
+          network.abroad[o * nD() + d] +=
+              static_cast<double>(current.stock[(o * nL() + nO() + d) * kReportedStatuses + s]);
     }
   }
 
@@ -246,7 +252,8 @@ struct Simulation::Impl {
     add_entrants(k, day, next);
     run_agent_pass(static_cast<std::uint32_t>(k));
     reduce_tallies(next);
-    for (std::size_t o = 0; o < nO(); ++o) agent_steps += static_cast<std::uint64_t>(next.population[o] + next.exits[o]);
+    for (std::size_t o = 0; o < nO(); ++o)
+      agent_steps += static_cast<std::uint64_t>(next.population[o] + next.exits[o]);
     current = std::move(next);
     history.push_back(current);
     dates.push_back(date);
@@ -289,16 +296,17 @@ struct Simulation::Impl {
       tallies.back().resize(nO(), nL(), nD());
     }
     in_arena([&] {
-      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 1),
-                        [&](const tbb::blocked_range<std::size_t>& range) {
-                          for (std::size_t b = range.begin(); b != range.end(); ++b) {
-                            tallies[b].clear();
-                            const std::size_t begin = b * kBlockSize;
-                            const std::size_t end = std::min(begin + kBlockSize, agents.size());
-                            update_block(begin, end, step_index, tallies[b]);
-                          }
-                        },
-                        tbb::simple_partitioner());
+      tbb::parallel_for(
+          tbb::blocked_range<std::size_t>(0, blocks, 1),
+          [&](const tbb::blocked_range<std::size_t>& range) {
+            for (std::size_t b = range.begin(); b != range.end(); ++b) {
+              tallies[b].clear();
+              const std::size_t begin = b * kBlockSize;
+              const std::size_t end = std::min(begin + kBlockSize, agents.size());
+              update_block(begin, end, step_index, tallies[b]);
+            }
+          },
+          tbb::simple_partitioner());
     });
   }
 
@@ -329,7 +337,8 @@ struct Simulation::Impl {
       for (std::size_t i = 0; i < t.employed.size(); ++i) next.employed[i] += t.employed[i];
     }
     for (std::size_t o = 0; o < nO(); ++o)
-      for (std::size_t i = 0; i < nL() * kReportedStatuses; ++i) next.population[o] += next.stock[o * nL() * kReportedStatuses + i];
+      for (std::size_t i = 0; i < nL() * kReportedStatuses; ++i)
+        next.population[o] += next.stock[o * nL() * kReportedStatuses + i];
   }
 };
 
@@ -417,8 +426,10 @@ void Simulation::Impl::update_block(std::size_t begin, std::size_t end, std::uin
 // ---- public interface ----------------------------------------------------------------------
 
 Simulation::Simulation(Scenario scenario, RunOptions options) {
-  if (options.scale < 1) throw ArgumentError("scale: expected a whole number >= 1, found " + std::to_string(options.scale));
-  if (options.threads < 0) throw ArgumentError("threads: expected 0 (all cores) or more, found " + std::to_string(options.threads));
+  if (options.scale < 1)
+    throw ArgumentError("scale: expected a whole number >= 1, found " + std::to_string(options.scale));
+  if (options.threads < 0)
+    throw ArgumentError("threads: expected 0 (all cores) or more, found " + std::to_string(options.threads));
   if (options.until && *options.until < scenario.params.start)
     throw ArgumentError("until: expected a date on or after the scenario start " + scenario.params.start.iso() +
                         ", found " + options.until->iso());

@@ -44,9 +44,7 @@ class Id {
   herr_t (*closer_)(hid_t);
 };
 
-Id open_file(const fs::path& path) {
-  return Id(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-}
+Id open_file(const fs::path& path) { return Id(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose); }
 
 Id open_dataset(const Id& file, const std::string& name) {
   return Id(H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT), H5Dclose);
@@ -126,13 +124,12 @@ std::string big_text() {
 Dataset small_dataset() {
   Dataset ds;
   ds.dims = {{"time", 3}, {"origin", 2}, {"country", 2}};
-  ds.variables.push_back({"time",
-                          {"time"},
-                          std::vector<std::int64_t>{0, 31, 59},
-                          {{"units", std::string("days since 2010-01-01")},
-                           {"calendar", std::string("proleptic_gregorian")}}});
   ds.variables.push_back(
-      {"origin", {"origin"}, std::vector<std::string>{"SYR", "Côte d'Ivoire"}, {}});
+      {"time",
+       {"time"},
+       std::vector<std::int64_t>{0, 31, 59},
+       {{"units", std::string("days since 2010-01-01")}, {"calendar", std::string("proleptic_gregorian")}}});
+  ds.variables.push_back({"origin", {"origin"}, std::vector<std::string>{"SYR", "Côte d'Ivoire"}, {}});
   ds.variables.push_back({"population",
                           {"time", "origin"},
                           std::vector<std::int64_t>{1, 2, 3, 4, 5, 6},
@@ -154,8 +151,7 @@ class NetcdfWriterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("migsim_writer_" + std::to_string(::getpid()) + "_" + info->name());
+    dir_ = fs::temp_directory_path() / ("migsim_writer_" + std::to_string(::getpid()) + "_" + info->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -254,8 +250,7 @@ TEST_F(NetcdfWriterTest, RoundTripsValuesDimensionsAndAttributes) {
             (std::vector<std::int64_t>{1, 2, 3, 4, 5, 6}));
   EXPECT_EQ(read_numbers<double>(file, "remittances_usd", H5T_NATIVE_DOUBLE),
             (std::vector<double>{0.5, 1.5, 2.5, 3.5, 4.5, 5.5}));
-  EXPECT_EQ(read_numbers<std::int64_t>(file, "time", H5T_NATIVE_INT64),
-            (std::vector<std::int64_t>{0, 31, 59}));
+  EXPECT_EQ(read_numbers<std::int64_t>(file, "time", H5T_NATIVE_INT64), (std::vector<std::int64_t>{0, 31, 59}));
   EXPECT_EQ(read_strings(file, "origin"), (std::vector<std::string>{"SYR", "Côte d'Ivoire"}));
 
   const Id time = open_dataset(file, "time");
@@ -419,8 +414,7 @@ TEST_F(NetcdfWriterTest, FailureKeepsExistingFileAndReportsReason) {
   }
   EXPECT_EQ(entries(), std::vector<std::string>{path.filename().string()});
   std::ifstream in(path);
-  const std::string contents((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
+  const std::string contents((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(contents, "previous contents");
 }
 
@@ -450,8 +444,7 @@ class FileSizeLimit {
 TEST_F(NetcdfWriterTest, DiskWriteFailureRemovesTemporaryFileAndReleasesHandles) {
   Dataset ds = small_dataset();
   ds.dims.push_back({"sample", 500000});
-  ds.variables.push_back(
-      {"draws", {"sample"}, std::vector<double>(500000, 0.5), {}});  // 4 MB, uncompressed
+  ds.variables.push_back({"draws", {"sample"}, std::vector<double>(500000, 0.5), {}});  // 4 MB, uncompressed
   const fs::path path = dir_ / "out.nc";
   {
     const FileSizeLimit limit(256 * 1024);

@@ -26,8 +26,7 @@ struct Dimension {
 
 /// Row-major data; the variant alternative decides the HDF5 type
 /// (int64 -> NC_INT64, double -> NC_DOUBLE, string -> NC_STRING, variable length).
-using VariableData =
-    std::variant<std::vector<std::int64_t>, std::vector<double>, std::vector<std::string>>;
+using VariableData = std::variant<std::vector<std::int64_t>, std::vector<double>, std::vector<std::string>>;
 
 struct Variable {
   std::string name;

@@ -14,8 +14,8 @@
 namespace migsim {
 
 /// Resolved scalar settings of a scenario. Values come only from the schema (defaults) and the
-/// scenario file: there are no defaults written here, so the two cannot drift. Rates are annual hazards (1/year) unless the
-/// name says otherwise; the engine converts them to per-step probabilities.
+/// scenario file: there are no defaults written here, so the two cannot drift. Rates are annual hazards (1/year) unless
+/// the name says otherwise; the engine converts them to per-step probabilities.
 struct Parameters {
   // Identity and calendar.
   std::string name;
@@ -29,8 +29,8 @@ struct Parameters {
   std::int64_t scale{};
 
   // Table files, relative to the scenario folder.
-  std::string countries_table, regions_table, routes_table, wages_table, exchange_rates_table,
-      unemployment_table, initial_stock_table, sectors_table;
+  std::string countries_table, regions_table, routes_table, wages_table, exchange_rates_table, unemployment_table,
+      initial_stock_table, sectors_table;
 
   // Initial population.
   double male_share{};
@@ -99,7 +99,7 @@ struct ParamSpec {
   ParamType type;
   std::string_view unit;
   std::string_view default_text;  ///< default as YAML text ("" = required)
-  double min;                      ///< bounds for Real and Integer (inclusive)
+  double min;                     ///< bounds for Real and Integer (inclusive)
   double max;
   std::string_view description;
   std::string_view source;

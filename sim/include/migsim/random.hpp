@@ -44,8 +44,8 @@ class CounterRng {
   /// A standard uniform random bit generator for (stream, id, step), for Boost.Random
   /// distributions that need an unknown number of draws.
   r123::MicroURNG<Philox> engine(Stream stream, std::uint64_t id, std::uint32_t step) const {
-    return r123::MicroURNG<Philox>(
-        {{static_cast<std::uint32_t>(id), static_cast<std::uint32_t>(id >> 32), step, 0}}, key(stream));
+    return r123::MicroURNG<Philox>({{static_cast<std::uint32_t>(id), static_cast<std::uint32_t>(id >> 32), step, 0}},
+                                   key(stream));
   }
 
  private:

@@ -71,8 +71,8 @@ struct Sector {
 
 struct Scenario {
   Parameters params;
-  std::string source_name;   ///< folder or built-in name it was loaded from
-  std::string yaml_text;     ///< the scenario.yaml text as read (before overrides)
+  std::string source_name;                         ///< folder or built-in name it was loaded from
+  std::string yaml_text;                           ///< the scenario.yaml text as read (before overrides)
   std::map<std::string, std::string> table_texts;  ///< table key ("tables.regions") -> CSV text, for provenance
 
   std::vector<Country> countries;
@@ -80,11 +80,11 @@ struct Scenario {
   std::vector<Region> origins;
   std::vector<Region> destinations;
   std::vector<Sector> sectors;
-  std::vector<Route> routes;                 ///< [origin * n_destinations + destination]
-  std::vector<double> initial_stock;         ///< people, same layout as routes
-  std::vector<TimeSeries> wages;             ///< per location: origins then destinations
-  std::vector<TimeSeries> per_usd;           ///< per currency
-  std::vector<TimeSeries> unemployment;      ///< per country
+  std::vector<Route> routes;             ///< [origin * n_destinations + destination]
+  std::vector<double> initial_stock;     ///< people, same layout as routes
+  std::vector<TimeSeries> wages;         ///< per location: origins then destinations
+  std::vector<TimeSeries> per_usd;       ///< per currency
+  std::vector<TimeSeries> unemployment;  ///< per country
 
   std::size_t n_origins() const { return origins.size(); }
   std::size_t n_destinations() const { return destinations.size(); }

@@ -30,24 +30,24 @@ const char* status_name(Status status);
 
 /// Aggregates of one step, in agents (multiply by scale for people); flat row-major arrays.
 struct StepAggregates {
-  std::vector<std::int64_t> population;   ///< [origin]
-  std::vector<std::int64_t> stock;        ///< [origin][location][status]
-  std::vector<std::int64_t> departures;   ///< [origin][location]
-  std::vector<std::int64_t> returns;      ///< [location][origin]
-  std::vector<std::int64_t> employed;     ///< [origin][location]
-  std::vector<std::int64_t> entries;      ///< [origin]
-  std::vector<std::int64_t> exits;        ///< [origin]
-  std::vector<double> remittances_usd;    ///< [origin], already in people (scaled)
+  std::vector<std::int64_t> population;  ///< [origin]
+  std::vector<std::int64_t> stock;       ///< [origin][location][status]
+  std::vector<std::int64_t> departures;  ///< [origin][location]
+  std::vector<std::int64_t> returns;     ///< [location][origin]
+  std::vector<std::int64_t> employed;    ///< [origin][location]
+  std::vector<std::int64_t> entries;     ///< [origin]
+  std::vector<std::int64_t> exits;       ///< [origin]
+  std::vector<double> remittances_usd;   ///< [origin], already in people (scaled)
 };
 
 struct RunStats {
   std::size_t steps = 0;
   std::uint64_t agent_steps = 0;
   double wall_seconds = 0;
-  std::size_t agent_slots = 0;    ///< agents ever created (live and exited)
+  std::size_t agent_slots = 0;  ///< agents ever created (live and exited)
   std::size_t live_agents = 0;
-  std::size_t agent_bytes = 0;    ///< memory held by agent arrays
-  int threads = 0;                ///< worker threads requested (the TBB arena's concurrency)
+  std::size_t agent_bytes = 0;  ///< memory held by agent arrays
+  int threads = 0;              ///< worker threads requested (the TBB arena's concurrency)
 };
 
 class Simulation {
