@@ -236,12 +236,6 @@ std::size_t region_index(const std::vector<Region>& regions, const detail::CsvTa
          "unknown " + role + " region '" + name + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
 }
 
-std::size_t location_index(const Scenario& sc, const detail::CsvTable& t, std::size_t r, const std::string& column) {
-  std::vector<Region> all = sc.origins;
-  all.insert(all.end(), sc.destinations.begin(), sc.destinations.end());
-  return region_index(all, t, r, column, "any");
-}
-
 void read_routes(Scenario& sc, const detail::CsvTable& t) {
   sc.routes.assign(sc.n_origins() * sc.n_destinations(), Route{});
   for (std::size_t r = 0; r < t.rows(); ++r) {
@@ -284,8 +278,11 @@ std::vector<TimeSeries> read_series(const detail::CsvTable& t, std::size_t n_key
 }
 
 void read_wages(Scenario& sc, const detail::CsvTable& t) {
+  // Locations are origins then destinations; built once, not per row.
+  std::vector<Region> locations = sc.origins;
+  locations.insert(locations.end(), sc.destinations.begin(), sc.destinations.end());
   sc.wages = read_series(t, sc.n_locations(), "region", "wage", 1e-9, 1e12,
-                         [&](std::size_t r) { return location_index(sc, t, r, "region"); });
+                         [&](std::size_t r) { return region_index(locations, t, r, "region", "any"); });
   for (std::size_t l = 0; l < sc.n_locations(); ++l)
     if (sc.wages[l].empty()) throw TableError(t.where() + ": no wage for region '" + sc.location(l).name + "'");
 }
