@@ -1,5 +1,6 @@
 // Agents as a structure of arrays: one vector per attribute, indexed by agent id.
-// 17 bytes per agent; ids are never reused so random streams stay tied to one person.
+// 21 bytes per agent plus 4 per country with ban rules; ids are never reused so random streams
+// stay tied to one person.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@ struct Traits {
   static constexpr std::uint8_t kSkillShift = 1, kSkillMask = 3u << kSkillShift;  // 0 low, 1 medium, 2 high
   static constexpr std::uint8_t kEmployed = 1u << 3;
   static constexpr std::uint8_t kSectorShift = 4, kSectorMask = 7u << kSectorShift;  // up to 8 sectors
+  static constexpr std::uint8_t kBanned = 1u << 7;  // some ban_until entry may still be in the future
 
   static constexpr unsigned skill(std::uint8_t t) { return (t & kSkillMask) >> kSkillShift; }
   static constexpr unsigned sector(std::uint8_t t) { return (t & kSectorMask) >> kSectorShift; }
@@ -25,6 +27,7 @@ struct Traits {
     return static_cast<std::uint8_t>((t & ~kSectorMask) | kEmployed | (sector << kSectorShift));
   }
   static constexpr std::uint8_t without_job(std::uint8_t t) { return static_cast<std::uint8_t>(t & ~kEmployed); }
+  static constexpr bool banned(std::uint8_t t) { return t & kBanned; }
 };
 
 struct AgentStore {
@@ -36,6 +39,12 @@ struct AgentStore {
   std::vector<std::int32_t> birth_day;  ///< days since calendar start (negative: born before)
   std::vector<std::int32_t> moved_day;  ///< day of the last departure or return
   std::vector<float> savings_usd;       ///< savings abroad; negative while travel debt is unpaid
+  /// Day tied to the legal status: irregular since, permit expiry, release from detention or
+  /// prison, end of a scheme stay, stranded since.
+  std::vector<std::int32_t> status_day;
+  /// Day each ban ends, [id * ban_slots + slot]; one slot per country with ban rules.
+  std::vector<std::int32_t> ban_until;
+  std::size_t ban_slots = 0;
 
   std::size_t size() const { return status.size(); }
   void reserve(std::size_t n);

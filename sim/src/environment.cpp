@@ -11,57 +11,53 @@ namespace {
 constexpr double kDaysPerYear = 365.25;
 constexpr double kDaysPerMonth = kDaysPerYear / 12.0;
 
-/// Per-step probability of an event with annual hazard `rate` over `days`.
-double step_probability(double rate, double days) { return -std::expm1(-rate * days / kDaysPerYear); }
-
 std::int32_t years_to_days(double years) { return static_cast<std::int32_t>(std::lround(years * kDaysPerYear)); }
 
 }  // namespace
-
-Threshold to_threshold(double p) {
-  if (!(p > 0)) return 0;
-  if (p >= 1) return std::numeric_limits<Threshold>::max();
-  return static_cast<Threshold>(p * 4294967296.0);
-}
 
 Environment::Environment(const Scenario& sc) : sc_(sc) {
   const auto& p = sc.params;
   skill_factor_[0] = p.skill_wage_factor_low;
   skill_factor_[1] = p.skill_wage_factor_medium;
   skill_factor_[2] = p.skill_wage_factor_high;
-  mean_sector_factor_ = 0;
-  for (const auto& s : sc.sectors) mean_sector_factor_ += s.share * s.wage_factor;
 }
 
-double Environment::per_usd(std::size_t location, Date date) const {
-  return sc_.per_usd[sc_.currency_of_location(location)].at(date);
+double Environment::per_usd(std::size_t location, Date date, const Policies& policies) const {
+  const auto currency = sc_.currency_of_location(location);
+  return sc_.per_usd[currency].at(date) * policies.currency_factor(currency, date);
 }
 
 double Environment::unemployment(std::size_t location, Date date) const {
   return sc_.unemployment[sc_.location(location).country].at(date);
 }
 
-Environment::Choice Environment::destination_choice(Date date, const NetworkState& network) const {
+Environment::Choice Environment::destination_choice(Date date, const NetworkState& network, const Policies& policies,
+                                                    const Modifiers& m) const {
   const auto& p = sc_.params;
-  const auto nO = sc_.n_origins(), nD = sc_.n_destinations();
+  const auto nO = sc_.n_origins(), nD = sc_.n_destinations(), nS = sc_.sectors.size();
   const double minus_inf = -std::numeric_limits<double>::infinity();
 
-  // Expected monthly net income abroad (USD) by skill and destination.
+  // Expected monthly net income abroad (USD) by skill and destination, before permit fees.
   Eigen::ArrayXXd income_abroad(kSkills, nD);
   for (std::size_t d = 0; d < nD; ++d) {
     const std::size_t loc = nO + d;
-    const double wage_usd = sc_.wages[loc].at(date) / per_usd(loc, date);
-    const double job_chance = 1.0 - unemployment(loc, date);
-    for (unsigned s = 0; s < kSkills; ++s) {
-      double net =
-          wage_usd * (p.migrant_wage_ratio * skill_factor_[s] * mean_sector_factor_ * job_chance - p.living_cost_share);
-      income_abroad(s, d) = std::max(net, 1.0);
+    const double wage_usd = sc_.wages[loc].at(date) / per_usd(loc, date, policies);
+    double sector_wage = 0, demand = 0;
+    for (std::size_t k = 0; k < nS; ++k) {
+      sector_wage += sc_.sectors[k].share * sc_.sectors[k].wage_factor * m.wage[d * nS + k];
+      demand += sc_.sectors[k].share * m.demand[d * nS + k];
     }
+    const double job_chance = std::clamp((1.0 - unemployment(loc, date)) * demand, 0.0, 1.0);
+    for (unsigned s = 0; s < kSkills; ++s)
+      income_abroad(s, d) =
+          wage_usd * (p.migrant_wage_ratio * skill_factor_[s] * sector_wage * job_chance - p.living_cost_share);
   }
   Eigen::ArrayXXd utility(nO * kSkills, nD);
   Eigen::ArrayXd home_utility(nO * kSkills);
   for (std::size_t o = 0; o < nO; ++o) {
-    const double home_wage_usd = sc_.wages[o].at(date) / per_usd(o, date) * (1.0 - unemployment(o, date));
+    const double home_unemployment = std::min(0.99, unemployment(o, date) * m.home_unemployment[o]);
+    const double home_wage_usd = sc_.wages[o].at(date) * m.home_wage[o] / per_usd(o, date, policies) *
+                                 (1.0 - home_unemployment);
     const double population = std::max(network.population[o], 1.0);
     for (unsigned s = 0; s < kSkills; ++s) {
       const auto row = o * kSkills + s;
@@ -73,7 +69,8 @@ Environment::Choice Environment::destination_choice(Date date, const NetworkStat
           continue;
         }
         const double share = network.abroad[o * nD + d] / population;
-        utility(row, d) = p.income_coefficient * std::log(income_abroad(s, d)) +
+        const double income = std::max(income_abroad(s, d) - m.fee_usd_month[o * nD + d], 1.0);
+        utility(row, d) = p.income_coefficient * std::log(income) +
                           p.network_coefficient * std::log1p(p.network_scale * share) -
                           p.cost_coefficient * route.cost_usd / 1000.0 - p.barrier_coefficient * route.barrier +
                           sc_.destinations[d].attractiveness;
@@ -96,7 +93,7 @@ Environment::Choice Environment::destination_choice(Date date, const NetworkStat
 }
 
 void Environment::compute(Date date, std::int32_t day, std::int32_t step_days, const NetworkState& network,
-                          StepTables& t) const {
+                          const Policies& policies, const Modifiers& m, StepTables& t) const {
   const auto& p = sc_.params;
   const auto nO = sc_.n_origins(), nD = sc_.n_destinations(), nS = sc_.sectors.size();
   const double days = step_days;
@@ -109,30 +106,37 @@ void Environment::compute(Date date, std::int32_t day, std::int32_t step_days, c
   t.remittance_share = static_cast<float>(p.remittance_share);
   t.savings_target_usd = static_cast<float>(p.savings_target_usd);
 
-  // Departure: hazard from the logit's inclusive value over the home utility.
-  const Choice choice = destination_choice(date, network);
+  // Departure: hazard from the logit's inclusive value over the home utility. A return shock's
+  // departure factor rescales its destinations' shares and, through their sum, the hazard.
+  const Choice choice = destination_choice(date, network, policies, m);
   const double age_factor[kAgeBands] = {p.departure_age_factor_15_24, p.departure_age_factor_25_34,
                                         p.departure_age_factor_35_44, p.departure_age_factor_45_54,
                                         p.departure_age_factor_55_64};
   t.departure.assign(nO * 2 * kSkills * kAgeBands * 2, 0);
   t.destination_cdf.assign(nO * kSkills * nD, 1.0f);
+  std::vector<double> weights(nD);
   for (std::size_t o = 0; o < nO; ++o)
     for (unsigned s = 0; s < kSkills; ++s) {
       const auto row = o * kSkills + s;
+      double total = 0;
+      for (std::size_t d = 0; d < nD; ++d) {
+        weights[d] = choice.probabilities[row * nD + d] * m.departure_factor[o * nD + d];
+        total += weights[d];
+      }
       double cumulative = 0;
       for (std::size_t d = 0; d < nD; ++d) {
-        cumulative += choice.probabilities[row * nD + d];
+        cumulative += total > 0 ? weights[d] / total : 0.0;
         t.destination_cdf[row * nD + d] = static_cast<float>(cumulative);
       }
       t.destination_cdf[row * nD + nD - 1] = 1.0f;  // rounding must never leave a gap
-      const bool reachable = std::isfinite(choice.gain[row]);
+      const bool reachable = std::isfinite(choice.gain[row]) && total > 0;
       const double base =
-          reachable ? p.departure_base_rate * std::exp(p.departure_gain_coefficient * choice.gain[row]) : 0;
+          reachable ? p.departure_base_rate * std::exp(p.departure_gain_coefficient * choice.gain[row]) * total : 0;
       for (unsigned female = 0; female < 2; ++female)
         for (unsigned band = 0; band < kAgeBands; ++band)
           for (unsigned experienced = 0; experienced < 2; ++experienced) {
             double rate = base * age_factor[band] * (female ? p.departure_female_factor : 1.0) *
-                          (experienced ? p.remigration_experience_factor : 1.0);
+                          (experienced ? p.remigration_experience_factor * m.remigration[o] : 1.0);
             rate = std::min(rate, p.departure_max_rate);
             t.departure[(((o * 2 + female) * kSkills + s) * kAgeBands + band) * 2 + experienced] =
                 to_threshold(step_probability(rate, days));
@@ -141,45 +145,54 @@ void Environment::compute(Date date, std::int32_t day, std::int32_t step_days, c
 
   // Work abroad.
   t.job_finding.resize(nD);
-  t.job_loss.resize(nD);
+  t.job_loss.resize(nD * nS);
+  t.sector_cdf.resize(nD * nS);
   t.living_cost_usd.resize(nD);
   t.earnings_usd.resize(nD * kSkills * nS);
   for (std::size_t d = 0; d < nD; ++d) {
     const std::size_t loc = nO + d;
-    const double wage_usd_step = sc_.wages[loc].at(date) / per_usd(loc, date) * days / kDaysPerMonth;
-    t.job_finding[d] = to_threshold(step_probability(p.job_finding_rate * (1.0 - unemployment(loc, date)), days));
-    t.job_loss[d] = to_threshold(step_probability(p.job_loss_rate, days));
+    const double wage_usd_step = sc_.wages[loc].at(date) / per_usd(loc, date, policies) * days / kDaysPerMonth;
+    double demand = 0;
+    for (std::size_t k = 0; k < nS; ++k) demand += sc_.sectors[k].share * m.demand[d * nS + k];
+    t.job_finding[d] =
+        to_threshold(step_probability(p.job_finding_rate * (1.0 - unemployment(loc, date)) * demand, days));
+    double cumulative = 0;
+    for (std::size_t k = 0; k < nS; ++k) {
+      const double sector_demand = m.demand[d * nS + k];
+      t.job_loss[d * nS + k] = to_threshold(step_probability(p.job_loss_rate / std::max(sector_demand, 1e-6), days));
+      cumulative += demand > 0 ? sc_.sectors[k].share * sector_demand / demand : 0.0;
+      t.sector_cdf[d * nS + k] = to_threshold(cumulative);
+    }
+    t.sector_cdf[d * nS + nS - 1] = std::numeric_limits<Threshold>::max();
     t.living_cost_usd[d] = static_cast<float>(p.living_cost_share * wage_usd_step);
     for (unsigned s = 0; s < kSkills; ++s)
       for (std::size_t k = 0; k < nS; ++k)
-        t.earnings_usd[(d * kSkills + s) * nS + k] =
-            static_cast<float>(wage_usd_step * p.migrant_wage_ratio * skill_factor_[s] * sc_.sectors[k].wage_factor);
+        t.earnings_usd[(d * kSkills + s) * nS + k] = static_cast<float>(
+            wage_usd_step * p.migrant_wage_ratio * skill_factor_[s] * sc_.sectors[k].wage_factor * m.wage[d * nS + k]);
   }
-  t.sector_cdf.resize(nS);
-  double cumulative = 0;
-  for (std::size_t k = 0; k < nS; ++k) {
-    cumulative += sc_.sectors[k].share;
-    t.sector_cdf[k] = to_threshold(cumulative);
-  }
-  t.sector_cdf[nS - 1] = std::numeric_limits<Threshold>::max();
 
-  // Return: base hazard with season and exchange-rate loss, then savings, job and settlement terms.
+  // Return: base hazard with season and exchange-rate loss, then savings, job, settlement and
+  // the shocks of the migrant's citizenship and region.
   const unsigned month = date.month();
   const double season = (month == 12 || month <= 2) ? p.return_winter_factor : 1.0;
-  t.return_.resize(nD * 4 * kYearsAbroadBuckets);
+  t.return_.resize(nO * nD * 4 * kYearsAbroadBuckets);
   for (std::size_t d = 0; d < nD; ++d) {
     const std::size_t loc = nO + d;
-    const double depreciation = std::max(0.0, per_usd(loc, date) / per_usd(loc, date.add_days(-365)) - 1.0);
+    const double depreciation =
+        std::max(0.0, per_usd(loc, date, policies) / per_usd(loc, date.add_days(-365), policies) - 1.0);
     const double base = p.return_base_rate * season * std::exp(p.return_fx_loss_coefficient * depreciation);
-    for (unsigned target = 0; target < 2; ++target)
-      for (unsigned unemployed = 0; unemployed < 2; ++unemployed)
-        for (unsigned years = 0; years < kYearsAbroadBuckets; ++years) {
-          const double rate = base * (target ? p.return_target_factor : 1.0) *
-                              (unemployed ? p.return_unemployed_factor : 1.0) *
-                              std::exp(-p.return_settlement_rate * years);
-          t.return_[((d * 2 + target) * 2 + unemployed) * kYearsAbroadBuckets + years] =
-              to_threshold(step_probability(rate, days));
-        }
+    for (std::size_t o = 0; o < nO; ++o) {
+      const std::size_t od = o * nD + d;
+      for (unsigned target = 0; target < 2; ++target)
+        for (unsigned unemployed = 0; unemployed < 2; ++unemployed)
+          for (unsigned years = 0; years < kYearsAbroadBuckets; ++years) {
+            const double rate = base * m.return_factor[od] * (target ? p.return_target_factor : 1.0) *
+                                (unemployed ? p.return_unemployed_factor : 1.0) *
+                                std::exp(-p.return_settlement_rate * years);
+            t.return_[((od * 2 + target) * 2 + unemployed) * kYearsAbroadBuckets + years] =
+                to_threshold(step_probability(rate, days));
+          }
+    }
   }
   t.travel_cost_usd.resize(nO * nD);
   for (std::size_t o = 0; o < nO; ++o)

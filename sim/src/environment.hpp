@@ -7,6 +7,7 @@
 
 #include "migsim/calendar.hpp"
 #include "migsim/scenario.hpp"
+#include "policy.hpp"
 
 namespace migsim::detail {
 
@@ -14,9 +15,8 @@ inline constexpr unsigned kSkills = 3;
 inline constexpr unsigned kAgeBands = 5;
 inline constexpr unsigned kYearsAbroadBuckets = 41;  ///< 0..40 whole years abroad
 
-/// A probability as a 32-bit threshold: an event happens when a uniform 32-bit draw is below it.
-using Threshold = std::uint32_t;
-Threshold to_threshold(double probability);
+// A probability is a 32-bit Threshold (policy.hpp): an event happens when a uniform 32-bit
+// draw is below it.
 
 struct StepTables {
   std::int32_t today = 0;                           ///< step start, days since calendar start
@@ -29,12 +29,12 @@ struct StepTables {
   /// Cumulative destination choice probabilities: [(origin * kSkills + skill) * n_destinations + d]
   std::vector<float> destination_cdf;
   std::vector<Threshold> job_finding;  ///< [destination]
-  std::vector<Threshold> job_loss;     ///< [destination]
+  std::vector<Threshold> job_loss;     ///< [destination * n_sectors + sector]
   std::vector<Threshold> sector_cdf;   ///< cumulative sector shares
   /// Net income this step (USD) when employed: [(d * kSkills + skill) * n_sectors + sector]
   std::vector<float> earnings_usd;
   std::vector<float> living_cost_usd;  ///< [destination], this step
-  /// [((d * 2 + target_reached) * 2 + unemployed) * kYearsAbroadBuckets + years]
+  /// [(((o * nD + d) * 2 + target_reached) * 2 + unemployed) * kYearsAbroadBuckets + years]
   std::vector<Threshold> return_;
   std::vector<float> travel_cost_usd;  ///< [origin * n_destinations + d]
   float remittance_share = 0;
@@ -52,21 +52,21 @@ class Environment {
   explicit Environment(const Scenario& scenario);
   /// Fills `tables` for the step starting `day` (days since start) lasting `step_days`.
   void compute(Date date, std::int32_t day, std::int32_t step_days, const NetworkState& network,
-               StepTables& tables) const;
+               const Policies& policies, const Modifiers& modifiers, StepTables& tables) const;
 
   /// Utilities of the destination logit for (origin, skill) rows; exposed for tests.
   struct Choice {
     std::vector<double> probabilities;  ///< [(o * kSkills + s) * nD + d]
     std::vector<double> gain;           ///< inclusive value minus home utility, [(o * kSkills + s)]
   };
-  Choice destination_choice(Date date, const NetworkState& network) const;
+  Choice destination_choice(Date date, const NetworkState& network, const Policies& policies,
+                            const Modifiers& modifiers) const;
 
  private:
-  double per_usd(std::size_t location, Date date) const;
+  double per_usd(std::size_t location, Date date, const Policies& policies) const;
   double unemployment(std::size_t location, Date date) const;
   const Scenario& sc_;
   double skill_factor_[kSkills];
-  double mean_sector_factor_ = 1;
 };
 
 }  // namespace migsim::detail

@@ -71,6 +71,7 @@ const std::array kSchema = {
   ParamSpec{"behaviour.work.living_cost_share", ParamType::Real, "fraction", "0.35", 0, 5, "A migrant's living costs abroad as a share of the destination's average wage, paid employed or not.", "input_statistics.md 5d (living costs in Moscow); to be calibrated", &P::living_cost_share},
   ParamSpec{"behaviour.work.job_finding_rate", ParamType::Real, "1/year", "12", 0, 365, "Job-finding hazard of an unemployed migrant, scaled by (1 - unemployment rate) of the destination country.", kAssumption, &P::job_finding_rate},
   ParamSpec{"behaviour.work.job_loss_rate", ParamType::Real, "1/year", "0.5", 0, 365, "Job-loss hazard of an employed migrant.", kAssumption, &P::job_loss_rate},
+  ParamSpec{"behaviour.work.irregular_wage_factor", ParamType::Real, "", "0.93", 0, 10, "Wage multiplier for irregular migrants.", "input_statistics.md 2d: Kyrgyz migrants in Russia earned 27,200 RUB/month irregular vs 29,300 legal (HSE 2017)", &P::irregular_wage_factor},
   // --- remittances -------------------------------------------------------------------------------
   ParamSpec{"behaviour.remittances.share", ParamType::Real, "fraction", "0.6", 0, 1, "Share of positive net income (wage - living costs) sent home each step; the rest is saved.", "observed_statistics.md topic 6 (transfer sizes); to be calibrated", &P::remittance_share},
   // --- return ------------------------------------------------------------------------------------
@@ -84,6 +85,14 @@ const std::array kSchema = {
   // --- re-migration --------------------------------------------------------------------------------
   ParamSpec{"behaviour.remigration.cooldown_days", ParamType::Real, "days", "90", 0, 36500, "Days after a return during which a returnee does not leave again.", kAssumption, &P::remigration_cooldown_days},
   ParamSpec{"behaviour.remigration.experience_factor", ParamType::Real, "", "2", 0, 100, "Departure hazard multiplier for returnees after the cooldown (experience, contacts).", "DOMAIN.md: many migrate circularly", &P::remigration_experience_factor},
+  // --- legal status --------------------------------------------------------------------------------
+  ParamSpec{"permits.fee_sensitivity", ParamType::Real, "", "2", 0, 1000, "A migrant who needs a permit takes a patent with probability exp(-fee_sensitivity * monthly fee / monthly wage), both in the destination's currency; otherwise works irregularly.", kAssumption, &P::permit_fee_sensitivity},
+  ParamSpec{"permits.validity_months", ParamType::Real, "months", "12", 0.25, 1200, "Validity of a quota work permit; on expiry the holder applies again under the quota in force.", "Russian work permits under quota were issued for up to one year (SEED003)", &P::permit_validity_months},
+  ParamSpec{"permits.lapse_rate", ParamType::Real, "1/year", "0.2", 0, 365, "Hazard with which a permit holder stops paying or loses the permit for other reasons and becomes irregular (a holder without a job and without savings to pay the fee lapses at once).", kAssumption, &P::permit_lapse_rate},
+  ParamSpec{"permits.registration_mean_days", ParamType::Real, "days", "7", 0.01, 3650, "Mean time an arriving EAEU worker takes to register; the chance of meeting a deadline of D days is 1 - exp(-D / this).", "SEED003: the 3-day registration rule left many migrants irregular; to be calibrated", &P::registration_mean_days},
+  ParamSpec{"permits.regularisation_rate", ParamType::Real, "1/year", "0.5", 0, 365, "Hazard with which an irregular migrant tries to regularise (registers, or applies for a permit under the fee and quota in force).", kAssumption, &P::regularisation_rate},
+  ParamSpec{"enforcement.base_detection_rate", ParamType::Real, "1/year", "0.02", 0, 365, "Detection hazard of an irregular migrant where no `enforcement` event is in force.", kAssumption, &P::base_detection_rate},
+  ParamSpec{"enforcement.detention_days", ParamType::Real, "days", "14", 0, 3650, "Time in detention between detection and deportation.", kAssumption, &P::detention_days},
 };
 // clang-format on
 

@@ -32,6 +32,25 @@ std::vector<std::int64_t> stacked(const std::vector<StepAggregates>& history,
   return out;
 }
 
+/// Like `stacked`, for [outer][inner] fields reported as [time][inner][outer] (e.g. a stock
+/// kept as [origin][location] reported by (location, origin)).
+std::vector<std::int64_t> stacked_status(const std::vector<StepAggregates>& history, std::size_t n_origins,
+                                         std::size_t n_locations, Status status, std::int64_t scale) {
+  std::vector<std::int64_t> out;
+  out.reserve(history.size() * n_origins * n_locations);
+  for (const auto& step : history)
+    for (std::size_t l = 0; l < n_locations; ++l)
+      for (std::size_t o = 0; o < n_origins; ++o)
+        out.push_back(step.stock[(o * n_locations + l) * kReportedStatuses + static_cast<std::size_t>(status)] * scale);
+  return out;
+}
+
+std::vector<double> stacked_real(const std::vector<StepAggregates>& history, std::vector<double> StepAggregates::*field) {
+  std::vector<double> out;
+  for (const auto& step : history) out.insert(out.end(), (step.*field).begin(), (step.*field).end());
+  return out;
+}
+
 std::string utc_now() {
   std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   char buf[32];
@@ -89,6 +108,7 @@ output::Dataset Simulation::results() const {
              {"location", location_names.size()},
              {"status", statuses.size()},
              {"country", country_codes.size()}};
+  if (!sc.events.empty()) ds.dims.push_back({"event", sc.events.size()});
   ds.variables.push_back(
       Variable{"time",
                {"time"},
@@ -103,7 +123,7 @@ output::Dataset Simulation::results() const {
   ds.variables.push_back(labels("location_label", "location", location_labels, "location name"));
   ds.variables.push_back(labels("location_country", "location", location_countries,
                                 "ISO 3166-1 alpha-2 code of the location's country (ZZ: other)"));
-  ds.variables.push_back(labels("status", "status", statuses, "residence status"));
+  ds.variables.push_back(labels("status", "status", statuses, "residence and legal status"));
   ds.variables.push_back(labels("country", "country", country_codes, "ISO 3166-1 alpha-2 country code"));
   ds.variables.push_back(labels("country_name", "country", country_names, "country name"));
 
@@ -134,8 +154,67 @@ output::Dataset Simulation::results() const {
       std::move(remittances),
       {{"units", std::string("USD")}, {"long_name", std::string("remittances sent home during the step, by origin")}}});
 
+
+  // Institutions.
+  const std::size_t nO = sc.n_origins(), nL = sc.n_locations();
+  ds.variables.push_back(people("permits_issued", {"time", "country"},
+                                stacked(hist, &StepAggregates::permits_issued, scale),
+                                "new patents and quota work permits issued by the destination country during the step"));
+  std::vector<double> remaining = stacked_real(hist, &StepAggregates::quota_remaining);
+  ds.variables.push_back(Variable{"quota_remaining",
+                                  {"time", "country"},
+                                  std::move(remaining),
+                                  {{"units", std::string("people")},
+                                   {"long_name", std::string("work permits left in the quota year after the step")},
+                                   {"comment", std::string("NaN where no quota is in force")}}});
+  ds.variables.push_back(people("detentions", {"time", "location", "origin"},
+                                stacked(hist, &StepAggregates::detentions, scale),
+                                "irregular migrants detected and detained during the step"));
+  ds.variables.push_back(people("deportations", {"time", "location", "origin"},
+                                stacked(hist, &StepAggregates::deportations, scale),
+                                "people deported home during the step (included in returns)"));
+  ds.variables.push_back(people("bans_active", {"time", "country", "origin"},
+                                stacked(hist, &StepAggregates::bans_active, scale),
+                                "people with an entry ban of the country in force at the start of the step"));
+  ds.variables.push_back(people("blocked_departures", {"time", "origin", "location"},
+                                stacked(hist, &StepAggregates::blocked_departures, scale),
+                                "people who chose a destination but could not go (closed border, ban, refused "
+                                "quota with on_refusal: stay)"));
+  ds.variables.push_back(people("stranded", {"time", "location", "origin"},
+                                stacked_status(hist, nO, nL, Status::Stranded, scale),
+                                "people who want to return but cannot (closed border), at the end of the step"));
+  ds.variables.push_back(people("evacuated", {"time", "location", "origin"},
+                                stacked(hist, &StepAggregates::evacuated, scale),
+                                "stranded people brought home by evacuation during the step (included in returns)"));
+  ds.variables.push_back(people("naturalised", {"time", "location", "origin"},
+                                stacked(hist, &StepAggregates::naturalised, scale),
+                                "migrants who took the destination's citizenship during the step"));
+  ds.variables.push_back(Variable{"fees_paid",
+                                  {"time", "location"},
+                                  stacked_real(hist, &StepAggregates::fees_paid_usd),
+                                  {{"units", std::string("USD")},
+                                   {"long_name", std::string("patent fees paid by migrants during the step")}}});
+  if (!sc.events.empty()) {
+    std::vector<std::string> event_labels, event_types;
+    for (const auto& e : sc.events) {
+      event_labels.push_back(e.label);
+      event_types.emplace_back(event_spec(e.type).name);
+    }
+    ds.variables.push_back(labels("event", "event", event_labels, "scenario event label"));
+    ds.variables.push_back(labels("event_type", "event", event_types, "scenario event type"));
+    std::vector<std::int64_t> state;
+    for (const auto& step : hist) state.insert(state.end(), step.policy_state.begin(), step.policy_state.end());
+    ds.variables.push_back(Variable{"policy_state",
+                                    {"time", "event"},
+                                    std::move(state),
+                                    {{"long_name", std::string("1 if the event was in force during the step")},
+                                     {"flag_values", std::string("0, 1")},
+                                     {"flag_meanings", std::string("not_in_force in_force")},
+                                     {"coordinates", std::string("event_type")}}});
+  }
+
   for (auto& v : ds.variables)
-    if (v.dims.size() > 1 || v.name == "remittances_usd") attach_label_coordinates(v);
+    if ((v.dims.size() > 1 || v.name == "remittances_usd") && v.name != "policy_state") attach_label_coordinates(v);
 
   ds.attrs = {{"Conventions", std::string("CF-1.8")},
               {"title", "migsim run of scenario " + sc.params.name},

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "csv_table.hpp"
+#include "event_parser.hpp"
 #include "migsim/builtin.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/scenario.hpp"
@@ -28,6 +29,11 @@ class FolderSource final : public FileSource {
     return text.str();
   }
   std::string describe(const std::string& relative) const override { return (folder_ / relative).string(); }
+  std::shared_ptr<const FileSource> folder(const std::string& relative) const override {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(folder_ / relative / "scenario.yaml", ec)) return nullptr;
+    return std::make_shared<FolderSource>(folder_ / relative);
+  }
 
  private:
   std::filesystem::path folder_;
@@ -50,7 +56,7 @@ std::vector<std::string> children_of(const std::string& prefix) {
     std::string child = rest.substr(0, rest.find('.'));
     if (std::find(names.begin(), names.end(), child) == names.end()) names.push_back(child);
   }
-  if (prefix.empty()) names.push_back("events");
+  if (prefix.empty()) names.insert(names.end(), {"events", "extends", "remove_events"});
   return names;
 }
 
@@ -83,8 +89,8 @@ class YamlReader {
       const std::string path = prefix.empty() ? name : prefix + "." + name;
       if (seen_.count(path)) fail(item.first, path, "appears twice");
       seen_.insert(path);
-      if (path == "events") {
-        read_events(item.second);
+      if (path == "events" || path == "extends" || path == "remove_events") {
+        continue;  // consumed by read_layers
       } else if (const ParamSpec* spec = find_parameter(path)) {
         read_scalar(item.second, *spec);
       } else if (is_section(path)) {
@@ -120,15 +126,6 @@ class YamlReader {
     if (!node.IsScalar()) fail(node, path, "expected a single value, found " + kind(node));
     auto problem = assign_parameter(params_, spec, node.as<std::string>());
     if (!problem.empty()) fail(node, path, problem);
-  }
-
-  void read_events(const YAML::Node& node) {
-    if (node.IsNull()) return;
-    if (!node.IsSequence()) fail(node, "events", "expected a list, found " + kind(node));
-    if (node.size() > 0)
-      fail(node[0], "events[0]",
-           "this version of migsim has no event types yet (quotas, closures and shocks arrive with the "
-           "institutions release); remove the events or leave the list empty");
   }
 
   std::string where_;
@@ -406,7 +403,11 @@ std::string Scenario::resolved_yaml() const {
     out << YAML::Key << parts.back() << YAML::Value << format_parameter(params, spec);
   }
   for (; !open.empty(); open.pop_back()) out << YAML::EndMap;
-  out << YAML::Key << "events" << YAML::Value << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+  out << YAML::Key << "events" << YAML::Value;
+  if (events.empty())
+    out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+  else
+    detail::emit_events(out, events);
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }
@@ -417,17 +418,160 @@ Override parse_override(const std::string& text) {
   return Override{text.substr(0, eq), text.substr(eq + 1)};
 }
 
-Scenario load_scenario(const std::string& yaml_text, std::shared_ptr<const FileSource> source,
-                       const std::vector<Override>& overrides) {
-  const std::string where = source->describe("scenario.yaml");
+namespace {
+
+/// The table keys of the schema ("tables.regions", ...).
+std::vector<std::string> table_keys() {
+  std::vector<std::string> keys;
+  for (const auto& spec : parameter_schema())
+    if (std::string_view(spec.key).rfind("tables.", 0) == 0) keys.emplace_back(spec.key);
+  return keys;
+}
+
+/// A scenario file with its `extends:` chain resolved: parameters merged (derived keys win),
+/// events concatenated (minus `remove_events`), and each table read from the layer that names it.
+struct Layers {
+  YAML::Node root;                                  ///< merged parameters, without events
+  std::vector<std::pair<YAML::Node, std::string>> events;  ///< event node and the file it came from
+  std::map<std::string, std::shared_ptr<const FileSource>> table_source;
+};
+
+/// Copies the keys of `from` into `into`, recursing into mappings present in both. Nodes are
+/// shared, not cloned, so error messages keep their line numbers.
+void merge_into(YAML::Node into, const YAML::Node& from, const std::set<std::string>& skip = {}) {
+  for (const auto& item : from) {
+    const auto key = item.first.as<std::string>();
+    if (skip.count(key)) continue;
+    if (item.second.IsMap() && into[key] && into[key].IsMap())
+      merge_into(into[key], item.second);
+    else
+      into[key] = item.second;
+  }
+}
+
+YAML::Node parse_yaml(const std::string& text, const std::string& where) {
   YAML::Node root;
   try {
-    root = YAML::Load(yaml_text);
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw ScenarioError(where + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg);
   }
   if (!root.IsMap()) throw ScenarioError(where + ": expected a mapping of keys at the top level");
-  for (const auto& o : overrides) apply_override(root, o);
+  return root;
+}
+
+std::string label_of(const YAML::Node& event, std::size_t position) {
+  if (event.IsMap() && event["label"] && event["label"].IsScalar()) return event["label"].as<std::string>();
+  if (event.IsMap() && event["type"] && event["type"].IsScalar())
+    return event["type"].as<std::string>() + "_" + std::to_string(position + 1);
+  return "";
+}
+
+Layers read_layers(const std::string& text, const std::shared_ptr<const FileSource>& source, int depth) {
+  const std::string where = source->describe("scenario.yaml");
+  if (depth > 8) throw ScenarioError(where + ": key 'extends': more than 8 levels (a cycle?)");
+  YAML::Node root = parse_yaml(text, where);
+  Layers layers;
+  if (const YAML::Node base = root["extends"]) {
+    if (!base.IsScalar())
+      throw ScenarioError(where + ":" + std::to_string(base.Mark().line + 1) +
+                          ": key 'extends': expected a built-in scenario name or a folder, found a " +
+                          (base.IsMap() ? "mapping" : "list"));
+    const auto name = base.as<std::string>();
+    auto base_source = source->folder(name);
+    if (!base_source) base_source = builtin_source(name);
+    if (!base_source) {
+      auto hint = did_you_mean(name, builtin_scenario_names());
+      throw ScenarioError(where + ":" + std::to_string(base.Mark().line + 1) + ": key 'extends': '" + name +
+                          "' is neither a folder next to this scenario nor a built-in scenario" +
+                          (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+    }
+    auto base_text = base_source->read("scenario.yaml");
+    if (!base_text) throw ScenarioError(base_source->describe("scenario.yaml") + ": cannot read scenario file");
+    layers = read_layers(*base_text, base_source, depth + 1);
+  } else {
+    layers.root = YAML::Node(YAML::NodeType::Map);
+    for (const auto& key : table_keys()) layers.table_source[key] = source;
+  }
+  if (const YAML::Node removed = root["remove_events"]) {
+    const auto line = ":" + std::to_string(removed.Mark().line + 1);
+    if (!removed.IsSequence())
+      throw ScenarioError(where + line + ": key 'remove_events': expected a list of event labels");
+    if (!root["extends"])
+      throw ScenarioError(where + line + ": key 'remove_events': only a scenario that `extends` another can remove events");
+    for (const auto& item : removed) {
+      const auto label = item.as<std::string>();
+      auto& events = layers.events;
+      std::size_t before = events.size();
+      std::vector<std::pair<YAML::Node, std::string>> kept;
+      std::vector<std::string> labels;
+      for (std::size_t i = 0; i < events.size(); ++i) {
+        labels.push_back(label_of(events[i].first, i));
+        if (labels.back() != label) kept.push_back(events[i]);
+      }
+      if (kept.size() == before) {
+        auto hint = did_you_mean(label, labels);
+        throw ScenarioError(where + ":" + std::to_string(item.Mark().line + 1) + ": key 'remove_events': no event '" +
+                            label + "' in the base scenario" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+      }
+      events = std::move(kept);
+    }
+  }
+  if (const YAML::Node events = root["events"]) {
+    if (!events.IsNull() && !events.IsSequence())
+      throw ScenarioError(where + ":" + std::to_string(events.Mark().line + 1) +
+                          ": key 'events': expected a list of events, found a mapping or a value");
+    for (const auto& e : events) layers.events.emplace_back(e, where);
+  }
+  if (const YAML::Node tables = root["tables"]; tables && tables.IsMap())
+    for (const auto& item : tables) layers.table_source["tables." + item.first.as<std::string>()] = source;
+  if (!root["extends"]) {
+    layers.root = root;  // keep the file's own node: duplicate-key and line checks see it as written
+    for (const char* key : {"events", "remove_events"}) layers.root.remove(key);
+  } else {
+    merge_into(layers.root, root, {"extends", "remove_events", "events"});
+  }
+  return layers;
+}
+
+/// Applies `--set events.<label>.<field>=value` to the event node with that label.
+void apply_event_override(Layers& layers, const Override& o) {
+  const auto parts = split_key(o.key);
+  if (parts.size() != 3)
+    throw ScenarioError("--set " + o.key + "=" + o.value + ": expected events.<label>.<field>=value");
+  std::vector<std::string> labels;
+  for (std::size_t i = 0; i < layers.events.size(); ++i) {
+    labels.push_back(label_of(layers.events[i].first, i));
+    if (labels.back() != parts[1]) continue;
+    YAML::Node copy = YAML::Clone(layers.events[i].first);
+    if (!copy.IsMap()) break;
+    copy[parts[2]] = YAML::Load(o.value);  // lists like [KG, RU] are allowed
+    layers.events[i] = {copy, "--set " + o.key};
+    return;
+  }
+  auto hint = did_you_mean(parts[1], labels);
+  throw ScenarioError("--set " + o.key + "=" + o.value + ": no event labelled '" + parts[1] + "'" +
+                      (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::string& yaml_text, std::shared_ptr<const FileSource> source,
+                       const std::vector<Override>& overrides) {
+  const std::string where = source->describe("scenario.yaml");
+  Layers layers = read_layers(yaml_text, source, 0);
+  YAML::Node& root = layers.root;
+  for (const auto& o : overrides) {
+    if (o.key.rfind("events.", 0) == 0) {
+      try {
+        apply_event_override(layers, o);
+      } catch (const YAML::Exception& e) {
+        throw ScenarioError("--set " + o.key + ": cannot read the value: " + e.msg);
+      }
+    } else {
+      apply_override(root, o);
+    }
+  }
 
   Scenario sc;
   sc.yaml_text = yaml_text;
@@ -443,8 +587,9 @@ Scenario load_scenario(const std::string& yaml_text, std::shared_ptr<const FileS
 
   const auto& p = sc.params;
   auto table = [&](const std::string& file, const std::string& key, std::vector<std::string> columns) {
-    sc.table_texts[key] = read_table_text(*source, file, key);
-    return detail::CsvTable(sc.table_texts[key], source->describe(file), columns);
+    const auto& from = *layers.table_source.at(key);
+    sc.table_texts[key] = read_table_text(from, file, key);
+    return detail::CsvTable(sc.table_texts[key], from.describe(file), columns);
   };
   read_countries(sc, table(p.countries_table, "tables.countries", {"code", "name", "currency"}));
   read_regions(sc, table(p.regions_table, "tables.regions",
@@ -456,7 +601,41 @@ Scenario load_scenario(const std::string& yaml_text, std::shared_ptr<const FileS
   read_unemployment(sc, table(p.unemployment_table, "tables.unemployment", {"date", "country", "rate"}));
   read_initial_stock(sc, table(p.initial_stock_table, "tables.initial_stock", {"origin", "destination", "migrants"}));
   read_sectors(sc, table(p.sectors_table, "tables.sectors", {"name", "share", "wage_factor"}));
+
+  std::set<std::string> labels;
+  for (std::size_t i = 0; i < layers.events.size(); ++i) {
+    const auto& [node, file] = layers.events[i];
+    Event event;
+    try {
+      event = detail::parse_event(node, file, i, sc);
+    } catch (const YAML::Exception& e) {
+      throw ScenarioError(file + ":" + std::to_string(e.mark.line + 1) + ": events[" + std::to_string(i) + "]: " + e.msg);
+    }
+    if (!labels.insert(event.label).second)
+      throw ScenarioError(file + ":" + std::to_string(node.Mark().line + 1) + ": key 'events[" + std::to_string(i) +
+                          "].label': duplicate label '" + event.label + "'; labels must be unique");
+    sc.events.push_back(std::move(event));
+  }
   return sc;
+}
+
+Event parse_event(const std::string& yaml_text, const Scenario& scenario, const std::string& where) {
+  YAML::Node node;
+  try {
+    node = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw ScenarioError(where + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg);
+  }
+  return detail::parse_event(node, where, scenario.events.size(), scenario);
+}
+
+void add_event(Scenario& scenario, Event event) {
+  if (event.label.empty()) event.label = detail::default_label(event, scenario.events.size());
+  auto problem = detail::resolve_event(event, scenario);
+  if (!problem.empty()) throw ScenarioError("event '" + event.label + "': " + problem);
+  for (const auto& e : scenario.events)
+    if (e.label == event.label) throw ScenarioError("event '" + event.label + "': duplicate label; labels must be unique");
+  scenario.events.push_back(std::move(event));
 }
 
 Scenario load_scenario(const std::string& name_or_path, const std::vector<Override>& overrides) {

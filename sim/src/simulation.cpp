@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <boost/random/poisson_distribution.hpp>
 #include <cmath>
+#include <limits>
+#include <tuple>
 
 #include "agents.hpp"
 #include "environment.hpp"
@@ -31,8 +33,26 @@ const char* status_name(Status status) {
       return "at_home";
     case Status::Returned:
       return "returned";
-    case Status::Migrant:
-      return "migrant";
+    case Status::Displaced:
+      return "displaced";
+    case Status::Resident:
+      return "resident";
+    case Status::EaeuWorker:
+      return "eaeu_worker";
+    case Status::PermitHolder:
+      return "permit_holder";
+    case Status::Irregular:
+      return "irregular";
+    case Status::Detained:
+      return "detained";
+    case Status::Convicted:
+      return "convicted";
+    case Status::Stranded:
+      return "stranded";
+    case Status::SchemeWorker:
+      return "scheme_worker";
+    case Status::Naturalised:
+      return "naturalised";
     case Status::Exited:
       return "exited";
   }
@@ -45,27 +65,78 @@ namespace {
 /// floating-point sums do not depend on the number of threads.
 constexpr std::size_t kBlockSize = 16384;
 constexpr double kDaysPerYear = 365.25;
+constexpr auto kAtHome = static_cast<std::uint8_t>(Status::AtHome);
+constexpr auto kReturned = static_cast<std::uint8_t>(Status::Returned);
+constexpr auto kDisplaced = static_cast<std::uint8_t>(Status::Displaced);
+constexpr auto kResident = static_cast<std::uint8_t>(Status::Resident);
+constexpr auto kEaeuWorker = static_cast<std::uint8_t>(Status::EaeuWorker);
+constexpr auto kPermitHolder = static_cast<std::uint8_t>(Status::PermitHolder);
+constexpr auto kIrregular = static_cast<std::uint8_t>(Status::Irregular);
+constexpr auto kDetained = static_cast<std::uint8_t>(Status::Detained);
+constexpr auto kConvicted = static_cast<std::uint8_t>(Status::Convicted);
+constexpr auto kStranded = static_cast<std::uint8_t>(Status::Stranded);
+constexpr auto kSchemeWorker = static_cast<std::uint8_t>(Status::SchemeWorker);
+constexpr auto kNaturalised = static_cast<std::uint8_t>(Status::Naturalised);
+constexpr auto kExited = static_cast<std::uint8_t>(Status::Exited);
+
+enum class Application : std::uint8_t { Arrival, Renewal, Regularisation };
+
+/// A request for a quota permit, decided after the parallel pass.
+struct QuotaApplicant {
+  std::uint32_t priority;
+  std::uint32_t id;
+  std::int16_t pool;
+  std::uint8_t destination;
+  std::uint8_t sector;
+  Application kind;
+};
+
+struct SchemeApplicant {
+  std::uint32_t priority;
+  std::uint32_t id;
+  std::uint16_t scheme;
+};
+
+struct StrandedPerson {
+  std::int32_t since;
+  std::uint32_t priority;
+  std::uint32_t id;
+  std::int16_t pool;
+};
 
 /// Per-block counters, in agents; summed block by block in index order after the pass.
 struct Tally {
   std::vector<std::int32_t> stock, departures, returns, employed, exits;
-  std::vector<double> remittances_usd;
+  std::vector<std::int32_t> permits, detentions, deportations, bans, blocked, naturalised;
+  std::vector<double> remittances_usd, fees_usd;
+  std::vector<QuotaApplicant> quota_applicants;
+  std::vector<SchemeApplicant> scheme_applicants;
+  std::vector<StrandedPerson> stranded;
 
-  void resize(std::size_t nO, std::size_t nL, std::size_t nD) {
+  void resize(std::size_t nO, std::size_t nL, std::size_t nD, std::size_t nC) {
     stock.assign(nO * nL * kReportedStatuses, 0);
     departures.assign(nO * nD, 0);
     returns.assign(nD * nO, 0);
     employed.assign(nO * nL, 0);
     exits.assign(nO, 0);
+    permits.assign(nC, 0);
+    detentions.assign(nD * nO, 0);
+    deportations.assign(nD * nO, 0);
+    bans.assign(nC * nO, 0);
+    blocked.assign(nO * nD, 0);
+    naturalised.assign(nD * nO, 0);
     remittances_usd.assign(nO, 0.0);
+    fees_usd.assign(nD, 0.0);
   }
   void clear() {
-    std::fill(stock.begin(), stock.end(), 0);
-    std::fill(departures.begin(), departures.end(), 0);
-    std::fill(returns.begin(), returns.end(), 0);
-    std::fill(employed.begin(), employed.end(), 0);
-    std::fill(exits.begin(), exits.end(), 0);
+    for (auto* v : {&stock, &departures, &returns, &employed, &exits, &permits, &detentions, &deportations, &bans,
+                    &blocked, &naturalised})
+      std::fill(v->begin(), v->end(), 0);
     std::fill(remittances_usd.begin(), remittances_usd.end(), 0.0);
+    std::fill(fees_usd.begin(), fees_usd.end(), 0.0);
+    quota_applicants.clear();
+    scheme_applicants.clear();
+    stranded.clear();
   }
 };
 
@@ -81,6 +152,14 @@ unsigned pick_float(const float* cdf, std::size_t n, float draw) {
   return k;
 }
 
+/// The state of the agent being updated, held in registers and written back once.
+struct AgentStep {
+  std::size_t id;
+  std::uint8_t origin, status, location, traits;
+  const std::uint32_t* u;  ///< four draws of the step
+  Tally& tally;
+};
+
 }  // namespace
 
 struct Simulation::Impl {
@@ -90,13 +169,16 @@ struct Simulation::Impl {
   std::size_t total_steps = 0;
   std::size_t steps_done = 0;
   detail::Environment environment;
+  detail::Policies policies;
   CounterRng rng;
   tbb::task_arena arena;
 
   AgentStore agents;
   StepTables tables;
+  detail::PolicyTables policy;
   std::vector<Tally> tallies;
   detail::NetworkState network;
+  std::vector<std::size_t> destination_country;  ///< [d]
 
   StepAggregates current;  // last completed step (or initial state)
   std::vector<StepAggregates> history;
@@ -107,15 +189,22 @@ struct Simulation::Impl {
   std::size_t nO() const { return scenario.n_origins(); }
   std::size_t nD() const { return scenario.n_destinations(); }
   std::size_t nL() const { return scenario.n_locations(); }
+  std::size_t nC() const { return scenario.countries.size(); }
+  std::size_t nS() const { return scenario.sectors.size(); }
+  double scale() const { return static_cast<double>(options.scale); }
 
   Impl(Scenario sc, RunOptions opts)
       : scenario(std::move(sc)),
         options(opts),
         calendar(scenario.calendar()),
         environment(scenario),
+        policies(scenario),
         rng(opts.seed),
         arena(opts.threads > 0 ? opts.threads : tbb::info::default_concurrency()) {
     total_steps = options.until ? calendar.steps_until(*options.until) : calendar.steps();
+    for (const auto& d : scenario.destinations) destination_country.push_back(d.country);
+    agents.ban_slots = policies.ban_slots();
+    policies.compute(calendar.start(), calendar.step_end(0), calendar.step_days(0), scale(), policy);
     create_initial_agents();
     count_initial_state();
   }
@@ -134,15 +223,14 @@ struct Simulation::Impl {
 
   void create_initial_agents() {
     const auto& p = scenario.params;
-    const double scale = static_cast<double>(options.scale);
     std::vector<std::size_t> first(nO() + 1, 0);
     std::vector<std::size_t> abroad_counts(nO() * nD());
     for (std::size_t o = 0; o < nO(); ++o) {
-      const auto n = static_cast<std::size_t>(std::llround(scenario.origins[o].working_age_population / scale));
+      const auto n = static_cast<std::size_t>(std::llround(scenario.origins[o].working_age_population / scale()));
       std::size_t abroad = 0;
       for (std::size_t d = 0; d < nD(); ++d) {
         abroad_counts[o * nD() + d] =
-            static_cast<std::size_t>(std::llround(scenario.initial_stock[o * nD() + d] / scale));
+            static_cast<std::size_t>(std::llround(scenario.initial_stock[o * nD() + d] / scale()));
         abroad += abroad_counts[o * nD() + d];
       }
       first[o + 1] = first[o] + std::max(n, abroad);
@@ -169,15 +257,16 @@ struct Simulation::Impl {
             agents.trips[id] = abroad ? 1 : 0;
             agents.savings_usd[id] = 0;
             agents.moved_day[id] = std::numeric_limits<std::int32_t>::min() / 2;
+            agents.status_day[id] = detail::kNever;
             if (abroad) {
-              agents.status[id] = static_cast<std::uint8_t>(Status::Migrant);
               agents.location[id] = static_cast<std::uint8_t>(nO() + d);
               agents.moved_day[id] = -static_cast<std::int32_t>(u[3] * p.initial_max_years_abroad * kDaysPerYear);
               agents.savings_usd[id] = static_cast<float>(v[0] * p.savings_target_usd);
               const double unemployment = scenario.unemployment[scenario.destinations[d].country].at(calendar.start());
               if (v[1] >= unemployment) traits = Traits::with_job(traits, draw_sector(v[2]));
+              agents.status[id] = initial_status(id, o * nD() + d, v[3]);
             } else {
-              agents.status[id] = static_cast<std::uint8_t>(Status::AtHome);
+              agents.status[id] = kAtHome;
               agents.location[id] = static_cast<std::uint8_t>(o);
             }
             agents.traits[id] = traits;
@@ -185,6 +274,29 @@ struct Simulation::Impl {
         }
       });
     });
+  }
+
+  /// Legal status of a migrant abroad at the start: the arrival rules of the first step,
+  /// without quota limits (their permits were issued before the start).
+  std::uint8_t initial_status(std::size_t id, std::size_t od, double u) {
+    const auto draw = static_cast<std::uint32_t>(u * 4294967296.0);
+    switch (policy.route[od]) {
+      case detail::EntryRoute::Free:
+        return kResident;
+      case detail::EntryRoute::Eaeu:
+        if (draw < policy.registration[od]) return kEaeuWorker;
+        agents.status_day[id] = agents.moved_day[id];
+        return kIrregular;
+      case detail::EntryRoute::Permit:
+        if (draw < policy.uptake[od]) {
+          // Quota permits run out at a uniform point of their validity.
+          if (policy.quota_pool[od * nS()] >= 0) agents.status_day[id] = static_cast<std::int32_t>(u * 1e9) % std::max(policy.permit_validity_days, 1);
+          return kPermitHolder;
+        }
+        agents.status_day[id] = agents.moved_day[id];
+        return kIrregular;
+    }
+    return kResident;
   }
 
   unsigned draw_skill(double u) const {
@@ -205,13 +317,9 @@ struct Simulation::Impl {
 
   void count_initial_state() {
     current = empty_aggregates();
-    for (std::size_t i = 0; i < agents.size(); ++i) {
-      const auto o = agents.origin[i];
-      current.population[o] += 1;
-      current.stock[(o * nL() + agents.location[i]) * kReportedStatuses + agents.status[i]] += 1;
-      if (agents.status[i] == static_cast<std::uint8_t>(Status::Migrant) && Traits::employed(agents.traits[i]))
-        current.employed[o * nL() + agents.location[i]] += 1;
-    }
+    for (std::size_t i = 0; i < agents.size(); ++i) add_to_stock(current, i);
+    finish_population(current);
+    current.policy_state = policies.in_force(calendar.start(), calendar.start());
     update_network();
   }
 
@@ -225,7 +333,30 @@ struct Simulation::Impl {
     a.entries.assign(nO(), 0);
     a.exits.assign(nO(), 0);
     a.remittances_usd.assign(nO(), 0.0);
+    a.permits_issued.assign(nC(), 0);
+    a.quota_remaining.assign(nC(), std::numeric_limits<double>::quiet_NaN());
+    a.detentions.assign(nL() * nO(), 0);
+    a.deportations.assign(nL() * nO(), 0);
+    a.bans_active.assign(nC() * nO(), 0);
+    a.blocked_departures.assign(nO() * nL(), 0);
+    a.evacuated.assign(nL() * nO(), 0);
+    a.naturalised.assign(nL() * nO(), 0);
+    a.fees_paid_usd.assign(nL(), 0.0);
     return a;
+  }
+
+  /// Stock and employment cells of agent i in its current state.
+  void add_to_stock(StepAggregates& a, std::size_t i, std::int64_t sign = 1) const {
+    const auto o = agents.origin[i], l = agents.location[i], s = agents.status[i];
+    a.stock[(o * nL() + l) * kReportedStatuses + s] += sign;
+    if (is_abroad(static_cast<Status>(s)) && Traits::employed(agents.traits[i])) a.employed[o * nL() + l] += sign;
+  }
+
+  void finish_population(StepAggregates& a) const {
+    for (std::size_t o = 0; o < nO(); ++o) {
+      a.population[o] = 0;
+      for (std::size_t i = 0; i < nL() * kReportedStatuses; ++i) a.population[o] += a.stock[o * nL() * kReportedStatuses + i];
+    }
   }
 
   void update_network() {
@@ -245,13 +376,20 @@ struct Simulation::Impl {
   void step() {
     if (steps_done >= total_steps) throw Error("the simulation has already reached its last step");
     const std::size_t k = steps_done;
-    const Date date = calendar.step_start(k);
+    const Date date = calendar.step_start(k), until = calendar.step_end(k);
     const std::int32_t day = date - calendar.start();
-    environment.compute(date, day, calendar.step_days(k), network, tables);
+    policies.compute(date, until, calendar.step_days(k), scale(), policy);
+    policies.grant_evacuation_credit(policy, scale());
+    environment.compute(date, day, calendar.step_days(k), network, policies, policies.modifiers(date, until), tables);
     StepAggregates next = empty_aggregates();
     add_entrants(k, day, next);
     run_agent_pass(static_cast<std::uint32_t>(k));
     reduce_tallies(next);
+    allocate_quotas(next);
+    allocate_schemes(next);
+    evacuate(next);
+    finish_population(next);
+    next.policy_state = policies.in_force(date, until);
     for (std::size_t o = 0; o < nO(); ++o)
       agent_steps += static_cast<std::uint64_t>(next.population[o] + next.exits[o]);
     current = std::move(next);
@@ -277,7 +415,7 @@ struct Simulation::Impl {
       agents.resize(first + count);
       for (std::size_t id = first; id < first + count; ++id) {
         const auto u = rng.uniforms(Stream::AgentInit, id, 0, 0);
-        agents.status[id] = static_cast<std::uint8_t>(Status::AtHome);
+        agents.status[id] = kAtHome;
         agents.origin[id] = static_cast<std::uint8_t>(o);
         agents.location[id] = static_cast<std::uint8_t>(o);
         agents.traits[id] = Traits::make(u[0] >= p.male_share, draw_skill(u[1]));
@@ -285,6 +423,7 @@ struct Simulation::Impl {
         agents.birth_day[id] = birth - static_cast<std::int32_t>(u[2] * calendar.step_days(k));  // spread over the step
         agents.moved_day[id] = std::numeric_limits<std::int32_t>::min() / 2;
         agents.savings_usd[id] = 0;
+        agents.status_day[id] = detail::kNever;
       }
     }
   }
@@ -293,7 +432,7 @@ struct Simulation::Impl {
     const std::size_t blocks = (agents.size() + kBlockSize - 1) / kBlockSize;
     while (tallies.size() < blocks) {
       tallies.emplace_back();
-      tallies.back().resize(nO(), nL(), nD());
+      tallies.back().resize(nO(), nL(), nD(), nC());
     }
     in_arena([&] {
       tbb::parallel_for(
@@ -316,110 +455,520 @@ struct Simulation::Impl {
     return band;
   }
 
-  /// The agent rules of one step for agents [begin, end). Reads only StepTables and the
+  /// The agent rules of one step for agents [begin, end). Reads only the step's tables and the
   /// agent's own state, so blocks are independent.
   void update_block(std::size_t begin, std::size_t end, std::uint32_t step_index, Tally& tally);
+  void home_step(AgentStep& a, std::uint32_t step_index);
+  void abroad_step(AgentStep& a, std::uint32_t step_index);
+  bool try_depart(AgentStep& a, unsigned d, const std::uint32_t* v, std::uint32_t step_index);
+  void leave_home(AgentStep& a, unsigned d, std::uint8_t status, std::int32_t status_day, float debt_usd);
+  void go_home(AgentStep& a);
+  void ban(AgentStep& a, std::int32_t days);
+  void lift_and_count_bans(AgentStep& a);
 
   void reduce_tallies(StepAggregates& next) {
     const std::size_t blocks = (agents.size() + kBlockSize - 1) / kBlockSize;
-    const double scale = static_cast<double>(options.scale);
     for (std::size_t b = 0; b < blocks; ++b) {
       const Tally& t = tallies[b];
       for (std::size_t i = 0; i < t.stock.size(); ++i) next.stock[i] += t.stock[i];
+      for (std::size_t i = 0; i < t.employed.size(); ++i) next.employed[i] += t.employed[i];
       for (std::size_t o = 0; o < nO(); ++o) {
         for (std::size_t d = 0; d < nD(); ++d) {
-          next.departures[o * nL() + nO() + d] += t.departures[o * nD() + d];
-          next.returns[(nO() + d) * nO() + o] += t.returns[d * nO() + o];
+          const std::size_t to_dest = o * nL() + nO() + d, from_dest = (nO() + d) * nO() + o;
+          next.departures[to_dest] += t.departures[o * nD() + d];
+          next.blocked_departures[to_dest] += t.blocked[o * nD() + d];
+          next.returns[from_dest] += t.returns[d * nO() + o];
+          next.detentions[from_dest] += t.detentions[d * nO() + o];
+          next.deportations[from_dest] += t.deportations[d * nO() + o];
+          next.naturalised[from_dest] += t.naturalised[d * nO() + o];
         }
         next.exits[o] += t.exits[o];
-        next.remittances_usd[o] += t.remittances_usd[o] * scale;
+        next.remittances_usd[o] += t.remittances_usd[o] * scale();
       }
-      for (std::size_t i = 0; i < t.employed.size(); ++i) next.employed[i] += t.employed[i];
+      for (std::size_t c = 0; c < nC(); ++c) {
+        next.permits_issued[c] += t.permits[c];
+        for (std::size_t o = 0; o < nO(); ++o) next.bans_active[c * nO() + o] += t.bans[c * nO() + o];
+      }
+      for (std::size_t d = 0; d < nD(); ++d) next.fees_paid_usd[nO() + d] += t.fees_usd[d] * scale();
     }
-    for (std::size_t o = 0; o < nO(); ++o)
-      for (std::size_t i = 0; i < nL() * kReportedStatuses; ++i)
-        next.population[o] += next.stock[o * nL() * kReportedStatuses + i];
+  }
+
+  // ---- serial allocations: quotas, schemes, evacuations (in a seeded, thread-independent order)
+
+  std::uint32_t priority(std::size_t id, std::uint32_t step_index) const {
+    return rng.bits(Stream::Priority, id, step_index).v[0];
+  }
+
+  /// Serial counterpart of leave_home for an agent decided after the pass.
+  void depart_now(StepAggregates& next, std::size_t i, unsigned d, std::uint8_t status, std::int32_t status_day,
+                  float debt_usd) {
+    add_to_stock(next, i, -1);
+    const std::size_t o = agents.origin[i];
+    agents.status[i] = status;
+    agents.location[i] = static_cast<std::uint8_t>(nO() + d);
+    agents.moved_day[i] = tables.today;
+    agents.savings_usd[i] = -debt_usd;
+    agents.trips[i] = static_cast<std::uint8_t>(std::min(agents.trips[i] + 1, 255));
+    agents.traits[i] = Traits::without_job(agents.traits[i]);
+    agents.status_day[i] = status_day;
+    next.departures[o * nL() + nO() + d] += 1;
+    add_to_stock(next, i);
+  }
+
+  void set_status(StepAggregates& next, std::size_t i, std::uint8_t status, std::int32_t status_day) {
+    add_to_stock(next, i, -1);
+    agents.status[i] = status;
+    agents.status_day[i] = status_day;
+    add_to_stock(next, i);
+  }
+
+  void allocate_quotas(StepAggregates& next) {
+    if (policy.pools.empty()) return;
+    // An application made early in an agent's step may be overtaken by a later rule of the same
+    // step (a holder who applied for renewal then went home); only standing applications count.
+    auto standing = [&](const QuotaApplicant& a) {
+      const std::uint8_t status = agents.status[a.id];
+      switch (a.kind) {
+        case Application::Arrival:
+          return status == kAtHome || status == kReturned;
+        case Application::Renewal:
+          return status == kPermitHolder;
+        case Application::Regularisation:
+          return status == kIrregular;
+      }
+      return false;
+    };
+    std::vector<std::vector<QuotaApplicant>> by_pool(policy.pools.size());
+    for (const auto& t : tallies)
+      for (const auto& a : t.quota_applicants)
+        if (standing(a)) by_pool[static_cast<std::size_t>(a.pool)].push_back(a);
+    const std::int32_t today = tables.today;
+    for (std::size_t p = 0; p < by_pool.size(); ++p) {
+      auto& applicants = by_pool[p];
+      auto& pool = policy.pools[p];
+      const auto granted = static_cast<std::size_t>(std::min<std::int64_t>(pool.remaining, applicants.size()));
+      std::sort(applicants.begin(), applicants.end(),
+                [](const auto& a, const auto& b) { return std::tie(a.priority, a.id) < std::tie(b.priority, b.id); });
+      for (std::size_t k = 0; k < applicants.size(); ++k) {
+        const auto& a = applicants[k];
+        const std::size_t i = a.id, o = agents.origin[i], od = o * nD() + a.destination;
+        const bool accepted = k < granted;
+        const std::int32_t expiry = today + policy.permit_validity_days;
+        switch (a.kind) {
+          case Application::Arrival:
+            if (accepted) {
+              depart_now(next, i, a.destination, kPermitHolder, expiry,
+                         tables.travel_cost_usd[od] + policy.issue_cost_usd[od]);
+              add_to_stock(next, i, -1);  // a quota permit comes with the job it was issued for
+              agents.traits[i] = Traits::with_job(agents.traits[i], a.sector);
+              add_to_stock(next, i);
+            } else if (pool.on_refusal == migsim::Refusal::Irregular) {
+              depart_now(next, i, a.destination, kIrregular, today, tables.travel_cost_usd[od]);
+            } else {
+              next.blocked_departures[o * nL() + nO() + a.destination] += 1;
+            }
+            break;
+          case Application::Renewal:
+            if (accepted)
+              agents.status_day[i] = expiry;
+            else
+              set_status(next, i, kIrregular, today);
+            break;
+          case Application::Regularisation:
+            if (accepted) set_status(next, i, kPermitHolder, expiry);
+            break;
+        }
+      }
+      policies.record_permits(pool, static_cast<std::int64_t>(granted));
+      pool.remaining -= static_cast<std::int64_t>(granted);
+      next.permits_issued[pool.country] += static_cast<std::int64_t>(granted);
+    }
+    for (const auto& pool : policy.pools) {
+      double& cell = next.quota_remaining[pool.country];
+      cell = (std::isnan(cell) ? 0.0 : cell) + static_cast<double>(pool.remaining) * scale();
+    }
+  }
+
+  void allocate_schemes(StepAggregates& next) {
+    if (policy.schemes.empty()) return;
+    std::vector<std::vector<SchemeApplicant>> by_scheme(policy.schemes.size());
+    for (const auto& t : tallies)
+      for (const auto& a : t.scheme_applicants) by_scheme[a.scheme].push_back(a);
+    for (std::size_t k = 0; k < by_scheme.size(); ++k) {
+      auto& applicants = by_scheme[k];
+      auto& scheme = policy.schemes[k];
+      std::sort(applicants.begin(), applicants.end(),
+                [](const auto& a, const auto& b) { return std::tie(a.priority, a.id) < std::tie(b.priority, b.id); });
+      std::int64_t recruited = 0;
+      for (const auto& a : applicants) {
+        if (recruited >= scheme.remaining) break;
+        if (agents.status[a.id] != kAtHome && agents.status[a.id] != kReturned) continue;  // recruited by another scheme
+        depart_now(next, a.id, static_cast<unsigned>(scheme.destination), kSchemeWorker,
+                   tables.today + scheme.duration_days, scheme.travel_cost_usd);
+        add_to_stock(next, a.id, -1);
+        agents.traits[a.id] = Traits::with_job(agents.traits[a.id], scheme.sector);
+        add_to_stock(next, a.id);
+        ++recruited;
+      }
+      policies.record_scheme(scheme, recruited);
+      scheme.remaining -= recruited;
+    }
+  }
+
+  void evacuate(StepAggregates& next) {
+    if (policy.evacuations.empty()) return;
+    std::vector<std::vector<StrandedPerson>> by_pool(policy.evacuations.size());
+    for (const auto& t : tallies)
+      for (const auto& s : t.stranded) by_pool[static_cast<std::size_t>(s.pool)].push_back(s);
+    for (std::size_t p = 0; p < by_pool.size(); ++p) {
+      auto& waiting = by_pool[p];
+      const auto seats = static_cast<std::size_t>(std::min<std::int64_t>(policy.evacuations[p].capacity, waiting.size()));
+      // Longest waiting first; ties in seeded random order.
+      std::partial_sort(waiting.begin(), waiting.begin() + static_cast<std::ptrdiff_t>(seats), waiting.end(),
+                        [](const auto& a, const auto& b) {
+                          return std::tie(a.since, a.priority, a.id) < std::tie(b.since, b.priority, b.id);
+                        });
+      for (std::size_t k = 0; k < seats; ++k) {
+        const std::size_t i = waiting[k].id, o = agents.origin[i], l = agents.location[i];
+        add_to_stock(next, i, -1);
+        agents.status[i] = kReturned;
+        agents.location[i] = static_cast<std::uint8_t>(o);
+        agents.moved_day[i] = tables.today;
+        agents.status_day[i] = detail::kNever;
+        next.returns[l * nO() + o] += 1;
+        next.evacuated[l * nO() + o] += 1;
+        add_to_stock(next, i);
+      }
+      policies.record_evacuations(policy.evacuations[p], scale());
+    }
   }
 };
 
-void Simulation::Impl::update_block(std::size_t begin, std::size_t end, std::uint32_t step_index, Tally& tally) {
-  const auto& t = tables;
-  const std::size_t n_origins = nO(), n_locations = nL(), n_destinations = nD();
-  const std::size_t n_sectors = scenario.sectors.size();
-  constexpr auto kMigrant = static_cast<std::uint8_t>(Status::Migrant);
-  constexpr auto kReturned = static_cast<std::uint8_t>(Status::Returned);
-  constexpr auto kExited = static_cast<std::uint8_t>(Status::Exited);
+// ---- agent rules ---------------------------------------------------------------------------
 
+void Simulation::Impl::update_block(std::size_t begin, std::size_t end, std::uint32_t step_index, Tally& tally) {
   for (std::size_t i = begin; i < end; ++i) {
-    std::uint8_t status = agents.status[i];
+    const std::uint8_t status = agents.status[i];
     if (status == kExited) continue;
     const std::uint8_t origin = agents.origin[i];
-    if (agents.birth_day[i] <= t.exit_birth_day) {
+    if (agents.birth_day[i] <= tables.exit_birth_day) {
       agents.status[i] = kExited;
       tally.exits[origin] += 1;
       continue;
     }
-    AgentStore& a = agents;
     const auto draws = rng.bits(Stream::AgentStep, i, step_index);
-    const std::uint32_t* u = draws.v;
-    std::uint8_t traits = a.traits[i];
-    std::uint8_t location = a.location[i];
+    AgentStep a{i, origin, status, agents.location[i], agents.traits[i], draws.v, tally};
+    if (Traits::banned(a.traits)) lift_and_count_bans(a);
+    if (status < kResident)
+      home_step(a, step_index);
+    else
+      abroad_step(a, step_index);
+    agents.status[i] = a.status;
+    agents.location[i] = a.location;
+    agents.traits[i] = a.traits;
+    tally.stock[(origin * nL() + a.location) * kReportedStatuses + a.status] += 1;
+    if (a.status >= kResident && Traits::employed(a.traits)) tally.employed[origin * nL() + a.location] += 1;
+  }
+}
 
-    if (status != kMigrant) {
-      const bool experienced = status == kReturned;
-      if (!(experienced && a.moved_day[i] > t.cooldown_day)) {
-        const unsigned skill = Traits::skill(traits);
-        const std::size_t type =
-            (((origin * 2 + Traits::female(traits)) * kSkills + skill) * kAgeBands + age_band(a.birth_day[i])) * 2 +
-            experienced;
-        if (u[0] < t.departure[type]) {
-          const float* cdf = &t.destination_cdf[(origin * kSkills + skill) * n_destinations];
-          const unsigned d = pick_float(cdf, n_destinations, static_cast<float>(u[1] * 0x1.0p-32));
-          status = kMigrant;
-          location = static_cast<std::uint8_t>(n_origins + d);
-          a.moved_day[i] = t.today;
-          a.savings_usd[i] = -t.travel_cost_usd[origin * n_destinations + d];
-          a.trips[i] = static_cast<std::uint8_t>(std::min(a.trips[i] + 1, 255));
-          traits = Traits::without_job(traits);
-          tally.departures[origin * n_destinations + d] += 1;
+void Simulation::Impl::home_step(AgentStep& a, std::uint32_t step_index) {
+  const StepTables& t = tables;
+  const detail::PolicyTables& pt = policy;
+  const std::uint32_t* u = a.u;
+  const std::size_t o = a.origin, n_destinations = nD();
+  const unsigned skill = Traits::skill(a.traits);
+  const float* cdf = &t.destination_cdf[(o * kSkills + skill) * n_destinations];
+
+  if (a.status == kDisplaced) {
+    if (!pt.displacement_active[o]) {  // the crisis is over: back to the home region
+      a.status = agents.trips[a.id] > 0 ? kReturned : kAtHome;
+      a.location = a.origin;
+    }
+    return;
+  }
+  if (pt.displacement[o] && u[2] < pt.displacement[o]) {
+    const auto extra = rng.bits(Stream::AgentStep, a.id, step_index, 1);
+    const auto entry = rng.bits(Stream::AgentStep, a.id, step_index, 2);
+    if (extra.v[0] < pt.displaced_abroad[o] &&
+        try_depart(a, pick_float(cdf, n_destinations, static_cast<float>(extra.v[1] * 0x1.0p-32)), entry.v,
+                   step_index))
+      return;
+    if (pt.displaced_to[o] != o) {
+      a.status = kDisplaced;
+      a.location = pt.displaced_to[o];
+    }
+    return;
+  }
+  const bool experienced = a.status == kReturned;
+  if (!(experienced && agents.moved_day[a.id] > t.cooldown_day)) {
+    const std::size_t type =
+        (((o * 2 + Traits::female(a.traits)) * kSkills + skill) * kAgeBands + age_band(agents.birth_day[a.id])) * 2 +
+        experienced;
+    if (u[0] < t.departure[type]) {
+      const unsigned d = pick_float(cdf, n_destinations, static_cast<float>(u[1] * 0x1.0p-32));
+      const auto extra = rng.bits(Stream::AgentStep, a.id, step_index, 1);
+      try_depart(a, d, extra.v, step_index);
+      return;
+    }
+  }
+  const std::size_t n_schemes = pt.schemes.size();
+  if (n_schemes > 0 && u[3] < pt.scheme_apply[o * n_schemes + n_schemes - 1]) {
+    std::size_t k = 0;
+    while (u[3] >= pt.scheme_apply[o * n_schemes + k]) ++k;
+    const std::size_t d = pt.schemes[k].destination, od = o * n_destinations + d;
+    const int slot = pt.ban_slot_of_destination[d];
+    const bool banned = slot >= 0 && Traits::banned(a.traits) &&
+                        agents.ban_until[a.id * pt.ban_slots + static_cast<std::size_t>(slot)] > t.today;
+    if ((pt.crossing[od] & detail::kDeparturesBlocked) || banned)
+      a.tally.blocked[od] += 1;
+    else
+      a.tally.scheme_applicants.push_back(
+          {priority(a.id, step_index), static_cast<std::uint32_t>(a.id), static_cast<std::uint16_t>(k)});
+  }
+}
+
+/// The entry rules: closed border or ban -> blocked; EAEU -> register; permit route -> patent,
+/// quota application or irregular. Returns false if the agent stays at home.
+bool Simulation::Impl::try_depart(AgentStep& a, unsigned d, const std::uint32_t* v, std::uint32_t step_index) {
+  const detail::PolicyTables& pt = policy;
+  const std::size_t od = a.origin * nD() + d;
+  const int slot = pt.ban_slot_of_destination[d];
+  const bool banned = slot >= 0 && Traits::banned(a.traits) &&
+                      agents.ban_until[a.id * pt.ban_slots + static_cast<std::size_t>(slot)] > tables.today;
+  if ((pt.crossing[od] & detail::kDeparturesBlocked) || banned) {
+    a.tally.blocked[od] += 1;
+    return false;
+  }
+  const float travel = tables.travel_cost_usd[od];
+  switch (pt.route[od]) {
+    case detail::EntryRoute::Free:
+      leave_home(a, d, kResident, detail::kNever, travel);
+      return true;
+    case detail::EntryRoute::Eaeu:
+      if (v[0] < pt.registration[od])
+        leave_home(a, d, kEaeuWorker, detail::kNever, travel);
+      else
+        leave_home(a, d, kIrregular, tables.today, travel);
+      return true;
+    case detail::EntryRoute::Permit:
+      break;
+  }
+  if (v[0] >= pt.uptake[od]) {
+    leave_home(a, d, kIrregular, tables.today, travel);
+    return true;
+  }
+  const unsigned sector = pick_threshold(&tables.sector_cdf[d * nS()], nS(), v[2]);
+  const std::int16_t pool = pt.quota_pool[od * nS() + sector];
+  if (pool >= 0) {  // decided after the pass; stays at home meanwhile
+    a.tally.quota_applicants.push_back({priority(a.id, step_index), static_cast<std::uint32_t>(a.id), pool,
+                                        static_cast<std::uint8_t>(d), static_cast<std::uint8_t>(sector),
+                                        Application::Arrival});
+    return true;
+  }
+  leave_home(a, d, kPermitHolder, detail::kNever, travel + pt.issue_cost_usd[od]);
+  a.tally.permits[destination_country[d]] += 1;
+  return true;
+}
+
+void Simulation::Impl::leave_home(AgentStep& a, unsigned d, std::uint8_t status, std::int32_t status_day,
+                                  float debt_usd) {
+  a.status = status;
+  a.location = static_cast<std::uint8_t>(nO() + d);
+  a.traits = Traits::without_job(a.traits);
+  agents.moved_day[a.id] = tables.today;
+  agents.savings_usd[a.id] = -debt_usd;
+  agents.trips[a.id] = static_cast<std::uint8_t>(std::min(agents.trips[a.id] + 1, 255));
+  agents.status_day[a.id] = status_day;
+  a.tally.departures[a.origin * nD() + d] += 1;
+}
+
+void Simulation::Impl::go_home(AgentStep& a) {
+  a.tally.returns[(a.location - nO()) * nO() + a.origin] += 1;
+  a.status = kReturned;
+  a.location = a.origin;
+  a.traits = Traits::without_job(a.traits);
+  agents.moved_day[a.id] = tables.today;
+  agents.status_day[a.id] = detail::kNever;
+}
+
+void Simulation::Impl::ban(AgentStep& a, std::int32_t days) {
+  const int slot = policy.ban_slot_of_destination[a.location - nO()];
+  if (days <= 0 || slot < 0) return;
+  std::int32_t& until = agents.ban_until[a.id * policy.ban_slots + static_cast<std::size_t>(slot)];
+  until = std::max(until, tables.today + days);
+  a.traits |= Traits::kBanned;
+}
+
+void Simulation::Impl::lift_and_count_bans(AgentStep& a) {
+  bool any = false;
+  for (std::size_t slot = 0; slot < policy.ban_slots; ++slot) {
+    std::int32_t& until = agents.ban_until[a.id * policy.ban_slots + slot];
+    if (policy.any_amnesty && policy.amnesty[a.origin * policy.ban_slots + slot]) until = 0;
+    if (until > tables.today) {
+      any = true;
+      a.tally.bans[policy.ban_country[slot] * nO() + a.origin] += 1;
+    }
+  }
+  if (!any) a.traits = static_cast<std::uint8_t>(a.traits & ~Traits::kBanned);
+}
+
+void Simulation::Impl::abroad_step(AgentStep& a, std::uint32_t step_index) {
+  const StepTables& t = tables;
+  const detail::PolicyTables& pt = policy;
+  const std::uint32_t* u = a.u;
+  const std::size_t o = a.origin, d = a.location - nO(), od = o * nD() + d, n_sectors = nS();
+  const std::size_t ban_index = o * pt.ban_slots + static_cast<std::size_t>(std::max<int>(pt.ban_slot_of_destination[d], 0));
+  std::int32_t& status_day = agents.status_day[a.id];
+  float& savings = agents.savings_usd[a.id];
+
+  switch (a.status) {
+    case kNaturalised:
+      return;
+    case kConvicted:
+      if (t.today >= status_day) {
+        a.status = kDetained;
+        status_day = t.today + pt.detention_days;
+      }
+      return;
+    case kDetained:
+      if (t.today >= status_day && !(pt.crossing[od] & detail::kDeportationsBlocked)) {
+        a.tally.deportations[d * nO() + o] += 1;
+        if (pt.ban_slots > 0 && pt.ban_slot_of_destination[d] >= 0) ban(a, pt.deportation_ban_days[ban_index]);
+        go_home(a);
+      }
+      return;
+    case kStranded:
+      if (!(pt.crossing[od] & detail::kReturnsBlocked)) {
+        go_home(a);
+      } else {
+        savings -= t.living_cost_usd[d];
+        if (pt.evacuation[od] >= 0)
+          a.tally.stranded.push_back(
+              {status_day, priority(a.id, step_index), static_cast<std::uint32_t>(a.id), pt.evacuation[od]});
+      }
+      return;
+    default:
+      break;
+  }
+
+  // Legal-status transitions: enforcement, regularisation, lapse and renewal, naturalisation.
+  const auto policy_draws = rng.bits(Stream::AgentStep, a.id, step_index, 1);  // keep: v points into it
+  const std::uint32_t* v = policy_draws.v;
+  const unsigned current_sector = Traits::sector(a.traits);
+  switch (a.status) {
+    case kIrregular:
+      if (v[0] < pt.detection[d]) {
+        a.tally.detentions[d * nO() + o] += 1;
+        const bool convicted = v[1] < pt.conviction[d];
+        a.status = convicted ? kConvicted : kDetained;
+        status_day = t.today + (convicted ? pt.conviction_days[d] : pt.detention_days);
+        a.traits = Traits::without_job(a.traits);
+        return;
+      }
+      if (v[1] < pt.regularise) {
+        if (pt.route[od] == detail::EntryRoute::Eaeu) {
+          if (v[2] < pt.registration[od]) a.status = kEaeuWorker, status_day = detail::kNever;
+        } else if (pt.route[od] == detail::EntryRoute::Free) {
+          a.status = kResident, status_day = detail::kNever;
+        } else if (v[2] < pt.uptake[od]) {
+          const std::int16_t pool = pt.quota_pool[od * n_sectors + current_sector];
+          if (pool >= 0) {
+            a.tally.quota_applicants.push_back({priority(a.id, step_index), static_cast<std::uint32_t>(a.id), pool,
+                                                static_cast<std::uint8_t>(d),
+                                                static_cast<std::uint8_t>(current_sector), Application::Regularisation});
+          } else {
+            a.status = kPermitHolder, status_day = detail::kNever;
+            a.tally.permits[destination_country[d]] += 1;
+          }
         }
       }
-    } else {
-      const std::size_t d = location - n_origins;
-      const unsigned skill = Traits::skill(traits);
-      if (Traits::employed(traits)) {
-        if (u[0] < t.job_loss[d]) traits = Traits::without_job(traits);
-      } else if (u[0] < t.job_finding[d]) {
-        traits = Traits::with_job(traits, pick_threshold(t.sector_cdf.data(), n_sectors, u[2]));
+      break;
+    case kPermitHolder:
+      if (pt.route[od] == detail::EntryRoute::Eaeu) {  // the citizenship joined the EAEU
+        a.status = kEaeuWorker, status_day = detail::kNever;
+      } else if (pt.route[od] == detail::EntryRoute::Free) {  // no permit regime any more
+        a.status = kResident, status_day = detail::kNever;
+      } else if (v[0] < pt.lapse) {
+        a.status = kIrregular, status_day = t.today;
+      } else if (status_day <= t.today) {  // a quota permit expired: apply again
+        const std::int16_t pool = pt.quota_pool[od * n_sectors + current_sector];
+        if (pool >= 0)
+          a.tally.quota_applicants.push_back({priority(a.id, step_index), static_cast<std::uint32_t>(a.id), pool,
+                                              static_cast<std::uint8_t>(d), static_cast<std::uint8_t>(current_sector),
+                                              Application::Renewal});
+        else
+          status_day = detail::kNever;
       }
-      const bool employed = Traits::employed(traits);
-      float net = -t.living_cost_usd[d];
-      if (employed) net += t.earnings_usd[(d * kSkills + skill) * n_sectors + Traits::sector(traits)];
-      float savings = a.savings_usd[i];
-      if (net > 0) {
-        const float remitted = net * t.remittance_share;
-        tally.remittances_usd[origin] += remitted;
-        savings += net - remitted;
-      } else {
-        savings += net;
+      break;
+    case kSchemeWorker:
+      if (t.today >= status_day) {
+        if (v[0] < pt.scheme_overstay[d]) {
+          a.status = kIrregular, status_day = t.today;
+        } else if (pt.crossing[od] & detail::kReturnsBlocked) {
+          a.status = kStranded, status_day = t.today;
+          a.traits = Traits::without_job(a.traits);
+          return;
+        } else {
+          go_home(a);
+          return;
+        }
       }
-      a.savings_usd[i] = savings;
-      // Whole years abroad: 1461 days per 4 years.
-      const auto years = std::min<std::int32_t>((t.today - a.moved_day[i]) * 4 / 1461, kYearsAbroadBuckets - 1);
-      const bool target = savings >= t.savings_target_usd;
-      if (u[3] < t.return_[((d * 2 + target) * 2 + !employed) * kYearsAbroadBuckets + years]) {
-        status = kReturned;
-        location = origin;
-        a.moved_day[i] = t.today;
-        traits = Traits::without_job(traits);
-        tally.returns[d * n_origins + origin] += 1;
-      }
+      break;
+    default:
+      break;
+  }
+  if ((a.status == kEaeuWorker || a.status == kPermitHolder || a.status == kResident) && v[3] < pt.naturalise[od] &&
+      t.today - agents.moved_day[a.id] >= pt.naturalise_min_days[od]) {
+    a.status = kNaturalised;
+    a.tally.naturalised[d * nO() + o] += 1;
+    return;
+  }
+
+  // Work, fees, remittances and savings.
+  const unsigned skill = Traits::skill(a.traits);
+  if (Traits::employed(a.traits)) {
+    if (u[0] < t.job_loss[d * n_sectors + current_sector]) a.traits = Traits::without_job(a.traits);
+  } else if (u[0] < t.job_finding[d]) {
+    a.traits = Traits::with_job(a.traits, pick_threshold(&t.sector_cdf[d * n_sectors], n_sectors, u[2]));
+  }
+  const bool employed = Traits::employed(a.traits);
+  float net = -t.living_cost_usd[d];
+  if (employed) {
+    float earnings = t.earnings_usd[(d * kSkills + skill) * n_sectors + Traits::sector(a.traits)];
+    if (a.status == kIrregular) earnings *= pt.irregular_wage_factor;
+    net += earnings;
+  }
+  if (a.status == kPermitHolder && pt.fee_usd[od] > 0) {
+    const float fee = pt.fee_usd[od];
+    if (employed || savings >= fee) {
+      net -= fee;
+      a.tally.fees_usd[d] += fee;
+    } else {  // cannot pay: the patent lapses
+      a.status = kIrregular, status_day = t.today;
     }
-    a.status[i] = status;
-    a.location[i] = location;
-    a.traits[i] = traits;
-    tally.stock[(origin * n_locations + location) * kReportedStatuses + status] += 1;
-    if (status == kMigrant && Traits::employed(traits)) tally.employed[origin * n_locations + location] += 1;
+  }
+  if (net > 0) {
+    const float remitted = net * t.remittance_share;
+    a.tally.remittances_usd[o] += remitted;
+    savings += net - remitted;
+  } else {
+    savings += net;
+  }
+  if (a.status == kSchemeWorker) return;  // scheme workers go home when the stay ends
+
+  // Return: whole years abroad (1461 days per 4 years) index the settlement term.
+  const auto years = std::min<std::int32_t>((t.today - agents.moved_day[a.id]) * 4 / 1461, kYearsAbroadBuckets - 1);
+  const bool target = savings >= t.savings_target_usd;
+  if (u[3] < t.return_[((od * 2 + target) * 2 + !employed) * kYearsAbroadBuckets + years]) {
+    if (pt.crossing[od] & detail::kReturnsBlocked) {
+      a.status = kStranded, status_day = t.today;
+      a.traits = Traits::without_job(a.traits);
+      return;
+    }
+    if (a.status == kIrregular && pt.ban_slots > 0 && pt.ban_slot_of_destination[d] >= 0 &&
+        t.today - status_day >= pt.overstay_min_days[ban_index])
+      ban(a, pt.overstay_ban_days[ban_index]);
+    go_home(a);
   }
 }
 

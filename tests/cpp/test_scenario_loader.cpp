@@ -184,8 +184,8 @@ TEST(ScenarioLoader, BuiltinKyrgyzstanLoadsAndMatchesItsExportedCopy) {
   const migsim::Scenario builtin = migsim::load_scenario("kyrgyzstan");
   EXPECT_EQ(builtin.source_name, "kyrgyzstan");
   EXPECT_EQ(builtin.n_origins(), 9u);
-  EXPECT_EQ(builtin.n_destinations(), 14u);
-  EXPECT_EQ(builtin.countries.size(), 6u);
+  EXPECT_EQ(builtin.n_destinations(), 15u);
+  EXPECT_EQ(builtin.countries.size(), 7u);
   ScenarioCopy copy("kyrgyzstan");
   const migsim::Scenario exported = migsim::load_scenario(copy.path());
   EXPECT_EQ(exported.resolved_yaml(), builtin.resolved_yaml());
@@ -403,12 +403,12 @@ TEST(ScenarioLoaderYaml, SyntaxErrorNamesFileAndLine) {
   EXPECT_GE(std::stoul(message.substr(colon + 6)), opened) << message;
 }
 
-TEST(ScenarioLoaderYaml, NonEmptyEventsAreRejected) {
+TEST(ScenarioLoaderYaml, UnknownEventTypeSuggestsTheClosestType) {
   ScenarioCopy copy(kTwoRegion.string());
-  copy.append("scenario.yaml", "events:\n  - type: closure\n");
+  copy.append("scenario.yaml", "events:\n  - type: border_closur\n    start: 2020-01-01\n");
   const std::string message = load_error(copy);
-  EXPECT_TRUE(Contains(message, "key 'events[0]'"));
-  EXPECT_TRUE(Contains(message, "no event types"));
+  EXPECT_TRUE(Contains(message, "key 'events[0].type'"));
+  EXPECT_TRUE(Contains(message, "did you mean 'border_closure'"));
   ScenarioCopy empty(kTwoRegion.string());
   empty.append("scenario.yaml", "events: []\n");
   EXPECT_NO_THROW(migsim::load_scenario(empty.path()));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <numeric>
 #include <set>
@@ -87,8 +88,10 @@ TEST(Simulation, ConservesPeopleAtEveryStep) {
           ASSERT_GE(n, 0);
           placed += n;
           const bool at_origin = l == o, at_destination = l >= nO;
-          if (s == static_cast<std::size_t>(Status::Migrant))
+          if (migsim::is_abroad(static_cast<Status>(s)))
             EXPECT_TRUE(at_destination || n == 0) << "migrants at an origin, t=" << t;
+          else if (s == static_cast<std::size_t>(Status::Displaced))
+            EXPECT_TRUE(!at_destination || n == 0) << "displaced people abroad, t=" << t;
           else
             EXPECT_TRUE(at_origin || n == 0) << "non-migrants away from their own origin, t=" << t;
         }
@@ -109,7 +112,10 @@ TEST(Simulation, ConservesPeopleAtEveryStep) {
         returned += ret;
         const auto employed = now.employed[o * nL + l];
         EXPECT_GE(employed, 0);
-        EXPECT_LE(employed, now.stock[(o * nL + l) * kReportedStatuses + static_cast<std::size_t>(Status::Migrant)]);
+        std::int64_t abroad_here = 0;
+        for (std::size_t st = 0; st < kReportedStatuses; ++st)
+          if (migsim::is_abroad(static_cast<Status>(st))) abroad_here += now.stock[(o * nL + l) * kReportedStatuses + st];
+        EXPECT_LE(employed, abroad_here);
       }
       const std::int64_t unexplained = abroad(now, nO, nL, o) - abroad(before, nO, nL, o) - departed + returned;
       EXPECT_LE(unexplained, 0) << "t=" << t;
@@ -141,8 +147,9 @@ TEST(Simulation, InitialStateMatchesTheScenarioInPeople) {
     EXPECT_NEAR(static_cast<double>(initial.population[o] * scale), sc.origins[o].working_age_population, scale / 2.0)
         << sc.origins[o].name;
     for (std::size_t d = 0; d < nD; ++d) {
-      const auto migrants =
-          initial.stock[(o * nL + nO + d) * kReportedStatuses + static_cast<std::size_t>(Status::Migrant)];
+      std::int64_t migrants = 0;
+      for (std::size_t st = 0; st < kReportedStatuses; ++st)
+        migrants += initial.stock[(o * nL + nO + d) * kReportedStatuses + st];
       EXPECT_NEAR(static_cast<double>(migrants * scale), sc.initial_stock[o * nD + d], scale / 2.0);
     }
     EXPECT_EQ(initial.stock[(o * nL + o) * kReportedStatuses + static_cast<std::size_t>(Status::Returned)], 0);
@@ -151,10 +158,18 @@ TEST(Simulation, InitialStateMatchesTheScenarioInPeople) {
 
 // ---- (b) determinism ---------------------------------------------------------------------
 
-/// Every variable and every attribute that does not describe the machine or the moment.
+/// Every variable and every attribute that does not describe the machine or the moment. Real
+/// data are kept as their bit patterns so that NaN (no quota in force) compares equal to itself.
 std::map<std::string, migsim::output::VariableData> variables_of(const migsim::output::Dataset& ds) {
   std::map<std::string, migsim::output::VariableData> out;
-  for (const auto& v : ds.variables) out[v.name] = v.data;
+  for (const auto& v : ds.variables) {
+    out[v.name] = v.data;
+    if (const auto* reals = std::get_if<std::vector<double>>(&v.data)) {
+      std::vector<std::int64_t> bits(reals->size());
+      std::memcpy(bits.data(), reals->data(), reals->size() * sizeof(double));
+      out[v.name] = bits;
+    }
+  }
   return out;
 }
 
@@ -226,7 +241,7 @@ TEST(Simulation, TwoRegionShareAbroadMatchesTheAnalyticSteadyState) {
   std::int64_t min_population = hist[burn_in].population[0];
   for (std::size_t t = burn_in; t < hist.size(); ++t) {
     const std::int64_t migrants =
-        hist[t].stock[(0 * nL + nO) * kReportedStatuses + static_cast<std::size_t>(Status::Migrant)];
+        hist[t].stock[(0 * nL + nO) * kReportedStatuses + static_cast<std::size_t>(Status::Resident)];
     sum_share += static_cast<double>(migrants) / static_cast<double>(hist[t].population[0]);
     min_population = std::min(min_population, hist[t].population[0]);
   }
@@ -260,7 +275,7 @@ TEST(Simulation, TwoRegionTransitionRatesMatchTheStepProbabilities) {
   sim.run();
   const auto& hist = sim.history();
   const std::size_t nO = sc.n_origins(), nL = sc.n_locations();
-  const auto migrant = static_cast<std::size_t>(Status::Migrant);
+  const auto migrant = static_cast<std::size_t>(Status::Resident);
   double departures = 0, at_home = 0, returns = 0, away = 0;
   for (std::size_t t = 0; t < hist.size(); ++t) {
     const StepAggregates& before = t == 0 ? initial : hist[t - 1];
@@ -421,7 +436,8 @@ TEST(Simulation, ResultsHaveTheDocumentedVariablesAndDims) {
                                                    {"origin", sc.n_origins()},
                                                    {"location", sc.n_locations()},
                                                    {"status", kReportedStatuses},
-                                                   {"country", sc.countries.size()}};
+                                                   {"country", sc.countries.size()},
+                                                   {"event", sc.events.size()}};
   EXPECT_EQ(ds.dims.size(), dims.size());
   for (const auto& [name, size] : dims) {
     const auto* dim = ds.find_dim(name);
@@ -448,6 +464,19 @@ TEST(Simulation, ResultsHaveTheDocumentedVariablesAndDims) {
       {"entries", {"time", "origin"}},
       {"exits", {"time", "origin"}},
       {"remittances_usd", {"time", "origin"}},
+      {"permits_issued", {"time", "country"}},
+      {"quota_remaining", {"time", "country"}},
+      {"detentions", {"time", "location", "origin"}},
+      {"deportations", {"time", "location", "origin"}},
+      {"bans_active", {"time", "country", "origin"}},
+      {"blocked_departures", {"time", "origin", "location"}},
+      {"stranded", {"time", "location", "origin"}},
+      {"evacuated", {"time", "location", "origin"}},
+      {"naturalised", {"time", "location", "origin"}},
+      {"fees_paid", {"time", "location"}},
+      {"event", {"event"}},
+      {"event_type", {"event"}},
+      {"policy_state", {"time", "event"}},
   };
   for (const auto& [name, var_dims] : expected) {
     const auto* v = ds.find_variable(name);
@@ -466,15 +495,17 @@ TEST(Simulation, ResultsHaveTheDocumentedVariablesAndDims) {
   ASSERT_EQ(countries.size(), sc.n_locations());
   for (std::size_t o = 0; o < sc.n_origins(); ++o) EXPECT_EQ(countries[o], "KG");
   EXPECT_EQ(std::set<std::string>(countries.begin(), countries.end()),
-            (std::set<std::string>{"KG", "RU", "KZ", "TR", "KR", "ZZ"}));
+            (std::set<std::string>{"KG", "RU", "KZ", "TR", "KR", "ZZ", "GB"}));
   const auto& locations = std::get<std::vector<std::string>>(ds.find_variable("location")->data);
   EXPECT_EQ(locations.front(), "bishkek");
-  EXPECT_EQ(locations.back(), "other");
-  EXPECT_EQ(countries.back(), "ZZ");
+  EXPECT_EQ(locations.back(), "united_kingdom");
+  EXPECT_EQ(countries.back(), "GB");
   EXPECT_EQ(std::get<std::vector<std::string>>(ds.find_variable("status")->data),
-            (std::vector<std::string>{"at_home", "returned", "migrant"}));
+            (std::vector<std::string>{"at_home", "returned", "displaced", "resident", "eaeu_worker", "permit_holder",
+                                      "irregular", "detained", "convicted", "stranded", "scheme_worker",
+                                      "naturalised"}));
   const auto& country_codes = std::get<std::vector<std::string>>(ds.find_variable("country")->data);
-  EXPECT_EQ(country_codes, (std::vector<std::string>{"KG", "RU", "KZ", "TR", "KR", "ZZ"}));
+  EXPECT_EQ(country_codes, (std::vector<std::string>{"KG", "RU", "KZ", "TR", "KR", "ZZ", "GB"}));
 
   // Time is days since the start, weekly.
   const auto& time = std::get<std::vector<std::int64_t>>(ds.find_variable("time")->data);

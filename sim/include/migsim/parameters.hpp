@@ -87,6 +87,16 @@ struct Parameters {
   // Re-migration.
   double remigration_cooldown_days{};
   double remigration_experience_factor{};
+
+  // Legal status: permits, registration, enforcement (the events set the dated policies).
+  double irregular_wage_factor{};
+  double permit_fee_sensitivity{};
+  double permit_validity_months{};
+  double permit_lapse_rate{};
+  double registration_mean_days{};
+  double regularisation_rate{};
+  double base_detection_rate{};
+  double detention_days{};
 };
 
 enum class ParamType { Real, Integer, Date, String, Choice };

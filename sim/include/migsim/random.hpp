@@ -15,7 +15,7 @@ namespace migsim {
 
 /// Independent families of draws. Each stream has its own Philox key, so counters of
 /// different streams never collide.
-enum class Stream : std::uint32_t { AgentStep = 1, AgentInit = 2, Entrants = 3 };
+enum class Stream : std::uint32_t { AgentStep = 1, AgentInit = 2, Entrants = 3, Priority = 4 };
 
 class CounterRng {
  public:

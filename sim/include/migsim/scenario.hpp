@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "migsim/calendar.hpp"
+#include "migsim/events.hpp"
 #include "migsim/parameters.hpp"
 
 namespace migsim {
@@ -22,6 +23,11 @@ class FileSource {
   virtual std::optional<std::string> read(const std::string& relative) const = 0;
   /// How to name `relative` in messages (a real path, or "built-in:kyrgyzstan/regions.csv").
   virtual std::string describe(const std::string& relative) const = 0;
+  /// The folder `relative` to this one as a source (for `extends:`), or nullptr if there is none.
+  virtual std::shared_ptr<const FileSource> folder(const std::string& relative) const {
+    (void)relative;
+    return nullptr;
+  }
 };
 
 std::shared_ptr<const FileSource> folder_source(const std::filesystem::path& folder);
@@ -85,6 +91,7 @@ struct Scenario {
   std::vector<TimeSeries> wages;         ///< per location: origins then destinations
   std::vector<TimeSeries> per_usd;       ///< per currency
   std::vector<TimeSeries> unemployment;  ///< per country
+  std::vector<Event> events;             ///< dated policies, resolved against the tables above
 
   std::size_t n_origins() const { return origins.size(); }
   std::size_t n_destinations() const { return destinations.size(); }
@@ -97,6 +104,12 @@ struct Scenario {
   /// The fully resolved scenario as YAML: every schema key with its value, defaults filled in.
   std::string resolved_yaml() const;
 };
+
+/// Reads one event from YAML text (a mapping, as in a scenario's `events:` list) and resolves it
+/// against `scenario`; throws ScenarioError naming `where`, the field and the problem.
+Event parse_event(const std::string& yaml_text, const Scenario& scenario, const std::string& where = "event");
+/// Appends `event` after checking it against the scenario (labels must be unique).
+void add_event(Scenario& scenario, Event event);
 
 /// A `--set key.path=value` override.
 struct Override {

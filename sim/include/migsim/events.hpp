@@ -1,0 +1,165 @@
+// Dated policy events: the institutions and shocks of a scenario (quotas, fees, EAEU accession,
+// enforcement, bans, amnesties, border closures, economic shocks, schemes, displacement).
+// A scenario's `events:` list and the Python API build the same Event values; the engine
+// compiles the events in force at each step into per-step policy tables.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "migsim/calendar.hpp"
+
+namespace migsim {
+
+enum class EventType {
+  Quota,
+  PermitFee,
+  RegistrationDeadline,
+  EaeuAccession,
+  Enforcement,
+  BanRule,
+  Amnesty,
+  BorderClosure,
+  ExchangeRate,
+  WageShock,
+  LabourDemandShock,
+  BilateralScheme,
+  NaturalisationRule,
+  ReintegrationProgramme,
+  HomeInvestment,
+  ReturnShock,
+  Displacement,
+};
+
+enum class BanTrigger { Deportation, Overstay };
+enum class Refusal { Irregular, Stay };
+
+/// Crossings a border closure may exempt.
+struct Exemptions {
+  bool departures = false;
+  bool returns = false;
+  bool deportations = false;
+};
+
+/// One event. A flat record: each type reads only the fields its schema lists; the names of
+/// scenario objects are resolved to indices when the event is added to a scenario.
+struct Event {
+  EventType type = EventType::Quota;
+  std::string label;   ///< unique identifier in the scenario; `--set events.<label>.<field>=...`
+  std::string source;  ///< free-text citation
+  Date start;
+  std::optional<Date> end;  ///< inclusive; nullopt = open-ended
+
+  // Scope, as written in the scenario (names and codes).
+  std::string country;                    ///< ISO code
+  std::vector<std::string> countries;     ///< border_closure: the two countries
+  std::vector<std::string> citizenships;  ///< ISO codes of origin countries (empty = all)
+  std::vector<std::string> regions;       ///< region names
+  std::vector<std::string> sectors;       ///< sector names
+  std::string region;                     ///< a single region (scheme destination, displaced origin)
+  std::string to;                         ///< displacement: receiving origin region
+  std::string sector;                     ///< bilateral_scheme: sector of the scheme's jobs
+  std::string currency;                   ///< exchange_rate
+
+  // Quantities (units in the schema).
+  double limit = 0;
+  double amount = 0;
+  double issue_cost = 0;
+  double days = 0;
+  double rate = 0;
+  double years = 0;
+  double min_years = 0;
+  double min_overstay_days = 0;
+  double conviction_share = 0;
+  double conviction_years = 1;
+  double evacuation_capacity = 0;
+  double factor = 1;
+  double wage_factor = 1;
+  double unemployment_factor = 1;
+  double return_factor = 1;
+  double departure_factor = 1;
+  double remigration_factor = 1;
+  double places = 0;
+  double duration_months = 0;
+  double application_rate = 0.05;
+  double overstay_share = 0;
+  double travel_cost_usd = 0;
+  double share = 0;
+  double abroad_share = 0;
+  BanTrigger on = BanTrigger::Deportation;
+  Refusal on_refusal = Refusal::Irregular;
+  Exemptions exemptions;
+
+  // Resolved against the scenario (filled by resolve_event).
+  int country_index = -1;
+  std::vector<int> country_indices;      ///< countries
+  std::vector<int> citizenship_indices;  ///< empty = all
+  std::vector<int> location_indices;     ///< regions (location index: origins first, then destinations)
+  std::vector<int> sector_indices;       ///< empty = all
+  int location_index = -1;               ///< region
+  int to_index = -1;                     ///< to
+  int sector_index = -1;                 ///< sector
+  int currency_index = -1;
+
+  /// True if the event is in force at some time during [from, until) (days).
+  bool overlaps(Date from, Date until) const { return start < until && (!end || !(*end < from)); }
+};
+
+enum class FieldKind {
+  Date,
+  OptionalDate,
+  Number,
+  Text,
+  Country,
+  CountryList,
+  Currency,
+  Region,
+  RegionList,
+  SectorName,
+  SectorList,
+  Choice,
+  ChoiceList
+};
+
+/// Which field of Event a schema entry reads.
+using EventMember = std::variant<Date Event::*, std::optional<Date> Event::*, double Event::*, std::string Event::*,
+                                 std::vector<std::string> Event::*, BanTrigger Event::*, Refusal Event::*,
+                                 Exemptions Event::*>;
+
+struct EventFieldSpec {
+  std::string_view name;
+  FieldKind kind;
+  EventMember member;
+  bool required;
+  std::string_view default_text;  ///< shown in docs; "" = no default (required or "none")
+  std::string_view unit;
+  double min = 0, max = 0;  ///< bounds for Number (inclusive)
+  std::string_view description;
+  std::string_view choices = {};  ///< '|'-separated (Choice, ChoiceList)
+};
+
+struct EventTypeSpec {
+  EventType type;
+  std::string_view name;  ///< the YAML `type:` value
+  std::string_view summary;
+  std::string_view mechanics;  ///< how the engine applies it, for the reference
+  std::string_view example;    ///< a YAML list item that the kyrgyzstan scenario accepts
+  std::vector<EventFieldSpec> fields;
+  bool has_end = true;
+  bool end_required = false;
+  /// Scope rule: "country_or_regions" requires exactly one of the two.
+  bool country_or_regions = false;
+};
+
+/// Every event type, in documentation order.
+std::span<const EventTypeSpec> event_schema();
+const EventTypeSpec& event_spec(EventType type);
+const EventTypeSpec* find_event_type(std::string_view name);
+/// Markdown reference of every event type (the body of docs/scenarios.md's events section).
+std::string event_reference_markdown();
+
+}  // namespace migsim

@@ -1,0 +1,423 @@
+#include "event_parser.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <set>
+
+#include "migsim/errors.hpp"
+#include "migsim/parameters.hpp"
+
+namespace migsim::detail {
+namespace {
+
+std::string kind_of(const YAML::Node& node) {
+  if (node.IsMap()) return "a mapping";
+  if (node.IsSequence()) return "a list";
+  if (node.IsNull()) return "nothing";
+  return "'" + node.as<std::string>() + "'";
+}
+
+std::vector<std::string> split_choices(std::string_view choices) {
+  std::vector<std::string> out;
+  std::size_t from = 0;
+  while (from <= choices.size()) {
+    auto bar = choices.find('|', from);
+    if (bar == std::string_view::npos) bar = choices.size();
+    out.emplace_back(choices.substr(from, bar - from));
+    from = bar + 1;
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& items, const char* separator = ", ") {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
+  return out;
+}
+
+bool is_identifier(const std::string& text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+/// Reads the fields of one event node; every failure names the file, line and key path.
+class EventReader {
+ public:
+  EventReader(const YAML::Node& node, std::string where, std::size_t position)
+      : node_(node), where_(std::move(where)), path_("events[" + std::to_string(position) + "]") {}
+
+  [[noreturn]] void fail(const YAML::Node& at, const std::string& key, const std::string& problem) const {
+    std::string location = where_;
+    if (at.Mark().line >= 0) location += ":" + std::to_string(at.Mark().line + 1);
+    throw ScenarioError(location + ": key '" + path_ + (key.empty() ? "" : "." + key) + "'" + label_note_ + ": " +
+                        problem);
+  }
+
+  Event read() {
+    if (!node_.IsMap()) fail(node_, "", "expected a mapping with at least `type` and `start`, found " + kind_of(node_));
+    Event event;
+    if (node_["label"] && node_["label"].IsScalar()) label_note_ = " (label '" + node_["label"].as<std::string>() + "')";
+    const YAML::Node type_node = node_["type"];
+    if (!type_node) fail(node_, "type", "missing; expected one of: " + type_names());
+    const auto type_name = scalar(type_node, "type");
+    const EventTypeSpec* spec = find_event_type(type_name);
+    if (!spec) {
+      std::vector<std::string> names;
+      for (const auto& s : event_schema()) names.emplace_back(s.name);
+      auto hint = did_you_mean(type_name, names);
+      fail(type_node, "type",
+           "unknown event type '" + type_name + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
+               " (types: " + type_names() + ")");
+    }
+    event.type = spec->type;
+
+    std::set<std::string> seen;
+    for (const auto& item : node_) {
+      const auto key = item.first.as<std::string>();
+      if (!seen.insert(key).second) fail(item.first, key, "appears twice");
+      if (key == "type") continue;
+      if (key == "label") {
+        event.label = scalar(item.second, key);
+        if (!is_identifier(event.label))
+          fail(item.second, key, "expected an identifier of lowercase letters, digits and '_', found '" +
+                                     event.label + "'");
+      } else if (key == "source") {
+        event.source = scalar(item.second, key);
+      } else if (key == "start") {
+        event.start = date(item.second, key);
+      } else if (key == "end") {
+        if (!spec->has_end)
+          fail(item.first, key, "a " + std::string(spec->name) + " happens once, on its start date; remove `end`");
+        event.end = date(item.second, key);
+      } else if (const EventFieldSpec* field = find_field(*spec, key)) {
+        read_field(item.second, *field, event);
+      } else {
+        std::vector<std::string> names = {"label", "source", "start"};
+        if (spec->has_end) names.push_back("end");
+        for (const auto& f : spec->fields) names.emplace_back(f.name);
+        auto hint = did_you_mean(key, names);
+        fail(item.first, key,
+             "unknown field for a " + std::string(spec->name) + " event" +
+                 (hint.empty() ? "" : "; did you mean '" + hint + "'?") + " (fields: " + join(names) + ")");
+      }
+    }
+    if (!seen.count("start")) fail(node_, "start", "missing; expected the date the event takes effect (YYYY-MM-DD)");
+    if (spec->end_required && !seen.count("end"))
+      fail(node_, "end", "missing; a " + std::string(spec->name) + " event needs an end date");
+    for (const auto& f : spec->fields)
+      if (f.required && !seen.count(std::string(f.name)))
+        fail(node_, std::string(f.name), "missing required field (" + std::string(f.description) + ")");
+    if (spec->country_or_regions && seen.count("country") == seen.count("regions"))
+      fail(node_, "", "expected exactly one of `country` and `regions`, found " +
+                          std::string(seen.count("country") ? "both" : "neither"));
+    if (event.end && *event.end < event.start)
+      fail(node_["end"], "end", "expected a date on or after start (" + event.start.iso() + "), found " + event.end->iso());
+    return event;
+  }
+
+  const YAML::Node& node() const { return node_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  static std::string type_names() {
+    std::vector<std::string> names;
+    for (const auto& s : event_schema()) names.emplace_back(s.name);
+    return join(names);
+  }
+
+  static const EventFieldSpec* find_field(const EventTypeSpec& spec, const std::string& key) {
+    for (const auto& f : spec.fields)
+      if (f.name == key) return &f;
+    return nullptr;
+  }
+
+  std::string scalar(const YAML::Node& value, const std::string& key) const {
+    if (!value.IsScalar()) fail(value, key, "expected a single value, found " + kind_of(value));
+    return value.as<std::string>();
+  }
+
+  Date date(const YAML::Node& value, const std::string& key) const {
+    const auto text = scalar(value, key);
+    Date d;
+    if (!Date::parse(text, d)) fail(value, key, "expected a date YYYY-MM-DD, found '" + text + "'");
+    return d;
+  }
+
+  std::vector<std::string> list(const YAML::Node& value, const std::string& key) const {
+    if (!value.IsSequence()) fail(value, key, "expected a list like [a, b], found " + kind_of(value));
+    std::vector<std::string> items;
+    for (const auto& item : value) items.push_back(scalar(item, key));
+    if (items.empty()) fail(value, key, "expected at least one item, found an empty list");
+    return items;
+  }
+
+  double number(const YAML::Node& value, const EventFieldSpec& f) const {
+    const auto text = scalar(value, std::string(f.name));
+    double x = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
+    if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(x))
+      fail(value, std::string(f.name), "expected a number (" + std::string(f.unit) + "), found '" + text + "'");
+    if (x < f.min || x > f.max)
+      fail(value, std::string(f.name),
+           "expected a number in [" + format_number(f.min) + ", " + format_number(f.max) + "], found " + text);
+    return x;
+  }
+
+  static std::string format_number(double x) {
+    char buffer[32];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, x);
+    return std::string(buffer, end);
+  }
+
+  std::string choice(const YAML::Node& value, const EventFieldSpec& f) const {
+    const auto text = scalar(value, std::string(f.name));
+    const auto choices = split_choices(f.choices);
+    if (std::find(choices.begin(), choices.end(), text) == choices.end())
+      fail(value, std::string(f.name), "expected one of " + join(choices, "|") + ", found '" + text + "'");
+    return text;
+  }
+
+  void read_field(const YAML::Node& value, const EventFieldSpec& f, Event& event) const {
+    const std::string key(f.name);
+    std::visit(
+        [&](auto member) {
+          using Member = decltype(member);
+          if constexpr (std::is_same_v<Member, double Event::*>) {
+            event.*member = number(value, f);
+          } else if constexpr (std::is_same_v<Member, std::string Event::*>) {
+            event.*member = scalar(value, key);
+          } else if constexpr (std::is_same_v<Member, std::vector<std::string> Event::*>) {
+            event.*member = list(value, key);
+          } else if constexpr (std::is_same_v<Member, Date Event::*>) {
+            event.*member = date(value, key);
+          } else if constexpr (std::is_same_v<Member, std::optional<Date> Event::*>) {
+            event.*member = date(value, key);
+          } else if constexpr (std::is_same_v<Member, BanTrigger Event::*>) {
+            event.*member = choice(value, f) == "overstay" ? BanTrigger::Overstay : BanTrigger::Deportation;
+          } else if constexpr (std::is_same_v<Member, Refusal Event::*>) {
+            event.*member = choice(value, f) == "stay" ? Refusal::Stay : Refusal::Irregular;
+          } else if constexpr (std::is_same_v<Member, Exemptions Event::*>) {
+            Exemptions e;
+            if (!value.IsSequence()) fail(value, key, "expected a list like [returns], found " + kind_of(value));
+            const auto choices = split_choices(f.choices);
+            for (const auto& item : value) {
+              const auto text = scalar(item, key);
+              if (std::find(choices.begin(), choices.end(), text) == choices.end())
+                fail(item, key, "expected items from " + join(choices, "|") + ", found '" + text + "'");
+              (text == "departures" ? e.departures : text == "returns" ? e.returns : e.deportations) = true;
+            }
+            event.*member = e;
+          }
+        },
+        f.member);
+  }
+
+  YAML::Node node_;
+  std::string where_;
+  std::string path_;
+  std::string label_note_;
+};
+
+// ---- resolution against the scenario ---------------------------------------------------------
+
+int find_country(const Scenario& sc, const std::string& code) {
+  for (std::size_t i = 0; i < sc.countries.size(); ++i)
+    if (sc.countries[i].code == code) return static_cast<int>(i);
+  return -1;
+}
+
+std::string unknown(const std::string& what, const std::string& name, const std::vector<std::string>& candidates) {
+  auto hint = did_you_mean(name, candidates);
+  return "unknown " + what + " '" + name + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
+         " (known: " + join(candidates) + ")";
+}
+
+std::vector<std::string> country_codes(const Scenario& sc) {
+  std::vector<std::string> out;
+  for (const auto& c : sc.countries) out.push_back(c.code);
+  return out;
+}
+
+std::vector<std::string> region_names(const std::vector<Region>& regions) {
+  std::vector<std::string> out;
+  for (const auto& r : regions) out.push_back(r.name);
+  return out;
+}
+
+/// Resolves one region name among origins (role Origin) or destinations; returns the location
+/// index or sets `problem`.
+int find_location(const Scenario& sc, const std::string& name, RegionRole role, std::string& problem) {
+  const auto& regions = role == RegionRole::Origin ? sc.origins : sc.destinations;
+  for (std::size_t i = 0; i < regions.size(); ++i)
+    if (regions[i].name == name) return static_cast<int>(role == RegionRole::Origin ? i : sc.n_origins() + i);
+  const auto& others = role == RegionRole::Origin ? sc.destinations : sc.origins;
+  for (const auto& r : others)
+    if (r.name == name) {
+      problem = "region '" + name + "' is " + (role == RegionRole::Origin ? "a destination" : "an origin") +
+                "; expected " + (role == RegionRole::Origin ? "an origin" : "a destination") + " region";
+      return -1;
+    }
+  problem = unknown(role == RegionRole::Origin ? "origin region" : "destination region", name, region_names(regions));
+  return -1;
+}
+
+int find_sector(const Scenario& sc, const std::string& name, std::string& problem) {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < sc.sectors.size(); ++i) {
+    if (sc.sectors[i].name == name) return static_cast<int>(i);
+    names.push_back(sc.sectors[i].name);
+  }
+  problem = unknown("sector", name, names);
+  return -1;
+}
+
+RegionRole region_role(EventType type) {
+  switch (type) {
+    case EventType::ReintegrationProgramme:
+    case EventType::HomeInvestment:
+    case EventType::Displacement:
+      return RegionRole::Origin;
+    default:
+      return RegionRole::Destination;
+  }
+}
+
+}  // namespace
+
+std::string default_label(const Event& event, std::size_t position) {
+  return std::string(event_spec(event.type).name) + "_" + std::to_string(position + 1);
+}
+
+std::string resolve_event(Event& e, const Scenario& sc) {
+  std::string problem;
+  const RegionRole role = region_role(e.type);
+  e.country_index = -1;
+  if (!e.country.empty()) {
+    e.country_index = find_country(sc, e.country);
+    if (e.country_index < 0) return "country: " + unknown("country", e.country, country_codes(sc));
+  }
+  e.country_indices.clear();
+  for (const auto& code : e.countries) {
+    int c = find_country(sc, code);
+    if (c < 0) return "countries: " + unknown("country", code, country_codes(sc));
+    e.country_indices.push_back(c);
+  }
+  if (e.type == EventType::BorderClosure &&
+      (e.country_indices.size() != 2 || e.country_indices[0] == e.country_indices[1]))
+    return "countries: expected two different country codes, found [" + join(e.countries) + "]";
+  e.citizenship_indices.clear();
+  for (const auto& code : e.citizenships) {
+    int c = find_country(sc, code);
+    if (c < 0) return "citizenships: " + unknown("country", code, country_codes(sc));
+    e.citizenship_indices.push_back(c);
+  }
+  e.location_indices.clear();
+  for (const auto& name : e.regions) {
+    int l = find_location(sc, name, role, problem);
+    if (l < 0) return "regions: " + problem;
+    if (e.country_index >= 0 && static_cast<int>(sc.location(static_cast<std::size_t>(l)).country) != e.country_index)
+      return "regions: region '" + name + "' is not in " + e.country;
+    e.location_indices.push_back(l);
+  }
+  e.sector_indices.clear();
+  for (const auto& name : e.sectors) {
+    int s = find_sector(sc, name, problem);
+    if (s < 0) return "sectors: " + problem;
+    e.sector_indices.push_back(s);
+  }
+  e.location_index = -1;
+  if (!e.region.empty()) {
+    const auto region_role = e.type == EventType::Displacement ? RegionRole::Origin : RegionRole::Destination;
+    e.location_index = find_location(sc, e.region, region_role, problem);
+    if (e.location_index < 0) return "region: " + problem;
+  }
+  e.to_index = -1;
+  if (!e.to.empty()) {
+    e.to_index = find_location(sc, e.to, RegionRole::Origin, problem);
+    if (e.to_index < 0) return "to: " + problem;
+    if (e.to_index == e.location_index) return "to: expected a region other than the displaced region '" + e.region + "'";
+  }
+  if (e.type == EventType::Displacement && e.to.empty() && e.abroad_share < 1)
+    return "to: missing; the displaced who stay in the country (abroad_share < 1) need a receiving origin region";
+  e.sector_index = -1;
+  if (!e.sector.empty()) {
+    e.sector_index = find_sector(sc, e.sector, problem);
+    if (e.sector_index < 0) return "sector: " + problem;
+  }
+  e.currency_index = -1;
+  if (!e.currency.empty()) {
+    auto it = std::find(sc.currencies.begin(), sc.currencies.end(), e.currency);
+    if (it == sc.currencies.end()) return "currency: " + unknown("currency", e.currency, sc.currencies);
+    e.currency_index = static_cast<int>(it - sc.currencies.begin());
+  }
+  return "";
+}
+
+Event parse_event(const YAML::Node& node, const std::string& where, std::size_t position, const Scenario& sc) {
+  EventReader reader(node, where, position);
+  Event event = reader.read();
+  if (event.label.empty()) event.label = default_label(event, position);
+  auto problem = resolve_event(event, sc);
+  if (!problem.empty()) {
+    const auto field = problem.substr(0, problem.find(':'));
+    const YAML::Node at = node[field] ? node[field] : node;
+    reader.fail(at, field, problem.substr(problem.find(':') + 2));
+  }
+  return event;
+}
+
+namespace {
+
+void emit_field(YAML::Emitter& out, const Event& e, const EventFieldSpec& f) {
+  std::visit(
+      [&](auto member) {
+        using Member = decltype(member);
+        if constexpr (std::is_same_v<Member, double Event::*>) {
+          char buffer[32];
+          auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, e.*member);
+          out << YAML::Key << std::string(f.name) << YAML::Value << std::string(buffer, end);
+        } else if constexpr (std::is_same_v<Member, std::string Event::*>) {
+          if (!(e.*member).empty()) out << YAML::Key << std::string(f.name) << YAML::Value << e.*member;
+        } else if constexpr (std::is_same_v<Member, std::vector<std::string> Event::*>) {
+          if (!(e.*member).empty()) out << YAML::Key << std::string(f.name) << YAML::Value << YAML::Flow << e.*member;
+        } else if constexpr (std::is_same_v<Member, Date Event::*>) {
+          out << YAML::Key << std::string(f.name) << YAML::Value << (e.*member).iso();
+        } else if constexpr (std::is_same_v<Member, std::optional<Date> Event::*>) {
+          if (e.*member) out << YAML::Key << std::string(f.name) << YAML::Value << (e.*member)->iso();
+        } else if constexpr (std::is_same_v<Member, BanTrigger Event::*>) {
+          out << YAML::Key << std::string(f.name) << YAML::Value
+              << (e.*member == BanTrigger::Overstay ? "overstay" : "deportation");
+        } else if constexpr (std::is_same_v<Member, Refusal Event::*>) {
+          out << YAML::Key << std::string(f.name) << YAML::Value << (e.*member == Refusal::Stay ? "stay" : "irregular");
+        } else if constexpr (std::is_same_v<Member, Exemptions Event::*>) {
+          std::vector<std::string> items;
+          if ((e.*member).departures) items.emplace_back("departures");
+          if ((e.*member).returns) items.emplace_back("returns");
+          if ((e.*member).deportations) items.emplace_back("deportations");
+          out << YAML::Key << std::string(f.name) << YAML::Value << YAML::Flow << items;
+        }
+      },
+      f.member);
+}
+
+}  // namespace
+
+void emit_events(YAML::Emitter& out, const std::vector<Event>& events) {
+  out << YAML::BeginSeq;
+  for (const auto& e : events) {
+    const auto& spec = event_spec(e.type);
+    out << YAML::BeginMap;
+    out << YAML::Key << "type" << YAML::Value << std::string(spec.name);
+    out << YAML::Key << "label" << YAML::Value << e.label;
+    out << YAML::Key << "start" << YAML::Value << e.start.iso();
+    if (e.end) out << YAML::Key << "end" << YAML::Value << e.end->iso();
+    for (const auto& f : spec.fields) emit_field(out, e, f);
+    if (!e.source.empty()) out << YAML::Key << "source" << YAML::Value << e.source;
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+}
+
+}  // namespace migsim::detail

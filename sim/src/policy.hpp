@@ -1,0 +1,155 @@
+// Policies: the scenario's events compiled, step by step, into tables the agent pass reads
+// (routes, thresholds, quota pools, closures, bans) and into the multipliers the environment
+// applies (wages, demand, exchange rates, return and departure factors). Also keeps the state
+// that outlives a step: permits issued per quota year, scheme places filled, evacuation credit.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "migsim/scenario.hpp"
+
+namespace migsim::detail {
+
+using Threshold = std::uint32_t;
+Threshold to_threshold(double probability);
+/// Per-step probability of an event with annual hazard `rate` over `days`.
+double step_probability(double rate, double days);
+
+/// How a citizen of an origin enters a destination.
+enum class EntryRoute : std::uint8_t {
+  Free = 0,    ///< no permit regime in force: legal resident
+  Eaeu = 1,    ///< both countries in the EAEU: register by the deadline
+  Permit = 2,  ///< needs a patent (fee) and/or a quota permit
+};
+
+/// Crossing flags of a closed border, per (origin, destination).
+inline constexpr std::uint8_t kDeparturesBlocked = 1, kReturnsBlocked = 2, kDeportationsBlocked = 4;
+
+inline constexpr std::int32_t kNever = INT32_MAX;
+
+struct QuotaPool {
+  std::size_t key = 0;  ///< index of the pool's scope in Policies' yearly counters
+  std::size_t country = 0;
+  std::int64_t remaining = 0;  ///< agents that may still receive a permit this calendar year
+  Refusal on_refusal = Refusal::Irregular;
+};
+
+struct SchemeStep {
+  std::size_t key = 0;
+  std::size_t destination = 0;  ///< destination index
+  std::int64_t remaining = 0;   ///< agents
+  std::int32_t duration_days = 0;
+  unsigned sector = 0;
+  float travel_cost_usd = 0;
+  Threshold overstay = 0;
+};
+
+struct EvacuationPool {
+  std::size_t event = 0;          ///< index of the border_closure event
+  double people_per_step = 0;     ///< capacity of this step in people
+  std::int64_t capacity = 0;      ///< agents this step (set by grant_evacuation_credit)
+};
+
+/// Everything the agent pass needs from the policies of one step. Indices: od = o * nD + d.
+struct PolicyTables {
+  std::vector<EntryRoute> route;               ///< [od]
+  std::vector<Threshold> registration;    ///< [od] EAEU arrival registers in time
+  std::vector<Threshold> uptake;          ///< [od] permit route: takes a patent/permit
+  std::vector<float> fee_usd;             ///< [od] patent fee this step
+  std::vector<float> issue_cost_usd;      ///< [od]
+  std::vector<std::int16_t> quota_pool;   ///< [od * nS + sector] -> pools index or -1
+  std::vector<QuotaPool> pools;
+  std::vector<std::uint8_t> crossing;     ///< [od] kDeparturesBlocked | ...
+  std::vector<std::int16_t> evacuation;   ///< [od] -> evacuations index or -1
+  std::vector<EvacuationPool> evacuations;
+  std::vector<Threshold> naturalise;      ///< [od]
+  std::vector<std::int32_t> naturalise_min_days;  ///< [od]
+  std::vector<Threshold> detection;       ///< [d]
+  std::vector<Threshold> conviction;      ///< [d]
+  std::vector<std::int32_t> conviction_days;  ///< [d]
+
+  std::size_t ban_slots = 0;
+  std::vector<std::size_t> ban_country;               ///< [slot] -> country
+  std::vector<std::int16_t> ban_slot_of_destination;  ///< [d] -> slot or -1
+  std::vector<std::int32_t> deportation_ban_days;     ///< [o * ban_slots + slot], 0 = none
+  std::vector<std::int32_t> overstay_ban_days;        ///< [o * ban_slots + slot]
+  std::vector<std::int32_t> overstay_min_days;        ///< [o * ban_slots + slot]
+  std::vector<std::uint8_t> amnesty;                  ///< [o * ban_slots + slot]
+  bool any_amnesty = false;
+
+  std::vector<Threshold> displacement;      ///< [o] displaced this step
+  std::vector<Threshold> displaced_abroad;  ///< [o]
+  std::vector<std::uint8_t> displaced_to;   ///< [o] location
+  std::vector<std::uint8_t> displacement_active;  ///< [o]
+
+  std::vector<SchemeStep> schemes;
+  std::vector<Threshold> scheme_apply;     ///< [o * schemes.size() + k], cumulative over k
+  std::vector<Threshold> scheme_overstay;  ///< [d] for scheme workers whose stay ends
+
+  std::int32_t detention_days = 0;
+  std::int32_t permit_validity_days = 0;
+  Threshold lapse = 0;
+  Threshold regularise = 0;
+  float irregular_wage_factor = 1;
+};
+
+/// Multipliers the environment applies; location-indexed vectors cover destinations only.
+struct Modifiers {
+  std::vector<double> wage;              ///< [d * nS + sector]
+  std::vector<double> demand;            ///< [d * nS + sector]
+  std::vector<double> home_wage;         ///< [o]
+  std::vector<double> home_unemployment; ///< [o]
+  std::vector<double> return_factor;     ///< [od]
+  std::vector<double> departure_factor;  ///< [od]
+  std::vector<double> remigration;       ///< [o]
+  std::vector<double> fee_usd_month;     ///< [od], for the destination choice
+};
+
+class Policies {
+ public:
+  /// `scenario` must outlive the Policies; events appended to it later are picked up.
+  explicit Policies(const Scenario& scenario);
+
+  std::size_t ban_slots() const { return ban_country_.size(); }
+  int ban_slot(std::size_t country) const;
+
+  /// Fills `t` for the step [from, until); does not change the Policies' state.
+  void compute(Date from, Date until, std::int32_t step_days, double scale, PolicyTables& t);
+  /// Adds this step's evacuation seats to the credit of each closure and sets the pools'
+  /// capacity in agents; call once per step.
+  void grant_evacuation_credit(PolicyTables& t, double scale);
+  Modifiers modifiers(Date from, Date until) const;
+  double currency_factor(std::size_t currency, Date date) const;
+  /// Whether `origin` citizens and destination `d` are both EAEU members at `date`.
+  EntryRoute route(std::size_t origin, std::size_t d, Date from, Date until) const;
+
+  /// Book-keeping after the serial allocations of a step.
+  void record_permits(const QuotaPool& pool, std::int64_t agents);
+  void record_scheme(const SchemeStep& scheme, std::int64_t agents);
+  void record_evacuations(const EvacuationPool& pool, double scale);
+
+  /// Which events are in force for [from, until), in scenario order.
+  std::vector<std::uint8_t> in_force(Date from, Date until) const;
+
+ private:
+  struct YearCount {
+    int year = 0;
+    std::int64_t used = 0;
+  };
+  std::size_t counter(const std::string& key);
+  bool member(std::size_t country, Date from, Date until) const;
+  bool covers_destination(const Event& e, std::size_t d) const;
+  static bool covers_citizen(const Event& e, std::size_t country);
+
+  const Scenario& sc_;
+  std::vector<std::size_t> ban_country_;  ///< slot -> country
+  std::map<std::string, std::size_t> counter_index_;
+  std::vector<YearCount> counters_;
+  int year_ = 0;
+  std::vector<double> evacuation_credit_;  ///< per event, people (fraction of an agent carried over)
+};
+
+}  // namespace migsim::detail
