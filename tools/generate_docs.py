@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Regenerates the parameter reference in docs/scenarios.md from the engine's schema.
+"""Regenerates the parameter and event references in docs/scenarios.md from the engine's schemas.
 
-The text between the two GENERATED markers is owned by this script; the rest of the file is
+The text between each pair of GENERATED markers is owned by this script; the rest of the file is
 hand-written. `--check` exits 1 if the file is out of date (used by the test suite).
 """
 
@@ -14,17 +14,26 @@ from pathlib import Path
 import migsim
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "scenarios.md"
-BEGIN = "<!-- BEGIN GENERATED PARAMETERS: tools/generate_docs.py -->"
-END = "<!-- END GENERATED PARAMETERS -->"
+SECTIONS = {
+    "PARAMETERS": lambda: migsim._core.parameter_reference_markdown(),
+    "EVENTS": lambda: migsim._core.event_reference_markdown(),
+}
+
+
+def render_section(text: str, name: str, body: str) -> str:
+    begin = f"<!-- BEGIN GENERATED {name}: tools/generate_docs.py -->"
+    end = f"<!-- END GENERATED {name} -->"
+    before, _, rest = text.partition(begin)
+    _, _, after = rest.partition(end)
+    if not rest:
+        raise SystemExit(f"{DOC}: markers {begin!r} and {end!r} not found")
+    return f"{before}{begin}\n{body}{end}{after}"
 
 
 def render(text: str) -> str:
-    before, _, rest = text.partition(BEGIN)
-    _, _, after = rest.partition(END)
-    if not rest:
-        raise SystemExit(f"{DOC}: markers {BEGIN!r} and {END!r} not found")
-    table = migsim._core.parameter_reference_markdown()
-    return f"{before}{BEGIN}\n{table}{END}{after}"
+    for name, body in SECTIONS.items():
+        text = render_section(text, name, body())
+    return text
 
 
 def main() -> int:

@@ -80,6 +80,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("builtin_scenarios", &builtin_scenario_names);
   m.def("export_builtin", &export_builtin, py::arg("name"), py::arg("folder"));
   m.def("parameter_reference_markdown", &parameter_reference_markdown);
+  m.def("event_reference_markdown", &event_reference_markdown);
   m.def("parameter_schema", [] {
     py::list out;
     for (const auto& spec : parameter_schema()) {

@@ -120,11 +120,11 @@ int command_validate(const std::string& scenario, const std::vector<std::string>
   for (double v : sc.initial_stock) abroad += v;
   std::printf(
       "ok: %s: %zu origins, %zu destinations, %zu countries, %zu steps from %s to %s; %s working-age people, %s abroad "
-      "at the start\n",
+      "at the start; %zu events\n",
       sc.params.name.c_str(), sc.n_origins(), sc.n_destinations(), sc.countries.size(), sc.calendar().steps(),
       sc.params.start.iso().c_str(), sc.params.end.iso().c_str(),
       cli::group_digits(static_cast<long long>(people)).c_str(),
-      cli::group_digits(static_cast<long long>(abroad)).c_str());
+      cli::group_digits(static_cast<long long>(abroad)).c_str(), sc.events.size());
   return 0;
 }
 
@@ -177,6 +177,7 @@ int main(int argc, char** argv) {
   export_cmd->add_option("folder", export_folder, "Destination folder (created)")->required();
 
   auto* params_cmd = app.add_subcommand("parameters", "Print the parameter reference (Markdown)");
+  auto* events_cmd = app.add_subcommand("events", "Print the event reference: every event type and field (Markdown)");
 
   try {
     app.parse(argc, argv);
@@ -208,6 +209,10 @@ int main(int argc, char** argv) {
     }
     if (*params_cmd) {
       std::fputs(migsim::parameter_reference_markdown().c_str(), stdout);
+      return 0;
+    }
+    if (*events_cmd) {
+      std::fputs(migsim::event_reference_markdown().c_str(), stdout);
       return 0;
     }
   } catch (const migsim::ScenarioError& e) {

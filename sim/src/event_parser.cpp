@@ -106,9 +106,18 @@ class EventReader {
     if (!seen.count("start")) fail(node_, "start", "missing; expected the date the event takes effect (YYYY-MM-DD)");
     if (spec->end_required && !seen.count("end"))
       fail(node_, "end", "missing; a " + std::string(spec->name) + " event needs an end date");
-    for (const auto& f : spec->fields)
-      if (f.required && !seen.count(std::string(f.name)))
-        fail(node_, std::string(f.name), "missing required field (" + std::string(f.description) + ")");
+    for (const auto& f : spec->fields) {
+      if (seen.count(std::string(f.name))) continue;
+      if (f.required) fail(node_, std::string(f.name), "missing required field (" + std::string(f.description) + ")");
+      // Numeric defaults are per event type (an amnesty lifts all bans, share 1), so they come
+      // from the schema rather than from Event's initialisers.
+      if (const auto* member = std::get_if<double Event::*>(&f.member)) {
+        double value = 0;
+        const auto text = f.default_text;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (ec == std::errc() && end == text.data() + text.size()) event.*(*member) = value;
+      }
+    }
     if (spec->country_or_regions && seen.count("country") == seen.count("regions"))
       fail(node_, "", "expected exactly one of `country` and `regions`, found " +
                           std::string(seen.count("country") ? "both" : "neither"));

@@ -109,7 +109,8 @@ std::vector<EventTypeSpec> build_schema() {
   s.push_back({EventType::BanRule, "ban_rule", "Entry ban of N years after deportation or overstay.",
                "While the rule is in force, a migrant deported from `country` (`on: deportation`), or an irregular "
                "migrant who leaves it after at least `min_overstay_days` of irregular stay (`on: overstay`), is "
-               "banned from re-entering it for `years`. A banned person who chooses that country is blocked and "
+               "banned from re-entering it for `years`. Overstay rules with different `min_overstay_days` are tiers "
+               "(up to 4): the one with the longest minimum that the stay reached applies. A banned person who chooses that country is blocked and "
                "stays at home (`blocked_departures`).",
                "- type: ban_rule\n  label: ru_overstay_ban\n  start: 2014-01-01\n  country: RU\n  on: overstay\n"
                "  years: 3\n  min_overstay_days: 30\n",
@@ -120,12 +121,14 @@ std::vector<EventTypeSpec> build_schema() {
                        "Overstay: irregular stay needed before a ban applies."),
                 citizenships("Citizenships the rule applies to.")}});
   s.push_back({EventType::Amnesty, "amnesty", "Entry bans of some citizenships lifted on a date.",
-               "In the step containing `start`, every ban imposed by `country` on a citizen of `citizenships` is "
-               "lifted.",
+               "In the step containing `start`, bans imposed by `country` on citizens of `citizenships` are "
+               "lifted, each with probability `share` (the 2017-2019 and 2022 Russian amnesties cleared part of the "
+               "list; court-ordered bans stayed).",
                "- type: amnesty\n  label: ru_amnesty_2022\n  start: 2022-07-27\n  country: RU\n  citizenships: [KG]\n",
                {country("Country lifting its bans."),
                 {"citizenships", K::CountryList, &E::citizenships, true, "", "ISO codes", 0, 0,
-                 "Citizenships whose bans are lifted."}},
+                 "Citizenships whose bans are lifted."},
+                number("share", &E::share, false, "1", "fraction", 0, 1, "Share of the bans lifted.")},
                false});
   s.push_back({EventType::BorderClosure, "border_closure",
                "Border closed between two countries, with exemptions and evacuation capacity.",

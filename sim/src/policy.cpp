@@ -20,6 +20,24 @@ std::string join_ints(const std::vector<int>& items) {
   return out;
 }
 
+/// Rules with the same minimum overstay replace each other (the later wins); distinct minimums
+/// form tiers, kept in ascending order. Beyond kOverstayTiers the longest minimums are kept.
+void add_overstay_tier(OverstayTier* tiers, std::int32_t min_days, std::int32_t ban_days) {
+  std::size_t used = 0;
+  while (used < kOverstayTiers && tiers[used].ban_days > 0) ++used;
+  for (std::size_t i = 0; i < used; ++i)
+    if (tiers[i].min_days == min_days) {
+      tiers[i].ban_days = ban_days;
+      return;
+    }
+  if (used == kOverstayTiers) {
+    std::copy(tiers + 1, tiers + kOverstayTiers, tiers);
+    --used;
+  }
+  tiers[used] = {min_days, ban_days};
+  std::sort(tiers, tiers + used + 1, [](const auto& a, const auto& b) { return a.min_days < b.min_days; });
+}
+
 }  // namespace
 
 Threshold to_threshold(double p) {
@@ -190,8 +208,7 @@ void Policies::compute(Date from, Date until, std::int32_t step_days, double sca
   for (std::size_t d = 0; d < nD; ++d)
     t.ban_slot_of_destination[d] = static_cast<std::int16_t>(ban_slot(sc_.destinations[d].country));
   t.deportation_ban_days.assign(nO * t.ban_slots, 0);
-  t.overstay_ban_days.assign(nO * t.ban_slots, 0);
-  t.overstay_min_days.assign(nO * t.ban_slots, 0);
+  t.overstay.assign(nO * t.ban_slots * kOverstayTiers, OverstayTier{});
   t.amnesty.assign(nO * t.ban_slots, 0);
   t.any_amnesty = false;
   t.displacement.assign(nO, 0);
@@ -303,8 +320,8 @@ void Policies::compute(Date from, Date until, std::int32_t step_days, double sca
           if (e.on == BanTrigger::Deportation) {
             t.deportation_ban_days[o * t.ban_slots + slot] = ban_days;
           } else {
-            t.overstay_ban_days[o * t.ban_slots + slot] = ban_days;
-            t.overstay_min_days[o * t.ban_slots + slot] = static_cast<std::int32_t>(std::lround(e.min_overstay_days));
+            add_overstay_tier(&t.overstay[(o * t.ban_slots + slot) * kOverstayTiers],
+                              static_cast<std::int32_t>(std::lround(e.min_overstay_days)), ban_days);
           }
         }
         break;
@@ -314,7 +331,7 @@ void Policies::compute(Date from, Date until, std::int32_t step_days, double sca
         if (slot < 0) break;  // the country never bans anyone
         for (std::size_t o = 0; o < nO; ++o)
           if (covers_citizen(e, sc_.origins[o].country)) {
-            t.amnesty[o * t.ban_slots + static_cast<std::size_t>(slot)] = 1;
+            t.amnesty[o * t.ban_slots + static_cast<std::size_t>(slot)] = to_threshold(e.share);
             t.any_amnesty = true;
           }
         break;

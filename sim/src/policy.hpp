@@ -29,6 +29,12 @@ enum class EntryRoute : std::uint8_t {
 inline constexpr std::uint8_t kDeparturesBlocked = 1, kReturnsBlocked = 2, kDeportationsBlocked = 4;
 
 inline constexpr std::int32_t kNever = INT32_MAX;
+inline constexpr std::size_t kOverstayTiers = 4;
+
+struct OverstayTier {
+  std::int32_t min_days = 0;
+  std::int32_t ban_days = 0;
+};
 
 struct QuotaPool {
   std::size_t key = 0;  ///< index of the pool's scope in Policies' yearly counters
@@ -75,9 +81,10 @@ struct PolicyTables {
   std::vector<std::size_t> ban_country;               ///< [slot] -> country
   std::vector<std::int16_t> ban_slot_of_destination;  ///< [d] -> slot or -1
   std::vector<std::int32_t> deportation_ban_days;     ///< [o * ban_slots + slot], 0 = none
-  std::vector<std::int32_t> overstay_ban_days;        ///< [o * ban_slots + slot]
-  std::vector<std::int32_t> overstay_min_days;        ///< [o * ban_slots + slot]
-  std::vector<std::uint8_t> amnesty;                  ///< [o * ban_slots + slot]
+  /// Overstay ban tiers per (o, slot): ban days for an irregular stay of at least min days;
+  /// [(o * ban_slots + slot) * kOverstayTiers + i], ascending by min days, unused tiers ban 0.
+  std::vector<OverstayTier> overstay;
+  std::vector<Threshold> amnesty;                     ///< [o * ban_slots + slot] share of bans lifted
   bool any_amnesty = false;
 
   std::vector<Threshold> displacement;      ///< [o] displaced this step

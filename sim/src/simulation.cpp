@@ -464,7 +464,7 @@ struct Simulation::Impl {
   void leave_home(AgentStep& a, unsigned d, std::uint8_t status, std::int32_t status_day, float debt_usd);
   void go_home(AgentStep& a);
   void ban(AgentStep& a, std::int32_t days);
-  void lift_and_count_bans(AgentStep& a);
+  void lift_and_count_bans(AgentStep& a, std::uint32_t step_index);
 
   void reduce_tallies(StepAggregates& next) {
     const std::size_t blocks = (agents.size() + kBlockSize - 1) / kBlockSize;
@@ -658,7 +658,7 @@ void Simulation::Impl::update_block(std::size_t begin, std::size_t end, std::uin
     }
     const auto draws = rng.bits(Stream::AgentStep, i, step_index);
     AgentStep a{i, origin, status, agents.location[i], agents.traits[i], draws.v, tally};
-    if (Traits::banned(a.traits)) lift_and_count_bans(a);
+    if (Traits::banned(a.traits)) lift_and_count_bans(a, step_index);
     if (status < kResident)
       home_step(a, step_index);
     else
@@ -799,11 +799,15 @@ void Simulation::Impl::ban(AgentStep& a, std::int32_t days) {
   a.traits |= Traits::kBanned;
 }
 
-void Simulation::Impl::lift_and_count_bans(AgentStep& a) {
+void Simulation::Impl::lift_and_count_bans(AgentStep& a, std::uint32_t step_index) {
   bool any = false;
   for (std::size_t slot = 0; slot < policy.ban_slots; ++slot) {
     std::int32_t& until = agents.ban_until[a.id * policy.ban_slots + slot];
-    if (policy.any_amnesty && policy.amnesty[a.origin * policy.ban_slots + slot]) until = 0;
+    if (policy.any_amnesty && until > tables.today) {
+      const Threshold share = policy.amnesty[a.origin * policy.ban_slots + slot];
+      // A draw of its own: the step's four draws feed the rules that follow.
+      if (share && rng.bits(Stream::Priority, a.id, step_index).v[1] < share) until = 0;
+    }
     if (until > tables.today) {
       any = true;
       a.tally.bans[policy.ban_country[slot] * nO() + a.origin] += 1;
@@ -852,7 +856,10 @@ void Simulation::Impl::abroad_step(AgentStep& a, std::uint32_t step_index) {
   }
 
   // Legal-status transitions: enforcement, regularisation, lapse and renewal, naturalisation.
-  const auto policy_draws = rng.bits(Stream::AgentStep, a.id, step_index, 1);  // keep: v points into it
+  // A second block of draws, only for agents a legal-status rule can touch this step.
+  CounterRng::Philox::ctr_type policy_draws{};
+  if (a.status == kIrregular || a.status == kPermitHolder || a.status == kSchemeWorker || pt.naturalise[od] != 0)
+    policy_draws = rng.bits(Stream::AgentStep, a.id, step_index, 1);
   const std::uint32_t* v = policy_draws.v;
   const unsigned current_sector = Traits::sector(a.traits);
   switch (a.status) {
@@ -965,9 +972,13 @@ void Simulation::Impl::abroad_step(AgentStep& a, std::uint32_t step_index) {
       a.traits = Traits::without_job(a.traits);
       return;
     }
-    if (a.status == kIrregular && pt.ban_slots > 0 && pt.ban_slot_of_destination[d] >= 0 &&
-        t.today - status_day >= pt.overstay_min_days[ban_index])
-      ban(a, pt.overstay_ban_days[ban_index]);
+    if (a.status == kIrregular && pt.ban_slots > 0 && pt.ban_slot_of_destination[d] >= 0) {
+      const detail::OverstayTier* tiers = &pt.overstay[ban_index * detail::kOverstayTiers];
+      std::int32_t ban_days = 0;  // the longest tier whose minimum the stay reached
+      for (std::size_t k = 0; k < detail::kOverstayTiers; ++k)
+        if (tiers[k].ban_days > 0 && t.today - status_day >= tiers[k].min_days) ban_days = tiers[k].ban_days;
+      ban(a, ban_days);
+    }
     go_home(a);
   }
 }
