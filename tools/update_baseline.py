@@ -16,7 +16,7 @@ from typing import Any
 import migsim
 
 BASELINE = Path(__file__).resolve().parents[1] / "tests" / "data" / "baseline" / "kyrgyzstan-small.json"
-SETTINGS: dict[str, Any] = {"scenario": "kyrgyzstan", "seed": 1, "scale": 1000, "until": "2012-12-31"}
+SETTINGS: dict[str, Any] = {"scenario": "kyrgyzstan", "seed": 1, "scale": 1000, "until": "2016-12-31"}
 
 
 def summarise(results: migsim.Results) -> dict[str, Any]:
@@ -34,6 +34,13 @@ def summarise(results: migsim.Results) -> dict[str, Any]:
         "departures_per_year": {str(y): int(v) for y, v in ds.departures.sum(["origin", "location"]).groupby(year).sum().to_series().items()},
         "returns_per_year": {str(y): int(v) for y, v in ds.returns.sum(["origin", "location"]).groupby(year).sum().to_series().items()},
         "remittances_usd_per_year": {str(y): float(v) for y, v in ds.remittances_usd.sum("origin").groupby(year).sum().to_series().items()},
+        "stock_by_status_end_of_year": {
+            str(y): {str(s): int(v) for s, v in ds.stock.sum(["origin", "location"]).isel(time=int(idx[-1])).to_series().items()}
+            for y, idx in ds.time.groupby(year).groups.items()
+        },
+        "permits_issued_per_year": {str(y): int(v) for y, v in ds.permits_issued.sum("country").groupby(year).sum().to_series().items()},
+        "deportations_per_year": {str(y): int(v) for y, v in ds.deportations.sum(["location", "origin"]).groupby(year).sum().to_series().items()},
+        "bans_active_end_of_year": {str(y): int(v) for y, v in ds.bans_active.sum(["country", "origin"]).groupby(year).last().to_series().items()},
     }
 
 

@@ -89,7 +89,7 @@ std::vector<EventTypeSpec> build_schema() {
                "member country need no permit or quota: they are EAEU workers subject only to registration. Patent "
                "holders of the acceding country in member countries become EAEU workers on the date. Declare every "
                "member, including destination countries.",
-               "- type: eaeu_accession\n  label: kg_joins_eaeu\n  start: 2015-08-12\n  country: KG\n",
+               "- type: eaeu_accession\n  label: eaeu_kyrgyzstan\n  start: 2015-08-12\n  country: KG\n",
                {country("The member country.")}});
   s.push_back({EventType::Enforcement, "enforcement", "Detection rate of irregular migrants by destination region.",
                "Each irregular migrant in a covered region is detected with the step probability of the annual "

@@ -426,7 +426,7 @@ TEST(ScenarioLoaderYaml, UnknownBuiltinNameSuggestsTheClosest) {
   const std::string message = yaml_error_of([] { migsim::load_scenario("kyrgyztan"); });
   EXPECT_TRUE(Contains(message, "scenario 'kyrgyztan'"));
   EXPECT_TRUE(Contains(message, "did you mean 'kyrgyzstan'?"));
-  EXPECT_TRUE(Contains(message, "built-ins: kyrgyzstan"));
+  EXPECT_TRUE(Contains(message, "built-ins: ") && Contains(message, "kyrgyzstan"));
   EXPECT_THROW(migsim::export_builtin("kyrgyztan", (fs::temp_directory_path() / "migsim-never").string()),
                migsim::ScenarioError);
   EXPECT_FALSE(fs::exists(fs::temp_directory_path() / "migsim-never"));
