@@ -58,7 +58,8 @@ std::vector<EventTypeSpec> build_schema() {
   s.push_back({EventType::PermitFee, "permit_fee",
                "Monthly patent fee (and one-off cost) for non-EAEU migrants, by destination region.",
                "A migrant who needs a permit takes a patent on arrival with probability "
-               "`exp(-permits.fee_sensitivity * fee / wage)` (fee and wage in the region's currency per month) and "
+               "`exp(-permits.fee_sensitivity * fee / wage)`, with the fee and the migrant wage (the region's average "
+               "wage times `behaviour.work.migrant_wage_ratio`) in the region's currency per month, and "
                "otherwise works irregularly. Holders pay the fee every step from their earnings or savings; a holder "
                "without a job who cannot pay lets the patent lapse and becomes irregular. The expected fee also "
                "lowers the destination's utility in the departure decision. The one-off `issue_cost` is added to the "
@@ -194,7 +195,8 @@ std::vector<EventTypeSpec> build_schema() {
                 number("travel_cost_usd", &E::travel_cost_usd, false, "0", "USD", 0, kBig,
                        "Travel cost paid by the worker (employer-paid: 0).")}});
   s.push_back({EventType::NaturalisationRule, "naturalisation_rule", "Legal residents acquire citizenship.",
-               "While in force, legal residents (EAEU workers and permit holders) of the covered citizenships who have "
+               "While in force, legal residents (EAEU workers, permit holders and residents of countries without a "
+               "permit regime) of the covered citizenships who have "
                "been abroad at least `min_years` naturalise at the annual hazard `rate`. Naturalised people stay "
                "where they are and leave the migrant population; they are reported with status `naturalised`.",
                "- type: naturalisation_rule\n  label: ru_citizenship\n  start: 2010-01-01\n  country: RU\n"

@@ -14,14 +14,17 @@ bool contains(const std::vector<int>& items, std::size_t value) {
   return std::find(items.begin(), items.end(), static_cast<int>(value)) != items.end();
 }
 
-std::string join_ints(const std::vector<int>& items) {
+/// The items sorted and joined: the same scope written in another order is the same scope.
+std::string join_ints(std::vector<int> items) {
+  std::sort(items.begin(), items.end());
   std::string out;
   for (int i : items) out += std::to_string(i) + ",";
   return out;
 }
 
 /// Rules with the same minimum overstay replace each other (the later wins); distinct minimums
-/// form tiers, kept in ascending order. Beyond kOverstayTiers the longest minimums are kept.
+/// form tiers, kept in ascending order. A rule beyond kOverstayTiers tiers pushes out the one with
+/// the smallest minimum.
 void add_overstay_tier(OverstayTier* tiers, std::int32_t min_days, std::int32_t ban_days) {
   std::size_t used = 0;
   while (used < kOverstayTiers && tiers[used].ban_days > 0) ++used;
@@ -256,7 +259,7 @@ void Policies::compute(Date from, Date until, std::int32_t step_days, double sca
         break;
       case EventType::Quota: {
         const std::string scope = std::to_string(e.country_index) + "|" + join_ints(e.location_indices) + "|" +
-                                  join_ints(e.sector_indices) + "|" + join_ints(e.citizenship_indices);
+                                  join_ints(e.sector_indices) + "|" + join_ints(e.citizenship_indices);  // sorted lists
         auto [it, added] = pool_of_scope.try_emplace(scope, t.pools.size());
         if (added) t.pools.push_back({counter("quota:" + scope), static_cast<std::size_t>(e.country_index), 0, {}});
         QuotaPool& pool = t.pools[it->second];
@@ -313,7 +316,9 @@ void Policies::compute(Date from, Date until, std::int32_t step_days, double sca
           }
         break;
       case EventType::BanRule: {
-        const auto slot = static_cast<std::size_t>(ban_slot(static_cast<std::size_t>(e.country_index)));
+        const int found = ban_slot(static_cast<std::size_t>(e.country_index));
+        if (found < 0) break;  // a country given ban rules after the start has no slot (checked by add_event)
+        const auto slot = static_cast<std::size_t>(found);
         for (std::size_t o = 0; o < nO; ++o) {
           if (!covers_citizen(e, sc_.origins[o].country)) continue;
           const auto ban_days = static_cast<std::int32_t>(std::lround(e.years * kDaysPerYear));

@@ -123,14 +123,16 @@ class Policies {
   std::size_t ban_slots() const { return ban_country_.size(); }
   int ban_slot(std::size_t country) const;
 
-  /// Fills `t` for the step [from, until); does not change the Policies' state.
+  /// Fills `t` for the step [from, until). Its only effect on the Policies is to start new
+  /// calendar-year counts; calling it twice for one step is harmless.
   void compute(Date from, Date until, std::int32_t step_days, double scale, PolicyTables& t);
   /// Adds this step's evacuation seats to the credit of each closure and sets the pools'
   /// capacity in agents; call once per step.
   void grant_evacuation_credit(PolicyTables& t, double scale);
   Modifiers modifiers(Date from, Date until) const;
   double currency_factor(std::size_t currency, Date date) const;
-  /// Whether `origin` citizens and destination `d` are both EAEU members at `date`.
+  /// How citizens of `origin` enter destination `d` during [from, until): free (no regime in
+  /// force), as EAEU workers (both countries members), or with a permit (a fee or quota applies).
   EntryRoute route(std::size_t origin, std::size_t d, Date from, Date until) const;
 
   /// Book-keeping after the serial allocations of a step.

@@ -483,7 +483,7 @@ Layers read_layers(const std::string& text, const std::shared_ptr<const FileSour
     if (!base_source) {
       auto hint = did_you_mean(name, builtin_scenario_names());
       throw ScenarioError(where + ":" + std::to_string(base.Mark().line + 1) + ": key 'extends': '" + name +
-                          "' is neither a folder next to this scenario nor a built-in scenario" +
+                          "' is neither a folder (relative to this scenario's folder) with a scenario.yaml nor a built-in scenario" +
                           (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
     }
     auto base_text = base_source->read("scenario.yaml");

@@ -17,6 +17,10 @@
 #include "migsim/errors.hpp"
 #include "migsim/random.hpp"
 
+// The per-agent rules are split into functions for reading; they must still compile into one
+// loop body, or every byte store into the agent arrays forces the compiler to reload the tables.
+#define MIGSIM_INLINE __attribute__((always_inline)) inline
+
 namespace migsim {
 
 using detail::AgentStore;
@@ -140,6 +144,10 @@ struct Tally {
   }
 };
 
+/// The part `share` of a probability `p`, both as 32-bit thresholds: a sub-interval of an
+/// outcome's interval of one draw.
+inline std::uint64_t part_of(std::uint64_t p, Threshold share) { return (p * share) >> 32; }
+
 unsigned pick_threshold(const Threshold* cdf, std::size_t n, std::uint32_t draw) {
   unsigned k = 0;
   while (k + 1 < n && draw >= cdf[k]) ++k;
@@ -186,11 +194,13 @@ struct Simulation::Impl {
   double wall_seconds = 0;
   std::uint64_t agent_steps = 0;
 
-  std::size_t nO() const { return scenario.n_origins(); }
-  std::size_t nD() const { return scenario.n_destinations(); }
-  std::size_t nL() const { return scenario.n_locations(); }
-  std::size_t nC() const { return scenario.countries.size(); }
-  std::size_t nS() const { return scenario.sectors.size(); }
+  // Sizes, cached: the kernel reads them for every agent.
+  std::size_t n_origins = 0, n_destinations = 0, n_locations = 0, n_countries = 0, n_sectors = 0;
+  std::size_t nO() const { return n_origins; }
+  std::size_t nD() const { return n_destinations; }
+  std::size_t nL() const { return n_locations; }
+  std::size_t nC() const { return n_countries; }
+  std::size_t nS() const { return n_sectors; }
   double scale() const { return static_cast<double>(options.scale); }
 
   Impl(Scenario sc, RunOptions opts)
@@ -202,6 +212,11 @@ struct Simulation::Impl {
         rng(opts.seed),
         arena(opts.threads > 0 ? opts.threads : tbb::info::default_concurrency()) {
     total_steps = options.until ? calendar.steps_until(*options.until) : calendar.steps();
+    n_origins = scenario.n_origins();
+    n_destinations = scenario.n_destinations();
+    n_locations = scenario.n_locations();
+    n_countries = scenario.countries.size();
+    n_sectors = scenario.sectors.size();
     for (const auto& d : scenario.destinations) destination_country.push_back(d.country);
     agents.ban_slots = policies.ban_slots();
     policies.compute(calendar.start(), calendar.step_end(0), calendar.step_days(0), scale(), policy);
@@ -647,11 +662,13 @@ struct Simulation::Impl {
 // ---- agent rules ---------------------------------------------------------------------------
 
 void Simulation::Impl::update_block(std::size_t begin, std::size_t end, std::uint32_t step_index, Tally& tally) {
+  const std::size_t n_loc = nL();
+  const std::int32_t exit_birth_day = tables.exit_birth_day;
   for (std::size_t i = begin; i < end; ++i) {
     const std::uint8_t status = agents.status[i];
     if (status == kExited) continue;
     const std::uint8_t origin = agents.origin[i];
-    if (agents.birth_day[i] <= tables.exit_birth_day) {
+    if (agents.birth_day[i] <= exit_birth_day) {
       agents.status[i] = kExited;
       tally.exits[origin] += 1;
       continue;
@@ -666,12 +683,12 @@ void Simulation::Impl::update_block(std::size_t begin, std::size_t end, std::uin
     agents.status[i] = a.status;
     agents.location[i] = a.location;
     agents.traits[i] = a.traits;
-    tally.stock[(origin * nL() + a.location) * kReportedStatuses + a.status] += 1;
-    if (a.status >= kResident && Traits::employed(a.traits)) tally.employed[origin * nL() + a.location] += 1;
+    tally.stock[(origin * n_loc + a.location) * kReportedStatuses + a.status] += 1;
+    if (a.status >= kResident && Traits::employed(a.traits)) tally.employed[origin * n_loc + a.location] += 1;
   }
 }
 
-void Simulation::Impl::home_step(AgentStep& a, std::uint32_t step_index) {
+void MIGSIM_INLINE Simulation::Impl::home_step(AgentStep& a, std::uint32_t step_index) {
   const StepTables& t = tables;
   const detail::PolicyTables& pt = policy;
   const std::uint32_t* u = a.u;
@@ -729,7 +746,7 @@ void Simulation::Impl::home_step(AgentStep& a, std::uint32_t step_index) {
 
 /// The entry rules: closed border or ban -> blocked; EAEU -> register; permit route -> patent,
 /// quota application or irregular. Returns false if the agent stays at home.
-bool Simulation::Impl::try_depart(AgentStep& a, unsigned d, const std::uint32_t* v, std::uint32_t step_index) {
+bool MIGSIM_INLINE Simulation::Impl::try_depart(AgentStep& a, unsigned d, const std::uint32_t* v, std::uint32_t step_index) {
   const detail::PolicyTables& pt = policy;
   const std::size_t od = a.origin * nD() + d;
   const int slot = pt.ban_slot_of_destination[d];
@@ -770,7 +787,7 @@ bool Simulation::Impl::try_depart(AgentStep& a, unsigned d, const std::uint32_t*
   return true;
 }
 
-void Simulation::Impl::leave_home(AgentStep& a, unsigned d, std::uint8_t status, std::int32_t status_day,
+void MIGSIM_INLINE Simulation::Impl::leave_home(AgentStep& a, unsigned d, std::uint8_t status, std::int32_t status_day,
                                   float debt_usd) {
   a.status = status;
   a.location = static_cast<std::uint8_t>(nO() + d);
@@ -782,7 +799,7 @@ void Simulation::Impl::leave_home(AgentStep& a, unsigned d, std::uint8_t status,
   a.tally.departures[a.origin * nD() + d] += 1;
 }
 
-void Simulation::Impl::go_home(AgentStep& a) {
+void MIGSIM_INLINE Simulation::Impl::go_home(AgentStep& a) {
   a.tally.returns[(a.location - nO()) * nO() + a.origin] += 1;
   a.status = kReturned;
   a.location = a.origin;
@@ -791,7 +808,7 @@ void Simulation::Impl::go_home(AgentStep& a) {
   agents.status_day[a.id] = detail::kNever;
 }
 
-void Simulation::Impl::ban(AgentStep& a, std::int32_t days) {
+void MIGSIM_INLINE Simulation::Impl::ban(AgentStep& a, std::int32_t days) {
   const int slot = policy.ban_slot_of_destination[a.location - nO()];
   if (days <= 0 || slot < 0) return;
   std::int32_t& until = agents.ban_until[a.id * policy.ban_slots + static_cast<std::size_t>(slot)];
@@ -799,7 +816,7 @@ void Simulation::Impl::ban(AgentStep& a, std::int32_t days) {
   a.traits |= Traits::kBanned;
 }
 
-void Simulation::Impl::lift_and_count_bans(AgentStep& a, std::uint32_t step_index) {
+void MIGSIM_INLINE Simulation::Impl::lift_and_count_bans(AgentStep& a, std::uint32_t step_index) {
   bool any = false;
   for (std::size_t slot = 0; slot < policy.ban_slots; ++slot) {
     std::int32_t& until = agents.ban_until[a.id * policy.ban_slots + slot];
@@ -816,7 +833,7 @@ void Simulation::Impl::lift_and_count_bans(AgentStep& a, std::uint32_t step_inde
   if (!any) a.traits = static_cast<std::uint8_t>(a.traits & ~Traits::kBanned);
 }
 
-void Simulation::Impl::abroad_step(AgentStep& a, std::uint32_t step_index) {
+void MIGSIM_INLINE Simulation::Impl::abroad_step(AgentStep& a, std::uint32_t step_index) {
   const StepTables& t = tables;
   const detail::PolicyTables& pt = policy;
   const std::uint32_t* u = a.u;
@@ -856,28 +873,31 @@ void Simulation::Impl::abroad_step(AgentStep& a, std::uint32_t step_index) {
   }
 
   // Legal-status transitions: enforcement, regularisation, lapse and renewal, naturalisation.
-  // A second block of draws, only for agents a legal-status rule can touch this step.
-  CounterRng::Philox::ctr_type policy_draws{};
-  if (a.status == kIrregular || a.status == kPermitHolder || a.status == kSchemeWorker || pt.naturalise[od] != 0)
-    policy_draws = rng.bits(Stream::AgentStep, a.id, step_index, 1);
-  const std::uint32_t* v = policy_draws.v;
+  // They share the one draw abroad that work and return leave free (u1): the outcomes of one
+  // status are mutually exclusive, so each takes its own interval of u1, and a sub-decision
+  // (conviction, registration, uptake) a fraction of its outcome's interval. Exact, and no second
+  // block of draws for a migrant.
+  const std::uint64_t draw = u[1];
+  std::uint64_t natural_from = 0;  // naturalisation takes [natural_from, natural_from + p)
   const unsigned current_sector = Traits::sector(a.traits);
   switch (a.status) {
-    case kIrregular:
-      if (v[0] < pt.detection[d]) {
+    case kIrregular: {
+      const std::uint64_t detect = pt.detection[d], regularise = pt.regularise;
+      if (draw < detect) {
         a.tally.detentions[d * nO() + o] += 1;
-        const bool convicted = v[1] < pt.conviction[d];
+        const bool convicted = draw < part_of(detect, pt.conviction[d]);
         a.status = convicted ? kConvicted : kDetained;
         status_day = t.today + (convicted ? pt.conviction_days[d] : pt.detention_days);
         a.traits = Traits::without_job(a.traits);
         return;
       }
-      if (v[1] < pt.regularise) {
+      if (draw - detect < regularise) {
+        const std::uint64_t within = draw - detect;
         if (pt.route[od] == detail::EntryRoute::Eaeu) {
-          if (v[2] < pt.registration[od]) a.status = kEaeuWorker, status_day = detail::kNever;
+          if (within < part_of(regularise, pt.registration[od])) a.status = kEaeuWorker, status_day = detail::kNever;
         } else if (pt.route[od] == detail::EntryRoute::Free) {
           a.status = kResident, status_day = detail::kNever;
-        } else if (v[2] < pt.uptake[od]) {
+        } else if (within < part_of(regularise, pt.uptake[od])) {
           const std::int16_t pool = pt.quota_pool[od * n_sectors + current_sector];
           if (pool >= 0) {
             a.tally.quota_applicants.push_back({priority(a.id, step_index), static_cast<std::uint32_t>(a.id), pool,
@@ -890,12 +910,14 @@ void Simulation::Impl::abroad_step(AgentStep& a, std::uint32_t step_index) {
         }
       }
       break;
+    }
     case kPermitHolder:
+      natural_from = pt.lapse;
       if (pt.route[od] == detail::EntryRoute::Eaeu) {  // the citizenship joined the EAEU
         a.status = kEaeuWorker, status_day = detail::kNever;
       } else if (pt.route[od] == detail::EntryRoute::Free) {  // no permit regime any more
         a.status = kResident, status_day = detail::kNever;
-      } else if (v[0] < pt.lapse) {
+      } else if (draw < pt.lapse) {
         a.status = kIrregular, status_day = t.today;
       } else if (status_day <= t.today) {  // a quota permit expired: apply again
         const std::int16_t pool = pt.quota_pool[od * n_sectors + current_sector];
@@ -909,7 +931,7 @@ void Simulation::Impl::abroad_step(AgentStep& a, std::uint32_t step_index) {
       break;
     case kSchemeWorker:
       if (t.today >= status_day) {
-        if (v[0] < pt.scheme_overstay[d]) {
+        if (draw < pt.scheme_overstay[d]) {
           a.status = kIrregular, status_day = t.today;
         } else if (pt.crossing[od] & detail::kReturnsBlocked) {
           a.status = kStranded, status_day = t.today;
@@ -924,9 +946,10 @@ void Simulation::Impl::abroad_step(AgentStep& a, std::uint32_t step_index) {
     default:
       break;
   }
-  if ((a.status == kEaeuWorker || a.status == kPermitHolder || a.status == kResident) && v[3] < pt.naturalise[od] &&
-      t.today - agents.moved_day[a.id] >= pt.naturalise_min_days[od]) {
+  if ((a.status == kEaeuWorker || a.status == kPermitHolder || a.status == kResident) && draw >= natural_from &&
+      draw - natural_from < pt.naturalise[od] && t.today - agents.moved_day[a.id] >= pt.naturalise_min_days[od]) {
     a.status = kNaturalised;
+    a.traits = Traits::without_job(a.traits);  // no longer a migrant worker in the outputs
     a.tally.naturalised[d * nO() + o] += 1;
     return;
   }
