@@ -56,8 +56,8 @@ Environment::Choice Environment::destination_choice(Date date, const NetworkStat
   Eigen::ArrayXd home_utility(nO * kSkills);
   for (std::size_t o = 0; o < nO; ++o) {
     const double home_unemployment = std::min(0.99, unemployment(o, date) * m.home_unemployment[o]);
-    const double home_wage_usd = sc_.wages[o].at(date) * m.home_wage[o] / per_usd(o, date, policies) *
-                                 (1.0 - home_unemployment);
+    const double home_wage_usd =
+        sc_.wages[o].at(date) * m.home_wage[o] / per_usd(o, date, policies) * (1.0 - home_unemployment);
     const double population = std::max(network.population[o], 1.0);
     for (unsigned s = 0; s < kSkills; ++s) {
       const auto row = o * kSkills + s;

@@ -36,6 +36,12 @@ std::string join(const std::vector<std::string>& items, const char* separator = 
   return out;
 }
 
+/// "a quota", "an amnesty".
+std::string article(std::string_view name) {
+  const bool vowel = !name.empty() && std::string_view("aeiou").find(name.front()) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(name);
+}
+
 bool is_identifier(const std::string& text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
@@ -58,7 +64,8 @@ class EventReader {
   Event read() {
     if (!node_.IsMap()) fail(node_, "", "expected a mapping with at least `type` and `start`, found " + kind_of(node_));
     Event event;
-    if (node_["label"] && node_["label"].IsScalar()) label_note_ = " (label '" + node_["label"].as<std::string>() + "')";
+    if (node_["label"] && node_["label"].IsScalar())
+      label_note_ = " (label '" + node_["label"].as<std::string>() + "')";
     const YAML::Node type_node = node_["type"];
     if (!type_node) fail(node_, "type", "missing; expected one of: " + type_names());
     const auto type_name = scalar(type_node, "type");
@@ -81,15 +88,15 @@ class EventReader {
       if (key == "label") {
         event.label = scalar(item.second, key);
         if (!is_identifier(event.label))
-          fail(item.second, key, "expected an identifier of lowercase letters, digits and '_', found '" +
-                                     event.label + "'");
+          fail(item.second, key,
+               "expected an identifier of lowercase letters, digits and '_', found '" + event.label + "'");
       } else if (key == "source") {
         event.source = scalar(item.second, key);
       } else if (key == "start") {
         event.start = date(item.second, key);
       } else if (key == "end") {
         if (!spec->has_end)
-          fail(item.first, key, "a " + std::string(spec->name) + " happens once, on its start date; remove `end`");
+          fail(item.first, key, article(spec->name) + " happens once, on its start date; remove `end`");
         event.end = date(item.second, key);
       } else if (const EventFieldSpec* field = find_field(*spec, key)) {
         read_field(item.second, *field, event);
@@ -99,13 +106,13 @@ class EventReader {
         for (const auto& f : spec->fields) names.emplace_back(f.name);
         auto hint = did_you_mean(key, names);
         fail(item.first, key,
-             "unknown field for a " + std::string(spec->name) + " event" +
+             "unknown field for " + article(spec->name) + " event" +
                  (hint.empty() ? "" : "; did you mean '" + hint + "'?") + " (fields: " + join(names) + ")");
       }
     }
     if (!seen.count("start")) fail(node_, "start", "missing; expected the date the event takes effect (YYYY-MM-DD)");
     if (spec->end_required && !seen.count("end"))
-      fail(node_, "end", "missing; a " + std::string(spec->name) + " event needs an end date");
+      fail(node_, "end", "missing; " + article(spec->name) + " event needs an end date");
     for (const auto& f : spec->fields) {
       if (seen.count(std::string(f.name))) continue;
       if (f.required) fail(node_, std::string(f.name), "missing required field (" + std::string(f.description) + ")");
@@ -119,10 +126,12 @@ class EventReader {
       }
     }
     if (spec->country_or_regions && seen.count("country") == seen.count("regions"))
-      fail(node_, "", "expected exactly one of `country` and `regions`, found " +
-                          std::string(seen.count("country") ? "both" : "neither"));
+      fail(node_, "",
+           "expected exactly one of `country` and `regions`, found " +
+               std::string(seen.count("country") ? "both" : "neither"));
     if (event.end && *event.end < event.start)
-      fail(node_["end"], "end", "expected a date on or after start (" + event.start.iso() + "), found " + event.end->iso());
+      fail(node_["end"], "end",
+           "expected a date on or after start (" + event.start.iso() + "), found " + event.end->iso());
     return event;
   }
 
@@ -346,7 +355,8 @@ std::string resolve_event(Event& e, const Scenario& sc) {
   if (!e.to.empty()) {
     e.to_index = find_location(sc, e.to, RegionRole::Origin, problem);
     if (e.to_index < 0) return "to: " + problem;
-    if (e.to_index == e.location_index) return "to: expected a region other than the displaced region '" + e.region + "'";
+    if (e.to_index == e.location_index)
+      return "to: expected a region other than the displaced region '" + e.region + "'";
   }
   if (e.type == EventType::Displacement && e.to.empty() && e.abroad_share < 1)
     return "to: missing; the displaced who stay in the country (abroad_share < 1) need a receiving origin region";

@@ -36,7 +36,9 @@ EventFieldSpec factor(std::string_view name, double E::*member, bool required, s
 
 std::vector<EventTypeSpec> build_schema() {
   std::vector<EventTypeSpec> s;
-  s.push_back({EventType::Quota, "quota", "Annual limit on work permits for non-EAEU citizens in a destination country.",
+  s.push_back({EventType::Quota,
+               "quota",
+               "Annual limit on work permits for non-EAEU citizens in a destination country.",
                "Migrants who need a permit (citizens not in the EAEU with the destination) apply when they decide to "
                "go there, and again when a permit expires (`permits.validity_months`). Applicants of one step are "
                "served in a random priority order that depends only on the seed, the agent and the step, until the "
@@ -55,7 +57,8 @@ std::vector<EventTypeSpec> build_schema() {
                 citizenships("Citizenships covered (default: every citizenship that needs a permit)."),
                 {"on_refusal", K::Choice, &E::on_refusal, false, "irregular", "", 0, 0,
                  "What a refused applicant does: go as an irregular migrant, or stay at home.", "irregular|stay"}}});
-  s.push_back({EventType::PermitFee, "permit_fee",
+  s.push_back({EventType::PermitFee,
+               "permit_fee",
                "Monthly patent fee (and one-off cost) for non-EAEU migrants, by destination region.",
                "A migrant who needs a permit takes a patent on arrival with probability "
                "`exp(-permits.fee_sensitivity * fee / wage)`, with the fee and the migrant wage (the region's average "
@@ -63,8 +66,9 @@ std::vector<EventTypeSpec> build_schema() {
                "otherwise works irregularly. Holders pay the fee every step from their earnings or savings; a holder "
                "without a job who cannot pay lets the patent lapse and becomes irregular. The expected fee also "
                "lowers the destination's utility in the departure decision. The one-off `issue_cost` is added to the "
-               "travel debt. Without any `permit_fee` or `quota` in force a destination admits everyone as a permit "
-               "holder at no cost.",
+               "travel debt. The first month is paid with the patent: a newcomer without a job or savings adds the fee "
+               "to the debt for 30 days before the patent can lapse. Without any `permit_fee` or `quota` in force a "
+               "destination admits everyone as a `resident`, with no permit and no cost.",
                "- type: permit_fee\n  label: moscow_patent_2015\n  start: 2015-01-01\n  regions: [moscow]\n"
                "  amount: 4000\n  issue_cost: 14500\n",
                {scope_country("Destination country (all its regions)."),
@@ -73,9 +77,12 @@ std::vector<EventTypeSpec> build_schema() {
                 number("issue_cost", &E::issue_cost, false, "0", "local currency", 0, kBig,
                        "One-off cost of obtaining the patent (medical test, translation, intermediaries)."),
                 citizenships("Citizenships charged (default: every citizenship that needs a permit).")},
-               true, false, true});
+               true,
+               false,
+               true});
   s.push_back(
-      {EventType::RegistrationDeadline, "registration_deadline",
+      {EventType::RegistrationDeadline,
+       "registration_deadline",
        "Days within which an arriving EAEU worker must register, or become irregular.",
        "An arriving EAEU worker registers in time with probability `1 - exp(-days / "
        "permits.registration_mean_days)` and otherwise becomes irregular (overstay counted from arrival). Without a "
@@ -84,15 +91,18 @@ std::vector<EventTypeSpec> build_schema() {
        "days: 30\n",
        {country("Destination country setting the deadline."),
         number("days", &E::days, true, "", "days", 0, 3650, "Registration deadline after arrival.")}});
-  s.push_back({EventType::EaeuAccession, "eaeu_accession",
+  s.push_back({EventType::EaeuAccession,
+               "eaeu_accession",
                "A country joins the Eurasian Economic Union (free movement of labour among members).",
                "From `start` (until `end`, if the country leaves), citizens of a member country working in another "
                "member country need no permit or quota: they are EAEU workers subject only to registration. Patent "
                "holders of the acceding country in member countries become EAEU workers on the date. Declare every "
                "member, including destination countries.",
-               "- type: eaeu_accession\n  label: eaeu_kyrgyzstan\n  start: 2015-08-12\n  country: KG\n",
+               "- type: eaeu_accession\n  label: kyrgyzstan_joins\n  start: 2015-08-12\n  country: KG\n",
                {country("The member country.")}});
-  s.push_back({EventType::Enforcement, "enforcement", "Detection rate of irregular migrants by destination region.",
+  s.push_back({EventType::Enforcement,
+               "enforcement",
+               "Detection rate of irregular migrants by destination region.",
                "Each irregular migrant in a covered region is detected with the step probability of the annual "
                "hazard `rate`. A detected migrant is detained for `enforcement.detention_days` and then deported "
                "(ban rules apply); a share `conviction_share` is instead convicted and held in place for "
@@ -106,12 +116,17 @@ std::vector<EventTypeSpec> build_schema() {
                        "Share of detections ending in a prison term."),
                 number("conviction_years", &E::conviction_years, false, "1", "years", 0, 50,
                        "Length of the prison term, during which the migrant cannot leave.")},
-               true, false, true});
-  s.push_back({EventType::BanRule, "ban_rule", "Entry ban of N years after deportation or overstay.",
+               true,
+               false,
+               true});
+  s.push_back({EventType::BanRule,
+               "ban_rule",
+               "Entry ban of N years after deportation or overstay.",
                "While the rule is in force, a migrant deported from `country` (`on: deportation`), or an irregular "
                "migrant who leaves it after at least `min_overstay_days` of irregular stay (`on: overstay`), is "
                "banned from re-entering it for `years`. Overstay rules with different `min_overstay_days` are tiers "
-               "(up to 4): the one with the longest minimum that the stay reached applies. A banned person who chooses that country is blocked and "
+               "(up to 4): the one with the longest minimum that the stay reached applies. A banned person who chooses "
+               "that country is blocked and "
                "stays at home (`blocked_departures`).",
                "- type: ban_rule\n  label: ru_overstay_ban\n  start: 2014-01-01\n  country: RU\n  on: overstay\n"
                "  years: 3\n  min_overstay_days: 30\n",
@@ -121,7 +136,9 @@ std::vector<EventTypeSpec> build_schema() {
                 number("min_overstay_days", &E::min_overstay_days, false, "0", "days", 0, 36500,
                        "Overstay: irregular stay needed before a ban applies."),
                 citizenships("Citizenships the rule applies to.")}});
-  s.push_back({EventType::Amnesty, "amnesty", "Entry bans of some citizenships lifted on a date.",
+  s.push_back({EventType::Amnesty,
+               "amnesty",
+               "Entry bans of some citizenships lifted on a date.",
                "In the step containing `start`, bans imposed by `country` on citizens of `citizenships` are "
                "lifted, each with probability `share` (the 2017-2019 and 2022 Russian amnesties cleared part of the "
                "list; court-ordered bans stayed).",
@@ -131,7 +148,8 @@ std::vector<EventTypeSpec> build_schema() {
                  "Citizenships whose bans are lifted."},
                 number("share", &E::share, false, "1", "fraction", 0, 1, "Share of the bans lifted.")},
                false});
-  s.push_back({EventType::BorderClosure, "border_closure",
+  s.push_back({EventType::BorderClosure,
+               "border_closure",
                "Border closed between two countries, with exemptions and evacuation capacity.",
                "While in force, nobody crosses between the two countries in the directions not exempted: would-be "
                "migrants are blocked (`blocked_departures`); migrants who decide to return become stranded "
@@ -148,13 +166,17 @@ std::vector<EventTypeSpec> build_schema() {
                  "departures|returns|deportations"},
                 number("evacuation_capacity", &E::evacuation_capacity, false, "0", "people per week", 0, kBig,
                        "Charter flights and buses home for stranded people.")}});
-  s.push_back({EventType::ExchangeRate, "exchange_rate", "Multiplier on a currency's units per USD.",
+  s.push_back({EventType::ExchangeRate,
+               "exchange_rate",
+               "Multiplier on a currency's units per USD.",
                "Multiplies the exchange-rate table of `currency` while in force (factor > 1 weakens the currency): "
                "it changes wages in USD, remittances and the exchange-rate loss in the return hazard.",
                "- type: exchange_rate\n  label: rouble_falls\n  start: 2026-01-01\n  currency: RUB\n  factor: 1.5\n",
                {{"currency", K::Currency, &E::currency, true, "", "ISO 4217", 0, 0, "Currency affected."},
                 factor("factor", &E::factor, true, "Multiplier on units of currency per USD.")}});
-  s.push_back({EventType::WageShock, "wage_shock", "Multiplier on wages by destination region and sector.",
+  s.push_back({EventType::WageShock,
+               "wage_shock",
+               "Multiplier on wages by destination region and sector.",
                "Multiplies the wage table of the covered regions (for the covered sectors) while in force, in the "
                "earnings of migrants and in the expected income of the destination choice. Factors of overlapping "
                "shocks multiply.",
@@ -162,8 +184,11 @@ std::vector<EventTypeSpec> build_schema() {
                "  country: RU\n  sectors: [construction]\n  factor: 0.8\n",
                {scope_country("Destination country (all its regions)."), scope_regions("Destination regions covered."),
                 sectors("Sectors covered."), factor("factor", &E::factor, true, "Multiplier on wages.")},
-               true, false, true});
-  s.push_back({EventType::LabourDemandShock, "labour_demand_shock",
+               true,
+               false,
+               true});
+  s.push_back({EventType::LabourDemandShock,
+               "labour_demand_shock",
                "Multiplier on labour demand by destination region and sector.",
                "While in force, job finding in the covered regions is multiplied by the demand factor (sectors "
                "weighted by their shares) and job loss in a covered sector is divided by it; the job chance in the "
@@ -172,15 +197,18 @@ std::vector<EventTypeSpec> build_schema() {
                "  country: RU\n  factor: 0.5\n",
                {scope_country("Destination country (all its regions)."), scope_regions("Destination regions covered."),
                 sectors("Sectors covered."), factor("factor", &E::factor, true, "Multiplier on labour demand.")},
-               true, false, true});
-  s.push_back({EventType::BilateralScheme, "bilateral_scheme",
+               true,
+               false,
+               true});
+  s.push_back({EventType::BilateralScheme,
+               "bilateral_scheme",
                "Fixed places per year of fixed duration to one destination (seasonal or employment-permit schemes).",
                "People at home of the covered citizenships apply at `application_rate`; applicants of a step are "
                "recruited in seeded random order while the calendar year's places last. Recruits travel at the "
                "scheme's cost, work in `sector` for `duration_months` as scheme workers and then go home (or stay "
                "on as irregular migrants with probability `overstay_share`). The route need not exist in "
                "routes.csv.",
-               "- type: bilateral_scheme\n  label: uk_seasonal_2022\n  start: 2022-01-01\n  region: other\n"
+               "- type: bilateral_scheme\n  label: uk_seasonal_pilot\n  start: 2022-01-01\n  region: other\n"
                "  places: 1000\n  duration_months: 6\n  citizenships: [KG]\n  sector: agriculture\n",
                {{"region", K::Region, &E::region, true, "", "region name", 0, 0, "Destination region of the scheme."},
                 number("places", &E::places, true, "", "people per calendar year", 0, kBig, "Places per year."),
@@ -194,7 +222,9 @@ std::vector<EventTypeSpec> build_schema() {
                        "Share of workers who stay on irregularly at the end of the stay."),
                 number("travel_cost_usd", &E::travel_cost_usd, false, "0", "USD", 0, kBig,
                        "Travel cost paid by the worker (employer-paid: 0).")}});
-  s.push_back({EventType::NaturalisationRule, "naturalisation_rule", "Legal residents acquire citizenship.",
+  s.push_back({EventType::NaturalisationRule,
+               "naturalisation_rule",
+               "Legal residents acquire citizenship.",
                "While in force, legal residents (EAEU workers, permit holders and residents of countries without a "
                "permit regime) of the covered citizenships who have "
                "been abroad at least `min_years` naturalise at the annual hazard `rate`. Naturalised people stay "
@@ -205,53 +235,61 @@ std::vector<EventTypeSpec> build_schema() {
                 number("rate", &E::rate, true, "", "1/year", 0, 365, "Naturalisation hazard of an eligible resident."),
                 number("min_years", &E::min_years, false, "0", "years", 0, 100, "Time abroad needed before."),
                 citizenships("Citizenships covered.")}});
-  s.push_back({EventType::ReintegrationProgramme, "reintegration_programme",
-               "Support for returnees that lowers re-migration.",
-               "Multiplies the departure hazard of returnees (people at home who have migrated before) from the "
-               "covered origin regions while in force.",
-               "- type: reintegration_programme\n  label: migrant_ishker\n  start: 2019-01-01\n  end: 2019-12-31\n"
-               "  regions: [osh_oblast]\n  remigration_factor: 0.9\n",
-               {{"regions", K::RegionList, &E::regions, false, "all origins", "origin region names", 0, 0,
-                 "Origin regions covered."},
-                factor("remigration_factor", &E::remigration_factor, true, "Multiplier on returnees' departure hazard.")}});
-  s.push_back({EventType::HomeInvestment, "home_investment", "Home-region wage or job uplift.",
-               "Multiplies wages and unemployment of the covered origin regions in the home utility of the "
-               "departure decision while in force.",
-               "- type: home_investment\n  label: decree_4\n  start: 2021-01-29\n  regions: [batken]\n"
-               "  wage_factor: 1.05\n  unemployment_factor: 0.9\n",
-               {{"regions", K::RegionList, &E::regions, true, "", "origin region names", 0, 0,
-                 "Origin regions covered."},
-                factor("wage_factor", &E::wage_factor, false, "Multiplier on home wages."),
-                factor("unemployment_factor", &E::unemployment_factor, false, "Multiplier on home unemployment.")}});
-  s.push_back({EventType::ReturnShock, "return_shock",
-               "Multiplier on the return hazard (and departures) of citizens in one destination country.",
-               "While in force, the return hazard of migrants of the covered citizenships in `country` is multiplied "
-               "by `return_factor`, and their departures towards `country` by `departure_factor` (the other "
-               "destinations' shares rise accordingly).",
-               "- type: return_shock\n  label: mobilisation_fear\n  start: 2022-09-21\n  end: 2022-12-31\n"
-               "  country: RU\n  citizenships: [KG]\n  return_factor: 3\n  departure_factor: 0.5\n",
-               {country("Destination country."),
-                {"citizenships", K::CountryList, &E::citizenships, true, "", "ISO codes", 0, 0,
-                 "Citizenships affected."},
-                factor("return_factor", &E::return_factor, false, "Multiplier on the return hazard."),
-                factor("departure_factor", &E::departure_factor, false, "Multiplier on departures to `country`.")}});
-  s.push_back({EventType::Displacement, "displacement",
-               "Conflict or disaster forcing part of an origin region's population to move for a period.",
-               "Over the event period a share `share` of the region's people at home is displaced (spread evenly "
-               "over the steps). A share `abroad_share` of them leave the country like other migrants; the rest move "
-               "to the origin region `to` with status `displaced` and go home when the event ends. Migrants from the "
-               "region return at `return_factor` times their usual hazard meanwhile.",
-               "- type: displacement\n  label: batken_2021\n  start: 2021-04-28\n  end: 2021-06-30\n"
-               "  region: batken\n  share: 0.05\n  to: osh_oblast\n  abroad_share: 0.1\n",
-               {{"region", K::Region, &E::region, true, "", "origin region name", 0, 0, "Region hit."},
-                number("share", &E::share, true, "", "fraction", 0, 1,
-                       "Share of the region's people at home displaced over the period."),
-                {"to", K::Region, &E::to, false, "", "origin region name", 0, 0,
-                 "Receiving origin region (required unless `abroad_share` is 1)."},
-                number("abroad_share", &E::abroad_share, false, "0", "fraction", 0, 1,
-                       "Share of the displaced who leave the country."),
-                factor("return_factor", &E::return_factor, false, "Return hazard multiplier for the region's migrants.")},
-               true, true});
+  s.push_back(
+      {EventType::ReintegrationProgramme,
+       "reintegration_programme",
+       "Support for returnees that lowers re-migration.",
+       "Multiplies the departure hazard of returnees (people at home who have migrated before) from the "
+       "covered origin regions while in force.",
+       "- type: reintegration_programme\n  label: migrant_ishker\n  start: 2019-01-01\n  end: 2019-12-31\n"
+       "  regions: [osh_oblast]\n  remigration_factor: 0.9\n",
+       {{"regions", K::RegionList, &E::regions, false, "all origins", "origin region names", 0, 0,
+         "Origin regions covered."},
+        factor("remigration_factor", &E::remigration_factor, true, "Multiplier on returnees' departure hazard.")}});
+  s.push_back(
+      {EventType::HomeInvestment,
+       "home_investment",
+       "Home-region wage or job uplift.",
+       "Multiplies wages and unemployment of the covered origin regions in the home utility of the "
+       "departure decision while in force.",
+       "- type: home_investment\n  label: decree_4\n  start: 2021-01-29\n  regions: [batken]\n"
+       "  wage_factor: 1.05\n  unemployment_factor: 0.9\n",
+       {{"regions", K::RegionList, &E::regions, true, "", "origin region names", 0, 0, "Origin regions covered."},
+        factor("wage_factor", &E::wage_factor, false, "Multiplier on home wages."),
+        factor("unemployment_factor", &E::unemployment_factor, false, "Multiplier on home unemployment.")}});
+  s.push_back(
+      {EventType::ReturnShock,
+       "return_shock",
+       "Multiplier on the return hazard (and departures) of citizens in one destination country.",
+       "While in force, the return hazard of migrants of the covered citizenships in `country` is multiplied "
+       "by `return_factor`, and their departures towards `country` by `departure_factor` (the other "
+       "destinations' shares rise accordingly).",
+       "- type: return_shock\n  label: mobilisation_fear\n  start: 2022-09-21\n  end: 2022-12-31\n"
+       "  country: RU\n  citizenships: [KG]\n  return_factor: 3\n  departure_factor: 0.5\n",
+       {country("Destination country."),
+        {"citizenships", K::CountryList, &E::citizenships, true, "", "ISO codes", 0, 0, "Citizenships affected."},
+        factor("return_factor", &E::return_factor, false, "Multiplier on the return hazard."),
+        factor("departure_factor", &E::departure_factor, false, "Multiplier on departures to `country`.")}});
+  s.push_back(
+      {EventType::Displacement,
+       "displacement",
+       "Conflict or disaster forcing part of an origin region's population to move for a period.",
+       "Over the event period a share `share` of the region's people at home is displaced (spread evenly "
+       "over the steps). A share `abroad_share` of them leave the country like other migrants; the rest move "
+       "to the origin region `to` with status `displaced` and go home when the event ends. Migrants from the "
+       "region return at `return_factor` times their usual hazard meanwhile.",
+       "- type: displacement\n  label: batken_2021\n  start: 2021-04-28\n  end: 2021-06-30\n"
+       "  region: batken\n  share: 0.05\n  to: osh_oblast\n  abroad_share: 0.1\n",
+       {{"region", K::Region, &E::region, true, "", "origin region name", 0, 0, "Region hit."},
+        number("share", &E::share, true, "", "fraction", 0, 1,
+               "Share of the region's people at home displaced over the period."),
+        {"to", K::Region, &E::to, false, "", "origin region name", 0, 0,
+         "Receiving origin region (required unless `abroad_share` is 1)."},
+        number("abroad_share", &E::abroad_share, false, "0", "fraction", 0, 1,
+               "Share of the displaced who leave the country."),
+        factor("return_factor", &E::return_factor, false, "Return hazard multiplier for the region's migrants.")},
+       true,
+       true});
   return s;
 }
 

@@ -53,9 +53,8 @@ double step_probability(double rate, double days) { return -std::expm1(-rate * d
 
 Policies::Policies(const Scenario& sc) : sc_(sc) {
   for (const auto& e : sc.events)
-    if (e.type == EventType::BanRule &&
-        std::find(ban_country_.begin(), ban_country_.end(), static_cast<std::size_t>(e.country_index)) ==
-            ban_country_.end())
+    if (e.type == EventType::BanRule && std::find(ban_country_.begin(), ban_country_.end(),
+                                                  static_cast<std::size_t>(e.country_index)) == ban_country_.end())
       ban_country_.push_back(static_cast<std::size_t>(e.country_index));
 }
 
@@ -64,12 +63,18 @@ int Policies::ban_slot(std::size_t country) const {
   return it == ban_country_.end() ? -1 : static_cast<int>(it - ban_country_.begin());
 }
 
-std::size_t Policies::counter(const std::string& key) {
+std::size_t Policies::counter(const std::string& key, int year) {
   auto [it, added] = counter_index_.try_emplace(key, counters_.size());
   if (added) counters_.push_back({});
   YearCount& c = counters_[it->second];
-  if (c.year != year_) c = {year_, 0};
+  if (c.year != year) c = {year, 0};
   return it->second;
+}
+
+int Policies::count_year(Date from, const Event& e) {
+  // A step that starts in December but overlaps an event starting on 1 January counts in the
+  // event's year, so a one-year quota is never drawn on twice.
+  return std::max(from, e.start).year();
 }
 
 bool Policies::member(std::size_t country, Date from, Date until) const {
@@ -188,7 +193,6 @@ void Policies::compute(Date from, Date until, std::int32_t step_days, double sca
   const auto& p = sc_.params;
   const std::size_t nO = sc_.n_origins(), nD = sc_.n_destinations(), nS = sc_.sectors.size();
   const double days = step_days;
-  year_ = from.year();
 
   t.route.assign(nO * nD, EntryRoute::Free);
   t.registration.assign(nO * nD, std::numeric_limits<Threshold>::max());
@@ -239,14 +243,16 @@ void Policies::compute(Date from, Date until, std::int32_t step_days, double sca
         const auto threshold = to_threshold(1.0 - std::exp(-e.days / p.registration_mean_days));
         for (std::size_t o = 0; o < nO; ++o)
           for (std::size_t d = 0; d < nD; ++d)
-            if (static_cast<int>(sc_.destinations[d].country) == e.country_index) t.registration[o * nD + d] = threshold;
+            if (static_cast<int>(sc_.destinations[d].country) == e.country_index)
+              t.registration[o * nD + d] = threshold;
         break;
       }
       case EventType::PermitFee:
         for (std::size_t o = 0; o < nO; ++o)
           for (std::size_t d = 0; d < nD; ++d) {
             const std::size_t od = o * nD + d;
-            if (t.route[od] != EntryRoute::Permit || !covers_destination(e, d) || !covers_citizen(e, sc_.origins[o].country))
+            if (t.route[od] != EntryRoute::Permit || !covers_destination(e, d) ||
+                !covers_citizen(e, sc_.origins[o].country))
               continue;
             const std::size_t loc = nO + d;
             const auto currency = sc_.currency_of_location(loc);
@@ -261,8 +267,9 @@ void Policies::compute(Date from, Date until, std::int32_t step_days, double sca
         const std::string scope = std::to_string(e.country_index) + "|" + join_ints(e.location_indices) + "|" +
                                   join_ints(e.sector_indices) + "|" + join_ints(e.citizenship_indices);  // sorted lists
         auto [it, added] = pool_of_scope.try_emplace(scope, t.pools.size());
-        if (added) t.pools.push_back({counter("quota:" + scope), static_cast<std::size_t>(e.country_index), 0, {}});
+        if (added) t.pools.push_back({0, static_cast<std::size_t>(e.country_index), 0, {}});
         QuotaPool& pool = t.pools[it->second];
+        pool.key = counter("quota:" + scope, count_year(from, e));
         const auto limit = static_cast<std::int64_t>(std::floor(e.limit / scale));
         pool.remaining = std::max<std::int64_t>(0, limit - counters_[pool.key].used);
         pool.on_refusal = e.on_refusal;
@@ -279,7 +286,8 @@ void Policies::compute(Date from, Date until, std::int32_t step_days, double sca
         break;
       }
       case EventType::BorderClosure: {
-        const auto a = static_cast<std::size_t>(e.country_indices[0]), b = static_cast<std::size_t>(e.country_indices[1]);
+        const auto a = static_cast<std::size_t>(e.country_indices[0]),
+                   b = static_cast<std::size_t>(e.country_indices[1]);
         std::uint8_t flags = 0;
         if (!e.exemptions.departures) flags |= kDeparturesBlocked;
         if (!e.exemptions.returns) flags |= kReturnsBlocked;
@@ -353,7 +361,7 @@ void Policies::compute(Date from, Date until, std::int32_t step_days, double sca
       }
       case EventType::BilateralScheme: {
         SchemeStep s;
-        s.key = counter("scheme:" + e.label);
+        s.key = counter("scheme:" + e.label, count_year(from, e));
         s.destination = static_cast<std::size_t>(e.location_index) - nO;
         s.remaining =
             std::max<std::int64_t>(0, static_cast<std::int64_t>(std::floor(e.places / scale)) - counters_[s.key].used);

@@ -54,28 +54,28 @@ struct SchemeStep {
 };
 
 struct EvacuationPool {
-  std::size_t event = 0;          ///< index of the border_closure event
-  double people_per_step = 0;     ///< capacity of this step in people
-  std::int64_t capacity = 0;      ///< agents this step (set by grant_evacuation_credit)
+  std::size_t event = 0;       ///< index of the border_closure event
+  double people_per_step = 0;  ///< capacity of this step in people
+  std::int64_t capacity = 0;   ///< agents this step (set by grant_evacuation_credit)
 };
 
 /// Everything the agent pass needs from the policies of one step. Indices: od = o * nD + d.
 struct PolicyTables {
-  std::vector<EntryRoute> route;               ///< [od]
-  std::vector<Threshold> registration;    ///< [od] EAEU arrival registers in time
-  std::vector<Threshold> uptake;          ///< [od] permit route: takes a patent/permit
-  std::vector<float> fee_usd;             ///< [od] patent fee this step
-  std::vector<float> issue_cost_usd;      ///< [od]
-  std::vector<std::int16_t> quota_pool;   ///< [od * nS + sector] -> pools index or -1
+  std::vector<EntryRoute> route;         ///< [od]
+  std::vector<Threshold> registration;   ///< [od] EAEU arrival registers in time
+  std::vector<Threshold> uptake;         ///< [od] permit route: takes a patent/permit
+  std::vector<float> fee_usd;            ///< [od] patent fee this step
+  std::vector<float> issue_cost_usd;     ///< [od]
+  std::vector<std::int16_t> quota_pool;  ///< [od * nS + sector] -> pools index or -1
   std::vector<QuotaPool> pools;
-  std::vector<std::uint8_t> crossing;     ///< [od] kDeparturesBlocked | ...
-  std::vector<std::int16_t> evacuation;   ///< [od] -> evacuations index or -1
+  std::vector<std::uint8_t> crossing;    ///< [od] kDeparturesBlocked | ...
+  std::vector<std::int16_t> evacuation;  ///< [od] -> evacuations index or -1
   std::vector<EvacuationPool> evacuations;
-  std::vector<Threshold> naturalise;      ///< [od]
+  std::vector<Threshold> naturalise;              ///< [od]
   std::vector<std::int32_t> naturalise_min_days;  ///< [od]
-  std::vector<Threshold> detection;       ///< [d]
-  std::vector<Threshold> conviction;      ///< [d]
-  std::vector<std::int32_t> conviction_days;  ///< [d]
+  std::vector<Threshold> detection;               ///< [d]
+  std::vector<Threshold> conviction;              ///< [d]
+  std::vector<std::int32_t> conviction_days;      ///< [d]
 
   std::size_t ban_slots = 0;
   std::vector<std::size_t> ban_country;               ///< [slot] -> country
@@ -84,12 +84,12 @@ struct PolicyTables {
   /// Overstay ban tiers per (o, slot): ban days for an irregular stay of at least min days;
   /// [(o * ban_slots + slot) * kOverstayTiers + i], ascending by min days, unused tiers ban 0.
   std::vector<OverstayTier> overstay;
-  std::vector<Threshold> amnesty;                     ///< [o * ban_slots + slot] share of bans lifted
+  std::vector<Threshold> amnesty;  ///< [o * ban_slots + slot] share of bans lifted
   bool any_amnesty = false;
 
-  std::vector<Threshold> displacement;      ///< [o] displaced this step
-  std::vector<Threshold> displaced_abroad;  ///< [o]
-  std::vector<std::uint8_t> displaced_to;   ///< [o] location
+  std::vector<Threshold> displacement;            ///< [o] displaced this step
+  std::vector<Threshold> displaced_abroad;        ///< [o]
+  std::vector<std::uint8_t> displaced_to;         ///< [o] location
   std::vector<std::uint8_t> displacement_active;  ///< [o]
 
   std::vector<SchemeStep> schemes;
@@ -105,14 +105,14 @@ struct PolicyTables {
 
 /// Multipliers the environment applies; location-indexed vectors cover destinations only.
 struct Modifiers {
-  std::vector<double> wage;              ///< [d * nS + sector]
-  std::vector<double> demand;            ///< [d * nS + sector]
-  std::vector<double> home_wage;         ///< [o]
-  std::vector<double> home_unemployment; ///< [o]
-  std::vector<double> return_factor;     ///< [od]
-  std::vector<double> departure_factor;  ///< [od]
-  std::vector<double> remigration;       ///< [o]
-  std::vector<double> fee_usd_month;     ///< [od], for the destination choice
+  std::vector<double> wage;               ///< [d * nS + sector]
+  std::vector<double> demand;             ///< [d * nS + sector]
+  std::vector<double> home_wage;          ///< [o]
+  std::vector<double> home_unemployment;  ///< [o]
+  std::vector<double> return_factor;      ///< [od]
+  std::vector<double> departure_factor;   ///< [od]
+  std::vector<double> remigration;        ///< [o]
+  std::vector<double> fee_usd_month;      ///< [od], for the destination choice
 };
 
 class Policies {
@@ -148,7 +148,8 @@ class Policies {
     int year = 0;
     std::int64_t used = 0;
   };
-  std::size_t counter(const std::string& key);
+  std::size_t counter(const std::string& key, int year);
+  static int count_year(Date from, const Event& e);
   bool member(std::size_t country, Date from, Date until) const;
   bool covers_destination(const Event& e, std::size_t d) const;
   static bool covers_citizen(const Event& e, std::size_t country);
@@ -157,7 +158,6 @@ class Policies {
   std::vector<std::size_t> ban_country_;  ///< slot -> country
   std::map<std::string, std::size_t> counter_index_;
   std::vector<YearCount> counters_;
-  int year_ = 0;
   std::vector<double> evacuation_credit_;  ///< per event, people (fraction of an agent carried over)
 };
 

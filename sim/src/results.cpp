@@ -45,7 +45,8 @@ std::vector<std::int64_t> stacked_status(const std::vector<StepAggregates>& hist
   return out;
 }
 
-std::vector<double> stacked_real(const std::vector<StepAggregates>& history, std::vector<double> StepAggregates::*field) {
+std::vector<double> stacked_real(const std::vector<StepAggregates>& history,
+                                 std::vector<double> StepAggregates::*field) {
   std::vector<double> out;
   for (const auto& step : history) out.insert(out.end(), (step.*field).begin(), (step.*field).end());
   return out;
@@ -154,12 +155,11 @@ output::Dataset Simulation::results() const {
       std::move(remittances),
       {{"units", std::string("USD")}, {"long_name", std::string("remittances sent home during the step, by origin")}}});
 
-
   // Institutions.
   const std::size_t nO = sc.n_origins(), nL = sc.n_locations();
-  ds.variables.push_back(people("permits_issued", {"time", "country"},
-                                stacked(hist, &StepAggregates::permits_issued, scale),
-                                "new patents and quota work permits issued by the destination country during the step"));
+  ds.variables.push_back(
+      people("permits_issued", {"time", "country"}, stacked(hist, &StepAggregates::permits_issued, scale),
+             "new patents and quota work permits issued by the destination country during the step"));
   std::vector<double> remaining = stacked_real(hist, &StepAggregates::quota_remaining);
   ds.variables.push_back(Variable{"quota_remaining",
                                   {"time", "country"},
@@ -189,11 +189,11 @@ output::Dataset Simulation::results() const {
   ds.variables.push_back(people("naturalised", {"time", "location", "origin"},
                                 stacked(hist, &StepAggregates::naturalised, scale),
                                 "migrants who took the destination's citizenship during the step"));
-  ds.variables.push_back(Variable{"fees_paid",
-                                  {"time", "location"},
-                                  stacked_real(hist, &StepAggregates::fees_paid_usd),
-                                  {{"units", std::string("USD")},
-                                   {"long_name", std::string("patent fees paid by migrants during the step")}}});
+  ds.variables.push_back(Variable{
+      "fees_paid",
+      {"time", "location"},
+      stacked_real(hist, &StepAggregates::fees_paid_usd),
+      {{"units", std::string("USD")}, {"long_name", std::string("patent fees paid by migrants during the step")}}});
   if (!sc.events.empty()) {
     std::vector<std::string> event_labels, event_types;
     for (const auto& e : sc.events) {

@@ -431,9 +431,10 @@ std::vector<std::string> table_keys() {
 /// A scenario file with its `extends:` chain resolved: parameters merged (derived keys win),
 /// events concatenated (minus `remove_events`), and each table read from the layer that names it.
 struct Layers {
-  YAML::Node root;                                  ///< merged parameters, without events
+  YAML::Node root;                                         ///< merged parameters, without events
   std::vector<std::pair<YAML::Node, std::string>> events;  ///< event node and the file it came from
   std::map<std::string, std::shared_ptr<const FileSource>> table_source;
+  std::size_t appended = 0;  ///< events ever appended, removed ones included: numbers default labels
 };
 
 /// Copies the keys of `from` into `into`, recursing into mappings present in both. Nodes are
@@ -482,9 +483,10 @@ Layers read_layers(const std::string& text, const std::shared_ptr<const FileSour
     if (!base_source) base_source = builtin_source(name);
     if (!base_source) {
       auto hint = did_you_mean(name, builtin_scenario_names());
-      throw ScenarioError(where + ":" + std::to_string(base.Mark().line + 1) + ": key 'extends': '" + name +
-                          "' is neither a folder (relative to this scenario's folder) with a scenario.yaml nor a built-in scenario" +
-                          (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+      throw ScenarioError(
+          where + ":" + std::to_string(base.Mark().line + 1) + ": key 'extends': '" + name +
+          "' is neither a folder (relative to this scenario's folder) with a scenario.yaml nor a built-in scenario" +
+          (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
     }
     auto base_text = base_source->read("scenario.yaml");
     if (!base_text) throw ScenarioError(base_source->describe("scenario.yaml") + ": cannot read scenario file");
@@ -498,7 +500,8 @@ Layers read_layers(const std::string& text, const std::shared_ptr<const FileSour
     if (!removed.IsSequence())
       throw ScenarioError(where + line + ": key 'remove_events': expected a list of event labels");
     if (!root["extends"])
-      throw ScenarioError(where + line + ": key 'remove_events': only a scenario that `extends` another can remove events");
+      throw ScenarioError(where + line +
+                          ": key 'remove_events': only a scenario that `extends` another can remove events");
     for (const auto& item : removed) {
       const auto label = item.as<std::string>();
       auto& events = layers.events;
@@ -521,7 +524,14 @@ Layers read_layers(const std::string& text, const std::shared_ptr<const FileSour
     if (!events.IsNull() && !events.IsSequence())
       throw ScenarioError(where + ":" + std::to_string(events.Mark().line + 1) +
                           ": key 'events': expected a list of events, found a mapping or a value");
-    for (const auto& e : events) layers.events.emplace_back(e, where);
+    for (auto e : events) {
+      // Unlabelled events get their default label now, from their place in the whole chain, so
+      // that removing an earlier event never renames a later one.
+      if (e.IsMap() && !e["label"] && e["type"] && e["type"].IsScalar())
+        e["label"] = e["type"].as<std::string>() + "_" + std::to_string(layers.appended + 1);
+      ++layers.appended;
+      layers.events.emplace_back(e, where);
+    }
   }
   if (const YAML::Node tables = root["tables"]; tables && tables.IsMap())
     for (const auto& item : tables) layers.table_source["tables." + item.first.as<std::string>()] = source;
@@ -609,7 +619,8 @@ Scenario load_scenario(const std::string& yaml_text, std::shared_ptr<const FileS
     try {
       event = detail::parse_event(node, file, i, sc);
     } catch (const YAML::Exception& e) {
-      throw ScenarioError(file + ":" + std::to_string(e.mark.line + 1) + ": events[" + std::to_string(i) + "]: " + e.msg);
+      throw ScenarioError(file + ":" + std::to_string(e.mark.line + 1) + ": events[" + std::to_string(i) +
+                          "]: " + e.msg);
     }
     if (!labels.insert(event.label).second)
       throw ScenarioError(file + ":" + std::to_string(node.Mark().line + 1) + ": key 'events[" + std::to_string(i) +
@@ -634,7 +645,8 @@ void add_event(Scenario& scenario, Event event) {
   auto problem = detail::resolve_event(event, scenario);
   if (!problem.empty()) throw ScenarioError("event '" + event.label + "': " + problem);
   for (const auto& e : scenario.events)
-    if (e.label == event.label) throw ScenarioError("event '" + event.label + "': duplicate label; labels must be unique");
+    if (e.label == event.label)
+      throw ScenarioError("event '" + event.label + "': duplicate label; labels must be unique");
   scenario.events.push_back(std::move(event));
 }
 

@@ -69,6 +69,7 @@ namespace {
 /// floating-point sums do not depend on the number of threads.
 constexpr std::size_t kBlockSize = 16384;
 constexpr double kDaysPerYear = 365.25;
+constexpr std::int32_t kPrepaidDays = 30;  ///< a patent's first month is paid on issue
 constexpr auto kAtHome = static_cast<std::uint8_t>(Status::AtHome);
 constexpr auto kReturned = static_cast<std::uint8_t>(Status::Returned);
 constexpr auto kDisplaced = static_cast<std::uint8_t>(Status::Displaced);
@@ -153,6 +154,10 @@ unsigned pick_threshold(const Threshold* cdf, std::size_t n, std::uint32_t draw)
   while (k + 1 < n && draw >= cdf[k]) ++k;
   return k;
 }
+
+/// A 32-bit draw as a float in [0, 1): 24 bits, so that rounding can never give 1.0f (which would
+/// fall through to the last destination even if its share is zero).
+inline float unit_float(std::uint32_t draw) { return static_cast<float>(draw >> 8) * 0x1.0p-24f; }
 
 unsigned pick_float(const float* cdf, std::size_t n, float draw) {
   unsigned k = 0;
@@ -305,7 +310,8 @@ struct Simulation::Impl {
       case detail::EntryRoute::Permit:
         if (draw < policy.uptake[od]) {
           // Quota permits run out at a uniform point of their validity.
-          if (policy.quota_pool[od * nS()] >= 0) agents.status_day[id] = static_cast<std::int32_t>(u * 1e9) % std::max(policy.permit_validity_days, 1);
+          if (policy.quota_pool[od * nS()] >= 0)
+            agents.status_day[id] = static_cast<std::int32_t>(u * 1e9) % std::max(policy.permit_validity_days, 1);
           return kPermitHolder;
         }
         agents.status_day[id] = agents.moved_day[id];
@@ -370,7 +376,8 @@ struct Simulation::Impl {
   void finish_population(StepAggregates& a) const {
     for (std::size_t o = 0; o < nO(); ++o) {
       a.population[o] = 0;
-      for (std::size_t i = 0; i < nL() * kReportedStatuses; ++i) a.population[o] += a.stock[o * nL() * kReportedStatuses + i];
+      for (std::size_t i = 0; i < nL() * kReportedStatuses; ++i)
+        a.population[o] += a.stock[o * nL() * kReportedStatuses + i];
     }
   }
 
@@ -617,7 +624,8 @@ struct Simulation::Impl {
       std::int64_t recruited = 0;
       for (const auto& a : applicants) {
         if (recruited >= scheme.remaining) break;
-        if (agents.status[a.id] != kAtHome && agents.status[a.id] != kReturned) continue;  // recruited by another scheme
+        if (agents.status[a.id] != kAtHome && agents.status[a.id] != kReturned)
+          continue;  // recruited by another scheme
         depart_now(next, a.id, static_cast<unsigned>(scheme.destination), kSchemeWorker,
                    tables.today + scheme.duration_days, scheme.travel_cost_usd);
         add_to_stock(next, a.id, -1);
@@ -637,7 +645,8 @@ struct Simulation::Impl {
       for (const auto& s : t.stranded) by_pool[static_cast<std::size_t>(s.pool)].push_back(s);
     for (std::size_t p = 0; p < by_pool.size(); ++p) {
       auto& waiting = by_pool[p];
-      const auto seats = static_cast<std::size_t>(std::min<std::int64_t>(policy.evacuations[p].capacity, waiting.size()));
+      const auto seats =
+          static_cast<std::size_t>(std::min<std::int64_t>(policy.evacuations[p].capacity, waiting.size()));
       // Longest waiting first; ties in seeded random order.
       std::partial_sort(waiting.begin(), waiting.begin() + static_cast<std::ptrdiff_t>(seats), waiting.end(),
                         [](const auto& a, const auto& b) {
@@ -707,8 +716,7 @@ void MIGSIM_INLINE Simulation::Impl::home_step(AgentStep& a, std::uint32_t step_
     const auto extra = rng.bits(Stream::AgentStep, a.id, step_index, 1);
     const auto entry = rng.bits(Stream::AgentStep, a.id, step_index, 2);
     if (extra.v[0] < pt.displaced_abroad[o] &&
-        try_depart(a, pick_float(cdf, n_destinations, static_cast<float>(extra.v[1] * 0x1.0p-32)), entry.v,
-                   step_index))
+        try_depart(a, pick_float(cdf, n_destinations, unit_float(extra.v[1])), entry.v, step_index))
       return;
     if (pt.displaced_to[o] != o) {
       a.status = kDisplaced;
@@ -722,7 +730,7 @@ void MIGSIM_INLINE Simulation::Impl::home_step(AgentStep& a, std::uint32_t step_
         (((o * 2 + Traits::female(a.traits)) * kSkills + skill) * kAgeBands + age_band(agents.birth_day[a.id])) * 2 +
         experienced;
     if (u[0] < t.departure[type]) {
-      const unsigned d = pick_float(cdf, n_destinations, static_cast<float>(u[1] * 0x1.0p-32));
+      const unsigned d = pick_float(cdf, n_destinations, unit_float(u[1]));
       const auto extra = rng.bits(Stream::AgentStep, a.id, step_index, 1);
       try_depart(a, d, extra.v, step_index);
       return;
@@ -746,7 +754,8 @@ void MIGSIM_INLINE Simulation::Impl::home_step(AgentStep& a, std::uint32_t step_
 
 /// The entry rules: closed border or ban -> blocked; EAEU -> register; permit route -> patent,
 /// quota application or irregular. Returns false if the agent stays at home.
-bool MIGSIM_INLINE Simulation::Impl::try_depart(AgentStep& a, unsigned d, const std::uint32_t* v, std::uint32_t step_index) {
+bool MIGSIM_INLINE Simulation::Impl::try_depart(AgentStep& a, unsigned d, const std::uint32_t* v,
+                                                std::uint32_t step_index) {
   const detail::PolicyTables& pt = policy;
   const std::size_t od = a.origin * nD() + d;
   const int slot = pt.ban_slot_of_destination[d];
@@ -788,7 +797,7 @@ bool MIGSIM_INLINE Simulation::Impl::try_depart(AgentStep& a, unsigned d, const 
 }
 
 void MIGSIM_INLINE Simulation::Impl::leave_home(AgentStep& a, unsigned d, std::uint8_t status, std::int32_t status_day,
-                                  float debt_usd) {
+                                                float debt_usd) {
   a.status = status;
   a.location = static_cast<std::uint8_t>(nO() + d);
   a.traits = Traits::without_job(a.traits);
@@ -838,7 +847,8 @@ void MIGSIM_INLINE Simulation::Impl::abroad_step(AgentStep& a, std::uint32_t ste
   const detail::PolicyTables& pt = policy;
   const std::uint32_t* u = a.u;
   const std::size_t o = a.origin, d = a.location - nO(), od = o * nD() + d, n_sectors = nS();
-  const std::size_t ban_index = o * pt.ban_slots + static_cast<std::size_t>(std::max<int>(pt.ban_slot_of_destination[d], 0));
+  const std::size_t ban_index =
+      o * pt.ban_slots + static_cast<std::size_t>(std::max<int>(pt.ban_slot_of_destination[d], 0));
   std::int32_t& status_day = agents.status_day[a.id];
   float& savings = agents.savings_usd[a.id];
 
@@ -901,8 +911,8 @@ void MIGSIM_INLINE Simulation::Impl::abroad_step(AgentStep& a, std::uint32_t ste
           const std::int16_t pool = pt.quota_pool[od * n_sectors + current_sector];
           if (pool >= 0) {
             a.tally.quota_applicants.push_back({priority(a.id, step_index), static_cast<std::uint32_t>(a.id), pool,
-                                                static_cast<std::uint8_t>(d),
-                                                static_cast<std::uint8_t>(current_sector), Application::Regularisation});
+                                                static_cast<std::uint8_t>(d), static_cast<std::uint8_t>(current_sector),
+                                                Application::Regularisation});
           } else {
             a.status = kPermitHolder, status_day = detail::kNever;
             a.tally.permits[destination_country[d]] += 1;
@@ -970,10 +980,12 @@ void MIGSIM_INLINE Simulation::Impl::abroad_step(AgentStep& a, std::uint32_t ste
   }
   if (a.status == kPermitHolder && pt.fee_usd[od] > 0) {
     const float fee = pt.fee_usd[od];
-    if (employed || savings >= fee) {
+    // The first month is paid when the patent is issued (Moscow 2015: "за первый месяц"), so a
+    // newcomer still looking for work carries the fee as debt; later, not paying ends the patent.
+    if (employed || savings >= fee || t.today - agents.moved_day[a.id] < kPrepaidDays) {
       net -= fee;
       a.tally.fees_usd[d] += fee;
-    } else {  // cannot pay: the patent lapses
+    } else {
       a.status = kIrregular, status_day = t.today;
     }
   }

@@ -114,7 +114,8 @@ TEST(Simulation, ConservesPeopleAtEveryStep) {
         EXPECT_GE(employed, 0);
         std::int64_t abroad_here = 0;
         for (std::size_t st = 0; st < kReportedStatuses; ++st)
-          if (migsim::is_abroad(static_cast<Status>(st))) abroad_here += now.stock[(o * nL + l) * kReportedStatuses + st];
+          if (migsim::is_abroad(static_cast<Status>(st)))
+            abroad_here += now.stock[(o * nL + l) * kReportedStatuses + st];
         EXPECT_LE(employed, abroad_here);
       }
       const std::int64_t unexplained = abroad(now, nO, nL, o) - abroad(before, nO, nL, o) - departed + returned;
@@ -500,10 +501,10 @@ TEST(Simulation, ResultsHaveTheDocumentedVariablesAndDims) {
   EXPECT_EQ(locations.front(), "bishkek");
   EXPECT_EQ(locations.back(), "united_kingdom");
   EXPECT_EQ(countries.back(), "GB");
-  EXPECT_EQ(std::get<std::vector<std::string>>(ds.find_variable("status")->data),
-            (std::vector<std::string>{"at_home", "returned", "displaced", "resident", "eaeu_worker", "permit_holder",
-                                      "irregular", "detained", "convicted", "stranded", "scheme_worker",
-                                      "naturalised"}));
+  EXPECT_EQ(
+      std::get<std::vector<std::string>>(ds.find_variable("status")->data),
+      (std::vector<std::string>{"at_home", "returned", "displaced", "resident", "eaeu_worker", "permit_holder",
+                                "irregular", "detained", "convicted", "stranded", "scheme_worker", "naturalised"}));
   const auto& country_codes = std::get<std::vector<std::string>>(ds.find_variable("country")->data);
   EXPECT_EQ(country_codes, (std::vector<std::string>{"KG", "RU", "KZ", "TR", "KR", "ZZ", "GB"}));
 

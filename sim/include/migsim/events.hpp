@@ -88,7 +88,7 @@ struct Event {
   double application_rate = 0.05;
   double overstay_share = 0;
   double travel_cost_usd = 0;
-  double share = 0;
+  double share = 1;
   double abroad_share = 0;
   BanTrigger on = BanTrigger::Deportation;
   Refusal on_refusal = Refusal::Irregular;
@@ -126,9 +126,9 @@ enum class FieldKind {
 };
 
 /// Which field of Event a schema entry reads.
-using EventMember = std::variant<Date Event::*, std::optional<Date> Event::*, double Event::*, std::string Event::*,
-                                 std::vector<std::string> Event::*, BanTrigger Event::*, Refusal Event::*,
-                                 Exemptions Event::*>;
+using EventMember =
+    std::variant<Date Event::*, std::optional<Date> Event::*, double Event::*, std::string Event::*,
+                 std::vector<std::string> Event::*, BanTrigger Event::*, Refusal Event::*, Exemptions Event::*>;
 
 struct EventFieldSpec {
   std::string_view name;

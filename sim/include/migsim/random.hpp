@@ -29,8 +29,10 @@ class CounterRng {
              static_cast<std::uint32_t>(seed_ >> 32) ^ (static_cast<std::uint32_t>(stream) * 0x9E3779B9u)}};
   }
 
-  /// Four independent 32-bit draws for (stream, id, step, draw).
-  Philox::ctr_type bits(Stream stream, std::uint64_t id, std::uint32_t step, std::uint32_t draw = 0) const {
+  /// Four independent 32-bit draws for (stream, id, step, draw). Always inlined: the agent loop
+  /// needs the CPU to overlap one agent's Philox rounds with another's rules.
+  [[gnu::always_inline]] Philox::ctr_type bits(Stream stream, std::uint64_t id, std::uint32_t step,
+                                               std::uint32_t draw = 0) const {
     Philox::ctr_type counter{{static_cast<std::uint32_t>(id), static_cast<std::uint32_t>(id >> 32), step, draw}};
     return Philox()(counter, key(stream));
   }

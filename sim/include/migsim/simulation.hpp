@@ -34,11 +34,11 @@ enum class Status : std::uint8_t {
   PermitHolder = 5,  ///< patent or quota work permit
   Irregular = 6,
   Detained = 7,
-  Convicted = 8,     ///< serving a prison term abroad
-  Stranded = 9,      ///< wants to return, border closed
-  SchemeWorker = 10, ///< on a bilateral scheme
-  Naturalised = 11,  ///< took the destination's citizenship
-  Exited = 255,      ///< past working age (not reported)
+  Convicted = 8,      ///< serving a prison term abroad
+  Stranded = 9,       ///< wants to return, border closed
+  SchemeWorker = 10,  ///< on a bilateral scheme
+  Naturalised = 11,   ///< took the destination's citizenship
+  Exited = 255,       ///< past working age (not reported)
 };
 inline constexpr std::size_t kReportedStatuses = 12;  ///< AtHome .. Naturalised
 inline constexpr bool is_abroad(Status s) { return s >= Status::Resident && s != Status::Exited; }
