@@ -5,6 +5,10 @@ Runs `migsim run` on a scenario for each thread count, reads the engine's own co
 the output file (agent-steps, engine wall time) and the peak resident memory of the process
 (`getrusage` of the child), checks the run's conservation invariant, and prints a Markdown
 table for docs/performance.md.
+
+`--reference PATH` also runs another `migsim` program (e.g. a build of an earlier commit, on its
+own built-in scenario of the same name), interleaved with this one so both see the same machine
+load, and reports its rate and the ratio.
 """
 
 from __future__ import annotations
@@ -25,8 +29,8 @@ import xarray as xr
 BIN = Path(sys.executable).parent / "migsim"
 
 
-def run_once(scenario: str, scale: int, threads: int, until: str | None, out: Path) -> dict[str, float]:
-    args = [str(BIN), "run", scenario, "-q", "-o", str(out), "--scale", str(scale), "--threads", str(threads)]
+def run_once(binary: Path, scenario: str, scale: int, threads: int, until: str | None, out: Path) -> dict[str, float]:
+    args = [str(binary), "run", scenario, "-q", "-o", str(out), "--scale", str(scale), "--threads", str(threads)]
     if until:
         args += ["--until", until]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -58,6 +62,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--until", default=None)
     parser.add_argument("--repeat", type=int, default=1, help="runs per thread count; the best is reported")
+    parser.add_argument("--reference", type=Path, default=None, help="another migsim program to compare with")
     args = parser.parse_args()
 
     print(f"# {args.scenario} at scale {args.scale} on {platform.processor() or platform.machine()}, "
@@ -66,16 +71,23 @@ def main() -> int:
     print("|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for threads in args.threads:
-            runs = []
+            binaries = {"this build": BIN} | ({"reference": args.reference} if args.reference else {})
+            runs: dict[str, list[dict[str, float]]] = {name: [] for name in binaries}
             for k in range(args.repeat):
-                # Each run in a fresh child so peak memory is its own.
-                out = Path(tmp) / f"bench-{threads}-{k}.h5"
-                runs.append(run_once(args.scenario, args.scale, threads, args.until, out))
-                out.unlink()
-            best = max(runs, key=lambda r: r["rate"])
-            print(f"| {threads} | {best['agents']:,} | {best['agent_steps']:,} | {best['engine_seconds']:.2f} | "
-                  f"{best['total_seconds']:.2f} | {best['rate'] / 1e6:.1f} M | {best['peak_mib']:.0f} | "
-                  f"{best['bytes_per_agent']:.1f} |", flush=True)
+                for name, binary in binaries.items():
+                    # Each run in a fresh child so peak memory is its own.
+                    out = Path(tmp) / f"bench-{threads}-{k}.h5"
+                    runs[name].append(run_once(binary, args.scenario, args.scale, threads, args.until, out))
+                    out.unlink()
+            best = {name: max(r, key=lambda x: x["rate"]) for name, r in runs.items()}
+            for name, b in best.items():
+                label = f"{threads}" if len(best) == 1 else f"{threads} ({name})"
+                print(f"| {label} | {b['agents']:,} | {b['agent_steps']:,} | {b['engine_seconds']:.2f} | "
+                      f"{b['total_seconds']:.2f} | {b['rate'] / 1e6:.1f} M | {b['peak_mib']:.0f} | "
+                      f"{b['bytes_per_agent']:.1f} |", flush=True)
+            if args.reference:
+                ratio = best["this build"]["rate"] / best["reference"]["rate"]
+                print(f"|  | this build / reference = {ratio:.2f} |  |  |  |  |  |  |", flush=True)
     return 0
 
 

@@ -20,6 +20,9 @@
 // The per-agent rules are split into functions for reading; they must still compile into one
 // loop body, or every byte store into the agent arrays forces the compiler to reload the tables.
 #define MIGSIM_INLINE __attribute__((always_inline)) inline
+// Rare paths (a departure, a ban, a displacement) stay out of the loop body, keeping the common
+// path of an agent at home short.
+#define MIGSIM_COLD __attribute__((noinline, cold))
 
 namespace migsim {
 
@@ -683,15 +686,19 @@ void Simulation::Impl::update_block(std::size_t begin, std::size_t end, std::uin
       continue;
     }
     const auto draws = rng.bits(Stream::AgentStep, i, step_index);
-    AgentStep a{i, origin, status, agents.location[i], agents.traits[i], draws.v, tally};
-    if (Traits::banned(a.traits)) lift_and_count_bans(a, step_index);
+    const std::uint8_t location = agents.location[i], traits = agents.traits[i];
+    AgentStep a{i, origin, status, location, traits, draws.v, tally};
+    if (Traits::banned(a.traits)) [[unlikely]]
+      lift_and_count_bans(a, step_index);
     if (status < kResident)
       home_step(a, step_index);
     else
       abroad_step(a, step_index);
-    agents.status[i] = a.status;
-    agents.location[i] = a.location;
-    agents.traits[i] = a.traits;
+    // Most agents change nothing in a step: storing only changes keeps their cache lines clean,
+    // which saves memory bandwidth when the arrays do not fit in cache.
+    if (a.status != status) agents.status[i] = a.status;
+    if (a.location != location) agents.location[i] = a.location;
+    if (a.traits != traits) agents.traits[i] = a.traits;
     tally.stock[(origin * n_loc + a.location) * kReportedStatuses + a.status] += 1;
     if (a.status >= kResident && Traits::employed(a.traits)) tally.employed[origin * n_loc + a.location] += 1;
   }
@@ -712,7 +719,7 @@ void MIGSIM_INLINE Simulation::Impl::home_step(AgentStep& a, std::uint32_t step_
     }
     return;
   }
-  if (pt.displacement[o] && u[2] < pt.displacement[o]) {
+  if (pt.displacement[o] && u[2] < pt.displacement[o]) [[unlikely]] {
     const auto extra = rng.bits(Stream::AgentStep, a.id, step_index, 1);
     const auto entry = rng.bits(Stream::AgentStep, a.id, step_index, 2);
     if (extra.v[0] < pt.displaced_abroad[o] &&
@@ -729,7 +736,7 @@ void MIGSIM_INLINE Simulation::Impl::home_step(AgentStep& a, std::uint32_t step_
     const std::size_t type =
         (((o * 2 + Traits::female(a.traits)) * kSkills + skill) * kAgeBands + age_band(agents.birth_day[a.id])) * 2 +
         experienced;
-    if (u[0] < t.departure[type]) {
+    if (u[0] < t.departure[type]) [[unlikely]] {
       const unsigned d = pick_float(cdf, n_destinations, unit_float(u[1]));
       const auto extra = rng.bits(Stream::AgentStep, a.id, step_index, 1);
       try_depart(a, d, extra.v, step_index);
@@ -754,7 +761,7 @@ void MIGSIM_INLINE Simulation::Impl::home_step(AgentStep& a, std::uint32_t step_
 
 /// The entry rules: closed border or ban -> blocked; EAEU -> register; permit route -> patent,
 /// quota application or irregular. Returns false if the agent stays at home.
-bool MIGSIM_INLINE Simulation::Impl::try_depart(AgentStep& a, unsigned d, const std::uint32_t* v,
+bool MIGSIM_COLD Simulation::Impl::try_depart(AgentStep& a, unsigned d, const std::uint32_t* v,
                                                 std::uint32_t step_index) {
   const detail::PolicyTables& pt = policy;
   const std::size_t od = a.origin * nD() + d;
@@ -825,7 +832,7 @@ void MIGSIM_INLINE Simulation::Impl::ban(AgentStep& a, std::int32_t days) {
   a.traits |= Traits::kBanned;
 }
 
-void MIGSIM_INLINE Simulation::Impl::lift_and_count_bans(AgentStep& a, std::uint32_t step_index) {
+void MIGSIM_COLD Simulation::Impl::lift_and_count_bans(AgentStep& a, std::uint32_t step_index) {
   bool any = false;
   for (std::size_t slot = 0; slot < policy.ban_slots; ++slot) {
     std::int32_t& until = agents.ban_until[a.id * policy.ban_slots + slot];
