@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -33,11 +32,16 @@ def run_once(binary: Path, scenario: str, scale: int, threads: int, until: str |
     args = [str(binary), "run", scenario, "-q", "-o", str(out), "--scale", str(scale), "--threads", str(threads)]
     if until:
         args += ["--until", until]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run(args, check=True)
+    child = subprocess.Popen(args)
+    # wait4 gives this child's own peak memory (RUSAGE_CHILDREN would be the maximum over all
+    # children so far, so a small run after a large one would report the large one's peak).
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
     total = time.perf_counter() - start
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if child.returncode != 0:
+        raise subprocess.CalledProcessError(child.returncode, args)
+    peak_kib = usage.ru_maxrss
     with xr.open_dataset(out) as ds:
         np.testing.assert_array_equal(ds.stock.sum(["location", "status"]).values, ds.population.values)
         agents = int(ds.population.isel(time=-1).sum()) // scale
@@ -50,8 +54,8 @@ def run_once(binary: Path, scenario: str, scale: int, threads: int, until: str |
         "engine_seconds": engine,
         "total_seconds": total,
         "rate": agent_steps / engine,
-        "peak_mib": max(peak_kib, before) / 1024,
-        "bytes_per_agent": max(peak_kib, before) * 1024 / agents,
+        "peak_mib": peak_kib / 1024,
+        "bytes_per_agent": peak_kib * 1024 / agents,
     }
 
 
