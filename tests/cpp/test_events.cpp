@@ -24,8 +24,13 @@
 #include "migsim/errors.hpp"
 #include "migsim/events.hpp"
 #include "migsim/scenario.hpp"
+#include "test_support.hpp"
 
 namespace {
+
+using migsim_test::Contains;
+using migsim_test::read_text;
+using migsim_test::write_text;
 
 /// "a quota", "an amnesty": the article the engine's messages use.
 std::string Article(std::string_view name) {
@@ -50,23 +55,6 @@ const Scenario& kyrgyzstan() {
 const Scenario& toy() {
   static const Scenario scenario = migsim::load_scenario(kToy.string());
   return scenario;
-}
-
-::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
-  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "'" << part << "' not found in: " << text;
-}
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
 }
 
 /// A fresh temporary directory named after the current test, removed at the end of the test.

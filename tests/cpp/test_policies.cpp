@@ -26,8 +26,11 @@
 #include "migsim/random.hpp"
 #include "migsim/scenario.hpp"
 #include "migsim/simulation.hpp"
+#include "test_support.hpp"
 
 namespace {
+
+using migsim_test::variables_of;
 
 using migsim::Date;
 using migsim::kReportedStatuses;
@@ -1401,20 +1404,6 @@ TEST(Policies, KyrgyzstanConservesPeopleThroughAccessionAndClosures) {
     ++checked;
   }
   EXPECT_GT(checked, 300u);
-}
-
-/// Every variable of the dataset, with reals as bit patterns (NaN compares equal to itself).
-std::map<std::string, migsim::output::VariableData> variables_of(const migsim::output::Dataset& ds) {
-  std::map<std::string, migsim::output::VariableData> out;
-  for (const auto& v : ds.variables) {
-    out[v.name] = v.data;
-    if (const auto* reals = std::get_if<std::vector<double>>(&v.data)) {
-      std::vector<std::int64_t> bits(reals->size());
-      std::memcpy(bits.data(), reals->data(), reals->size() * sizeof(double));
-      out[v.name] = bits;
-    }
-  }
-  return out;
 }
 
 TEST(Policies, KyrgyzstanWithEventsDoesNotDependOnThreads) {

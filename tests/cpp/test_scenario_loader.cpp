@@ -18,29 +18,17 @@
 #include "migsim/errors.hpp"
 #include "migsim/parameters.hpp"
 #include "migsim/scenario.hpp"
+#include "test_support.hpp"
 
 namespace {
+
+using migsim_test::Contains;
+using migsim_test::read_text;
+using migsim_test::write_text;
 
 namespace fs = std::filesystem;
 
 const fs::path kTwoRegion = fs::path(MIGSIM_TEST_DATA) / "two-region";
-
-::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
-  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "'" << part << "' not found in: " << text;
-}
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-}
 
 /// 1-based number of the line of `path` holding `fragment` (0 if none).
 std::size_t line_of(const fs::path& path, const std::string& fragment) {

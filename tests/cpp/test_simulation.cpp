@@ -18,8 +18,11 @@
 #include "migsim/random.hpp"
 #include "migsim/scenario.hpp"
 #include "migsim/simulation.hpp"
+#include "test_support.hpp"
 
 namespace {
+
+using migsim_test::variables_of;
 
 using migsim::Date;
 using migsim::kReportedStatuses;
@@ -158,21 +161,6 @@ TEST(Simulation, InitialStateMatchesTheScenarioInPeople) {
 }
 
 // ---- (b) determinism ---------------------------------------------------------------------
-
-/// Every variable and every attribute that does not describe the machine or the moment. Real
-/// data are kept as their bit patterns so that NaN (no quota in force) compares equal to itself.
-std::map<std::string, migsim::output::VariableData> variables_of(const migsim::output::Dataset& ds) {
-  std::map<std::string, migsim::output::VariableData> out;
-  for (const auto& v : ds.variables) {
-    out[v.name] = v.data;
-    if (const auto* reals = std::get_if<std::vector<double>>(&v.data)) {
-      std::vector<std::int64_t> bits(reals->size());
-      std::memcpy(bits.data(), reals->data(), reals->size() * sizeof(double));
-      out[v.name] = bits;
-    }
-  }
-  return out;
-}
 
 TEST(Simulation, ResultsDoNotDependOnThreadCountButOnSeed) {
   // Scale 40 gives ~83,000 agents, several blocks of the parallel pass, so threads really share work.

@@ -1,0 +1,51 @@
+// Helpers shared by the GoogleTest files: message checks, file text, NaN-safe dataset comparison.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "migsim/dataset.hpp"
+
+namespace migsim_test {
+
+inline ::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
+  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "'" << part << "' not found in: " << text;
+}
+
+inline std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+inline void write_text(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+/// Every variable of a dataset, with real data as bit patterns so that NaN (no quota in force)
+/// compares equal to itself.
+inline std::map<std::string, migsim::output::VariableData> variables_of(const migsim::output::Dataset& ds) {
+  std::map<std::string, migsim::output::VariableData> out;
+  for (const auto& v : ds.variables) {
+    out[v.name] = v.data;
+    if (const auto* reals = std::get_if<std::vector<double>>(&v.data)) {
+      std::vector<std::int64_t> bits(reals->size());
+      std::memcpy(bits.data(), reals->data(), reals->size() * sizeof(double));
+      out[v.name] = bits;
+    }
+  }
+  return out;
+}
+
+}  // namespace migsim_test
