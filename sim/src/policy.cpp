@@ -125,7 +125,7 @@ std::vector<std::uint8_t> Policies::in_force(Date from, Date until) const {
   return flags;
 }
 
-Modifiers Policies::modifiers(Date from, Date until) const {
+Modifiers Policies::modifiers(Date from, Date until, const PolicyTables& tables) const {
   const std::size_t nO = sc_.n_origins(), nD = sc_.n_destinations(), nS = sc_.sectors.size();
   Modifiers m;
   m.wage.assign(nD * nS, 1.0);
@@ -135,7 +135,6 @@ Modifiers Policies::modifiers(Date from, Date until) const {
   m.return_factor.assign(nO * nD, 1.0);
   m.departure_factor.assign(nO * nD, 1.0);
   m.remigration.assign(nO, 1.0);
-  m.fee_usd_month.assign(nO * nD, 0.0);
   for (const auto& e : sc_.events) {
     if (!e.overlaps(from, until)) continue;
     switch (e.type) {
@@ -175,17 +174,7 @@ Modifiers Policies::modifiers(Date from, Date until) const {
         break;
     }
   }
-  // The fee in force (the last fee event covering the case wins), in USD per month.
-  for (std::size_t o = 0; o < nO; ++o)
-    for (std::size_t d = 0; d < nD; ++d) {
-      if (route(o, d, from, until) != EntryRoute::Permit) continue;
-      const auto currency = sc_.currency_of_location(nO + d);
-      const double per_usd = sc_.per_usd[currency].at(from) * currency_factor(currency, from);
-      for (const auto& e : sc_.events)
-        if (e.type == EventType::PermitFee && e.overlaps(from, until) && covers_destination(e, d) &&
-            covers_citizen(e, sc_.origins[o].country))
-          m.fee_usd_month[o * nD + d] = e.amount / per_usd;
-    }
+  m.fee_usd_month = tables.fee_usd_month;  // resolved once, by compute
   return m;
 }
 
@@ -198,6 +187,7 @@ void Policies::compute(Date from, Date until, std::int32_t step_days, double sca
   t.registration.assign(nO * nD, std::numeric_limits<Threshold>::max());
   t.uptake.assign(nO * nD, std::numeric_limits<Threshold>::max());
   t.fee_usd.assign(nO * nD, 0.0f);
+  t.fee_usd_month.assign(nO * nD, 0.0);
   t.issue_cost_usd.assign(nO * nD, 0.0f);
   t.quota_pool.assign(nO * nD * nS, -1);
   t.pools.clear();
@@ -258,7 +248,8 @@ void Policies::compute(Date from, Date until, std::int32_t step_days, double sca
             const auto currency = sc_.currency_of_location(loc);
             const double per_usd = sc_.per_usd[currency].at(from) * currency_factor(currency, from);
             const double migrant_wage = sc_.wages[loc].at(from) * p.migrant_wage_ratio;
-            t.fee_usd[od] = static_cast<float>(e.amount / per_usd * days / kDaysPerMonth);
+            t.fee_usd_month[od] = e.amount / per_usd;
+            t.fee_usd[od] = static_cast<float>(t.fee_usd_month[od] * days / kDaysPerMonth);
             t.issue_cost_usd[od] = static_cast<float>(e.issue_cost / per_usd);
             t.uptake[od] = to_threshold(std::exp(-p.permit_fee_sensitivity * e.amount / migrant_wage));
           }

@@ -65,6 +65,7 @@ struct PolicyTables {
   std::vector<Threshold> registration;   ///< [od] EAEU arrival registers in time
   std::vector<Threshold> uptake;         ///< [od] permit route: takes a patent/permit
   std::vector<float> fee_usd;            ///< [od] patent fee this step
+  std::vector<double> fee_usd_month;     ///< [od] the same per month, for the destination choice
   std::vector<float> issue_cost_usd;     ///< [od]
   std::vector<std::int16_t> quota_pool;  ///< [od * nS + sector] -> pools index or -1
   std::vector<QuotaPool> pools;
@@ -129,7 +130,8 @@ class Policies {
   /// Adds this step's evacuation seats to the credit of each closure and sets the pools'
   /// capacity in agents; call once per step.
   void grant_evacuation_credit(PolicyTables& t, double scale);
-  Modifiers modifiers(Date from, Date until) const;
+  /// The multipliers for [from, until); `tables` must be this step's compute() result (its fees).
+  Modifiers modifiers(Date from, Date until, const PolicyTables& tables) const;
   double currency_factor(std::size_t currency, Date date) const;
   /// How citizens of `origin` enter destination `d` during [from, until): free (no regime in
   /// force), as EAEU workers (both countries members), or with a permit (a fee or quota applies).

@@ -405,7 +405,8 @@ struct Simulation::Impl {
     const std::int32_t day = date - calendar.start();
     policies.compute(date, until, calendar.step_days(k), scale(), policy);
     policies.grant_evacuation_credit(policy, scale());
-    environment.compute(date, day, calendar.step_days(k), network, policies, policies.modifiers(date, until), tables);
+    environment.compute(date, day, calendar.step_days(k), network, policies, policies.modifiers(date, until, policy),
+                        tables);
     StepAggregates next = empty_aggregates();
     add_entrants(k, day, next);
     run_agent_pass(static_cast<std::uint32_t>(k));
@@ -762,7 +763,7 @@ void MIGSIM_INLINE Simulation::Impl::home_step(AgentStep& a, std::uint32_t step_
 /// The entry rules: closed border or ban -> blocked; EAEU -> register; permit route -> patent,
 /// quota application or irregular. Returns false if the agent stays at home.
 bool MIGSIM_COLD Simulation::Impl::try_depart(AgentStep& a, unsigned d, const std::uint32_t* v,
-                                                std::uint32_t step_index) {
+                                              std::uint32_t step_index) {
   const detail::PolicyTables& pt = policy;
   const std::size_t od = a.origin * nD() + d;
   const int slot = pt.ban_slot_of_destination[d];
