@@ -596,4 +596,30 @@ TEST(CounterRng, UniformsAreInTheUnitIntervalWithMeanOneHalf) {
   EXPECT_GT(max_u, 0.999);
 }
 
+TEST(CounterRng, BlocksGiveTheSameBitsAsOneIdAtATimeOnEveryPath) {
+  using migsim::DrawBlock;
+  using migsim::SimdPath;
+  const CounterRng rng(0x1234'5678'9abcULL);
+  // Ids around 2^32 check the carry into the counter's high word.
+  const std::uint64_t firsts[] = {0, 7, 1'000'003, (std::uint64_t{1} << 32) - 30, (std::uint64_t{5} << 32) + 11};
+  int paths_run = 0;
+  for (const SimdPath path : {SimdPath::Best, SimdPath::Scalar, SimdPath::Avx2, SimdPath::Avx512}) {
+    if (!CounterRng::supported(path)) continue;
+    ++paths_run;
+    for (const std::uint64_t first : firsts) {
+      for (const Stream stream : {Stream::AgentStep, Stream::Entrants}) {
+        DrawBlock block{};
+        rng.fill(stream, first, 913, block, path);
+        for (std::size_t lane = 0; lane < DrawBlock::kLanes; ++lane) {
+          const auto one = rng.bits(stream, first + lane, 913);
+          for (std::size_t k = 0; k < 4; ++k)
+            ASSERT_EQ(block.v[k][lane], one.v[k])
+                << "path " << static_cast<int>(path) << ", first id " << first << ", lane " << lane << ", word " << k;
+        }
+      }
+    }
+  }
+  EXPECT_GE(paths_run, 2);
+}
+
 }  // namespace

@@ -9,9 +9,20 @@
 #include <Random123/MicroURNG.hpp>
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace migsim {
+
+/// Draw 0 of one stream and step for a run of consecutive ids: `v[k][lane]` is word k of the
+/// draws of id `first + lane`, the same values as CounterRng::bits gives one id at a time.
+struct DrawBlock {
+  static constexpr std::size_t kLanes = 64;
+  alignas(64) std::uint32_t v[4][kLanes];
+};
+
+/// How CounterRng::fill computes a block: every path gives the same bits.
+enum class SimdPath { Best, Scalar, Avx2, Avx512 };
 
 /// Independent families of draws. Each stream has its own Philox key, so counters of
 /// different streams never collide.
@@ -36,6 +47,14 @@ class CounterRng {
     Philox::ctr_type counter{{static_cast<std::uint32_t>(id), static_cast<std::uint32_t>(id >> 32), step, draw}};
     return Philox()(counter, key(stream));
   }
+
+  /// Fills `block` with bits(stream, first + lane, step) for every lane, with AVX-512 or AVX2
+  /// where the CPU has them (16 or 8 counters per instruction); the bits are the same on every
+  /// path. A path the CPU lacks falls back to the scalar one.
+  void fill(Stream stream, std::uint64_t first, std::uint32_t step, DrawBlock& block,
+            SimdPath path = SimdPath::Best) const;
+  /// Whether this CPU can run `path`.
+  static bool supported(SimdPath path);
 
   /// Four independent uniforms in [0, 1).
   std::array<double, 4> uniforms(Stream stream, std::uint64_t id, std::uint32_t step, std::uint32_t draw = 0) const {
