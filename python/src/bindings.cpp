@@ -5,6 +5,8 @@
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
+#include <algorithm>
+
 #include "migsim/builtin.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/parameters.hpp"
@@ -57,6 +59,80 @@ py::dict dataset_to_python(const output::Dataset& ds) {
   return out;
 }
 
+py::object event_value(const EventValue& value) {
+  return std::visit([](const auto& v) -> py::object { return py::cast(v); }, value);
+}
+
+/// An event as a dict of its fields, in schema order, as a scenario would write it.
+py::dict event_to_python(const Event& e) {
+  py::dict d;
+  for (const auto& [name, value] : event_values(e)) d[py::str(name)] = event_value(value);
+  return d;
+}
+
+const char* field_kind_name(FieldKind kind) {
+  switch (kind) {
+    case FieldKind::Date:
+      return "date";
+    case FieldKind::OptionalDate:
+      return "optional_date";
+    case FieldKind::Number:
+      return "number";
+    case FieldKind::Text:
+      return "text";
+    case FieldKind::Country:
+      return "country";
+    case FieldKind::CountryList:
+      return "country_list";
+    case FieldKind::Currency:
+      return "currency";
+    case FieldKind::Region:
+      return "region";
+    case FieldKind::RegionList:
+      return "region_list";
+    case FieldKind::SectorName:
+      return "sector";
+    case FieldKind::SectorList:
+      return "sector_list";
+    case FieldKind::Choice:
+      return "choice";
+    case FieldKind::ChoiceList:
+      return "choice_list";
+  }
+  return "text";
+}
+
+py::list event_schema_to_python() {
+  py::list out;
+  for (const auto& spec : event_schema()) {
+    py::list fields;
+    for (const auto& f : spec.fields) {
+      py::dict field;
+      field["name"] = std::string(f.name);
+      field["kind"] = field_kind_name(f.kind);
+      field["required"] = f.required;
+      field["default"] = std::string(f.default_text);
+      field["unit"] = std::string(f.unit);
+      field["min"] = f.min;
+      field["max"] = f.max;
+      field["description"] = std::string(f.description);
+      field["choices"] = std::string(f.choices);
+      fields.append(field);
+    }
+    py::dict d;
+    d["name"] = std::string(spec.name);
+    d["summary"] = std::string(spec.summary);
+    d["mechanics"] = std::string(spec.mechanics);
+    d["example"] = std::string(spec.example);
+    d["has_end"] = spec.has_end;
+    d["end_required"] = spec.end_required;
+    d["country_or_regions"] = spec.country_or_regions;
+    d["fields"] = fields;
+    out.append(d);
+  }
+  return out;
+}
+
 Date parse_date_argument(const std::string& text, const char* what) {
   Date d;
   if (!Date::parse(text, d))
@@ -81,6 +157,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("export_builtin", &export_builtin, py::arg("name"), py::arg("folder"));
   m.def("parameter_reference_markdown", &parameter_reference_markdown);
   m.def("event_reference_markdown", &event_reference_markdown);
+  m.def("event_schema", &event_schema_to_python);
   m.def("parameter_schema", [] {
     py::list out;
     for (const auto& spec : parameter_schema()) {
@@ -129,6 +206,44 @@ PYBIND11_MODULE(_core, m) {
             }
             return format_parameter(s.params, *spec);
           })
+      .def_property_readonly("countries",
+                             [](const Scenario& s) {
+                               std::vector<std::string> codes;
+                               for (const auto& c : s.countries) codes.push_back(c.code);
+                               return codes;
+                             })
+      .def_property_readonly("sectors",
+                             [](const Scenario& s) {
+                               std::vector<std::string> names;
+                               for (const auto& x : s.sectors) names.push_back(x.name);
+                               return names;
+                             })
+      .def_property_readonly("events",
+                             [](const Scenario& s) {
+                               py::list out;
+                               for (const auto& e : s.events) out.append(event_to_python(e));
+                               return out;
+                             })
+      .def("copy", [](const Scenario& s) { return Scenario(s); })
+      .def(
+          "add_event",
+          [](Scenario& s, const std::string& yaml_text, const std::string& where) {
+            add_event(s, parse_event(yaml_text, s, where));
+            return s.events.back().label;
+          },
+          py::arg("yaml_text"), py::arg("where") = "event")
+      .def("remove_event",
+           [](Scenario& s, const std::string& label) {
+             auto it = std::find_if(s.events.begin(), s.events.end(), [&](const Event& e) { return e.label == label; });
+             if (it == s.events.end()) {
+               std::vector<std::string> labels;
+               for (const auto& e : s.events) labels.push_back(e.label);
+               auto hint = did_you_mean(label, labels);
+               throw ScenarioError("no event labelled '" + label + "'" +
+                                   (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+             }
+             s.events.erase(it);
+           })
       .def("resolved_yaml", &Scenario::resolved_yaml);
 
   m.def(
@@ -152,6 +267,22 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("done", &Simulation::done)
       .def_property_readonly("current_date", [](const Simulation& s) { return s.current_date().iso(); })
       .def("step", &Simulation::step, py::call_guard<py::gil_scoped_release>())
+      .def(
+          "steps_until",
+          [](const Simulation& s, const std::string& until) {
+            return s.scenario().calendar().steps_until(parse_date_argument(until, "until"));
+          },
+          py::arg("until"))
+      .def(
+          "add_event",
+          [](Simulation& s, const std::string& yaml_text, const std::string& where) {
+            s.add_event(parse_event(yaml_text, s.scenario(), where));
+            return event_to_python(s.scenario().events.back());
+          },
+          py::arg("yaml_text"), py::arg("where") = "event")
+      .def_property_readonly("scenario", [](const Simulation& s) { return Scenario(s.scenario()); })
+      .def("results_since",
+           [](const Simulation& s, std::size_t first_step) { return dataset_to_python(s.results_since(first_step)); })
       .def(
           "run",
           [](Simulation& s, std::optional<std::function<void(std::size_t, std::size_t)>> progress) {

@@ -389,54 +389,83 @@ Event parse_event(const YAML::Node& node, const std::string& where, std::size_t 
 
 namespace {
 
-void emit_field(YAML::Emitter& out, const Event& e, const EventFieldSpec& f) {
-  std::visit(
-      [&](auto member) {
+/// One field's value, or nullopt where a scenario would leave it out (empty names and lists).
+std::optional<EventValue> field_value(const Event& e, const EventFieldSpec& f) {
+  return std::visit(
+      [&](auto member) -> std::optional<EventValue> {
         using Member = decltype(member);
         if constexpr (std::is_same_v<Member, double Event::*>) {
-          char buffer[32];
-          auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, e.*member);
-          out << YAML::Key << std::string(f.name) << YAML::Value << std::string(buffer, end);
+          return e.*member;
         } else if constexpr (std::is_same_v<Member, std::string Event::*>) {
-          if (!(e.*member).empty()) out << YAML::Key << std::string(f.name) << YAML::Value << e.*member;
+          if ((e.*member).empty()) return std::nullopt;
+          return e.*member;
         } else if constexpr (std::is_same_v<Member, std::vector<std::string> Event::*>) {
-          if (!(e.*member).empty()) out << YAML::Key << std::string(f.name) << YAML::Value << YAML::Flow << e.*member;
+          if ((e.*member).empty()) return std::nullopt;
+          return e.*member;
         } else if constexpr (std::is_same_v<Member, Date Event::*>) {
-          out << YAML::Key << std::string(f.name) << YAML::Value << (e.*member).iso();
+          return (e.*member).iso();
         } else if constexpr (std::is_same_v<Member, std::optional<Date> Event::*>) {
-          if (e.*member) out << YAML::Key << std::string(f.name) << YAML::Value << (e.*member)->iso();
+          if (!(e.*member)) return std::nullopt;
+          return (e.*member)->iso();
         } else if constexpr (std::is_same_v<Member, BanTrigger Event::*>) {
-          out << YAML::Key << std::string(f.name) << YAML::Value
-              << (e.*member == BanTrigger::Overstay ? "overstay" : "deportation");
+          return std::string(e.*member == BanTrigger::Overstay ? "overstay" : "deportation");
         } else if constexpr (std::is_same_v<Member, Refusal Event::*>) {
-          out << YAML::Key << std::string(f.name) << YAML::Value << (e.*member == Refusal::Stay ? "stay" : "irregular");
-        } else if constexpr (std::is_same_v<Member, Exemptions Event::*>) {
+          return std::string(e.*member == Refusal::Stay ? "stay" : "irregular");
+        } else {
+          static_assert(std::is_same_v<Member, Exemptions Event::*>);
           std::vector<std::string> items;
           if ((e.*member).departures) items.emplace_back("departures");
           if ((e.*member).returns) items.emplace_back("returns");
           if ((e.*member).deportations) items.emplace_back("deportations");
-          out << YAML::Key << std::string(f.name) << YAML::Value << YAML::Flow << items;
+          return items;
         }
       },
       f.member);
 }
 
+std::string number_text(double value) {
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, end);
+}
+
 }  // namespace
+
+std::vector<std::pair<std::string, EventValue>> event_values_of(const Event& e) {
+  const auto& spec = event_spec(e.type);
+  std::vector<std::pair<std::string, EventValue>> out;
+  out.emplace_back("type", std::string(spec.name));
+  out.emplace_back("label", e.label);
+  out.emplace_back("start", e.start.iso());
+  if (e.end) out.emplace_back("end", e.end->iso());
+  for (const auto& f : spec.fields)
+    if (auto value = field_value(e, f)) out.emplace_back(std::string(f.name), std::move(*value));
+  if (!e.source.empty()) out.emplace_back("source", e.source);
+  return out;
+}
 
 void emit_events(YAML::Emitter& out, const std::vector<Event>& events) {
   out << YAML::BeginSeq;
   for (const auto& e : events) {
-    const auto& spec = event_spec(e.type);
     out << YAML::BeginMap;
-    out << YAML::Key << "type" << YAML::Value << std::string(spec.name);
-    out << YAML::Key << "label" << YAML::Value << e.label;
-    out << YAML::Key << "start" << YAML::Value << e.start.iso();
-    if (e.end) out << YAML::Key << "end" << YAML::Value << e.end->iso();
-    for (const auto& f : spec.fields) emit_field(out, e, f);
-    if (!e.source.empty()) out << YAML::Key << "source" << YAML::Value << e.source;
+    for (const auto& [name, value] : event_values_of(e)) {
+      out << YAML::Key << name << YAML::Value;
+      if (const auto* number = std::get_if<double>(&value))
+        out << number_text(*number);
+      else if (const auto* text = std::get_if<std::string>(&value))
+        out << *text;
+      else
+        out << YAML::Flow << std::get<std::vector<std::string>>(value);
+    }
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;
 }
 
 }  // namespace migsim::detail
+
+namespace migsim {
+std::vector<std::pair<std::string, EventValue>> event_values(const Event& event) {
+  return detail::event_values_of(event);
+}
+}  // namespace migsim

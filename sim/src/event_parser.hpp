@@ -24,6 +24,9 @@ std::string resolve_event(Event& event, const Scenario& sc);
 /// Every field of every event (defaults included) as a YAML sequence under the current key.
 void emit_events(YAML::Emitter& out, const std::vector<Event>& events);
 
+/// See migsim::event_values.
+std::vector<std::pair<std::string, EventValue>> event_values_of(const Event& event);
+
 /// Label given to an unlabelled event: "<type>_<position + 1>".
 std::string default_label(const Event& event, std::size_t position);
 

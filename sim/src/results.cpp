@@ -2,6 +2,7 @@
 // that both the HDF5 writer and the Python bindings consume.
 #include <chrono>
 #include <ctime>
+#include <span>
 
 #include "migsim/simulation.hpp"
 
@@ -23,7 +24,7 @@ using output::Attribute;
 using output::Variable;
 
 /// Concatenates one field of every step's aggregates into a [time][...] array, in people.
-std::vector<std::int64_t> stacked(const std::vector<StepAggregates>& history,
+std::vector<std::int64_t> stacked(std::span<const StepAggregates> history,
                                   std::vector<std::int64_t> StepAggregates::*field, std::int64_t scale) {
   std::vector<std::int64_t> out;
   if (!history.empty()) out.reserve(history.size() * (history.front().*field).size());
@@ -34,7 +35,7 @@ std::vector<std::int64_t> stacked(const std::vector<StepAggregates>& history,
 
 /// Like `stacked`, for [outer][inner] fields reported as [time][inner][outer] (e.g. a stock
 /// kept as [origin][location] reported by (location, origin)).
-std::vector<std::int64_t> stacked_status(const std::vector<StepAggregates>& history, std::size_t n_origins,
+std::vector<std::int64_t> stacked_status(std::span<const StepAggregates> history, std::size_t n_origins,
                                          std::size_t n_locations, Status status, std::int64_t scale) {
   std::vector<std::int64_t> out;
   out.reserve(history.size() * n_origins * n_locations);
@@ -45,8 +46,7 @@ std::vector<std::int64_t> stacked_status(const std::vector<StepAggregates>& hist
   return out;
 }
 
-std::vector<double> stacked_real(const std::vector<StepAggregates>& history,
-                                 std::vector<double> StepAggregates::*field) {
+std::vector<double> stacked_real(std::span<const StepAggregates> history, std::vector<double> StepAggregates::*field) {
   std::vector<double> out;
   for (const auto& step : history) out.insert(out.end(), (step.*field).begin(), (step.*field).end());
   return out;
@@ -84,11 +84,49 @@ Variable labels(std::string name, std::string dim, std::vector<std::string> valu
 
 }  // namespace
 
-output::Dataset Simulation::results() const {
-  const Scenario& sc = scenario();
-  const auto& hist = history();
-  const std::int64_t scale = options().scale;
-  const RunStats run = stats();
+namespace {
+output::Dataset dataset(const Simulation& sim, std::size_t first_step, bool provenance);
+}  // namespace
+
+output::Dataset Simulation::results() const { return dataset(*this, 0, true); }
+
+output::Dataset Simulation::results_since(std::size_t first_step) const {
+  return dataset(*this, std::min(first_step, steps_done()), false);
+}
+
+namespace {
+
+void add_provenance(const Simulation& sim, output::Dataset& ds) {
+  const Scenario& sc = sim.scenario();
+  const RunStats run = sim.stats();
+  const std::vector<output::Attribute> provenance = {{"Conventions", std::string("CF-1.8")},
+                                                     {"title", "migsim run of scenario " + sc.params.name},
+                                                     {"institution", std::string("migsim")},
+                                                     {"source", "migsim " + version()},
+                                                     {"scenario_name", sc.params.name},
+                                                     {"scenario_source", sc.source_name},
+                                                     {"scenario_yaml", sc.resolved_yaml()},
+                                                     {"seed", static_cast<std::int64_t>(sim.options().seed)},
+                                                     {"threads", static_cast<std::int64_t>(run.threads)},
+                                                     {"scale", sim.options().scale},
+                                                     {"migsim_version", version()},
+                                                     {"git_commit", git_commit()},
+                                                     {"wall_time_seconds", run.wall_seconds},
+                                                     {"agent_steps", static_cast<std::int64_t>(run.agent_steps)},
+                                                     {"created_utc", utc_now()}};
+  ds.attrs.insert(ds.attrs.begin(), provenance.begin(), provenance.end());
+  for (const auto& [key, text] : sc.table_texts) {
+    std::string name = "scenario_" + key;  // "tables.regions" -> "scenario_tables_regions"
+    for (char& c : name)
+      if (c == '.') c = '_';
+    ds.attrs.push_back({name, text});
+  }
+}
+
+output::Dataset dataset(const Simulation& sim, std::size_t first_step, bool provenance) {
+  const Scenario& sc = sim.scenario();
+  const std::span<const StepAggregates> hist = std::span(sim.history()).subspan(first_step);
+  const std::int64_t scale = sim.options().scale;
   output::Dataset ds;
 
   std::vector<std::string> origin_names, origin_labels, location_names, location_labels, location_countries;
@@ -102,7 +140,7 @@ output::Dataset Simulation::results() const {
   for (std::size_t s = 0; s < kReportedStatuses; ++s) statuses.emplace_back(status_name(static_cast<Status>(s)));
   for (const auto& c : sc.countries) country_codes.push_back(c.code), country_names.push_back(c.name);
   std::vector<std::int64_t> days;
-  for (Date d : step_dates()) days.push_back(d - sc.params.start);
+  for (Date d : std::span(sim.step_dates()).subspan(first_step)) days.push_back(d - sc.params.start);
 
   ds.dims = {{"time", hist.size()},
              {"origin", origin_names.size()},
@@ -203,7 +241,10 @@ output::Dataset Simulation::results() const {
     ds.variables.push_back(labels("event", "event", event_labels, "scenario event label"));
     ds.variables.push_back(labels("event_type", "event", event_types, "scenario event type"));
     std::vector<std::int64_t> state;
-    for (const auto& step : hist) state.insert(state.end(), step.policy_state.begin(), step.policy_state.end());
+    for (const auto& step : hist) {  // events added during the run were not in force before
+      state.insert(state.end(), step.policy_state.begin(), step.policy_state.end());
+      state.resize(state.size() + sc.events.size() - step.policy_state.size(), 0);
+    }
     ds.variables.push_back(Variable{"policy_state",
                                     {"time", "event"},
                                     std::move(state),
@@ -216,29 +257,11 @@ output::Dataset Simulation::results() const {
   for (auto& v : ds.variables)
     if ((v.dims.size() > 1 || v.name == "remittances_usd") && v.name != "policy_state") attach_label_coordinates(v);
 
-  ds.attrs = {{"Conventions", std::string("CF-1.8")},
-              {"title", "migsim run of scenario " + sc.params.name},
-              {"institution", std::string("migsim")},
-              {"source", "migsim " + version()},
-              {"scenario_name", sc.params.name},
-              {"scenario_source", sc.source_name},
-              {"scenario_yaml", sc.resolved_yaml()},
-              {"seed", static_cast<std::int64_t>(options().seed)},
-              {"threads", static_cast<std::int64_t>(run.threads)},
-              {"scale", scale},
-              {"migsim_version", version()},
-              {"git_commit", git_commit()},
-              {"wall_time_seconds", run.wall_seconds},
-              {"agent_steps", static_cast<std::int64_t>(run.agent_steps)},
-              {"created_utc", utc_now()}};
   ds.attrs.push_back({"coordinates", std::string("origin_label location_label location_country country_name")});
-  for (const auto& [key, text] : sc.table_texts) {
-    std::string name = "scenario_" + key;  // "tables.regions" -> "scenario_tables_regions"
-    for (char& c : name)
-      if (c == '.') c = '_';
-    ds.attrs.push_back({name, text});
-  }
+  if (provenance) add_provenance(sim, ds);
   return ds;
 }
+
+}  // namespace
 
 }  // namespace migsim

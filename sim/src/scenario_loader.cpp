@@ -644,6 +644,13 @@ void add_event(Scenario& scenario, Event event) {
   if (event.label.empty()) event.label = detail::default_label(event, scenario.events.size());
   auto problem = detail::resolve_event(event, scenario);
   if (!problem.empty()) throw ScenarioError("event '" + event.label + "': " + problem);
+  const Date first = scenario.params.start, last = scenario.params.end;
+  if (event.start > last)
+    throw ScenarioError("event '" + event.label + "': start " + event.start.iso() + " is after the scenario ends (" +
+                        last.iso() + "); expected a date from " + first.iso() + " to " + last.iso());
+  if (event.end && *event.end < first)
+    throw ScenarioError("event '" + event.label + "': end " + event.end->iso() + " is before the scenario starts (" +
+                        first.iso() + "); expected a date from " + first.iso() + " to " + last.iso());
   for (const auto& e : scenario.events)
     if (e.label == event.label)
       throw ScenarioError("event '" + event.label + "': duplicate label; labels must be unique");

@@ -172,7 +172,7 @@ unsigned pick_float(const float* cdf, std::size_t n, float draw) {
 struct AgentStep {
   std::size_t id;
   std::uint8_t origin, status, location, traits;
-  const std::uint32_t* u;  ///< four draws of the step
+  std::uint32_t u[4];  ///< four draws of the step
   Tally& tally;
 };
 
@@ -677,31 +677,38 @@ struct Simulation::Impl {
 void Simulation::Impl::update_block(std::size_t begin, std::size_t end, std::uint32_t step_index, Tally& tally) {
   const std::size_t n_loc = nL();
   const std::int32_t exit_birth_day = tables.exit_birth_day;
-  for (std::size_t i = begin; i < end; ++i) {
-    const std::uint8_t status = agents.status[i];
-    if (status == kExited) continue;
-    const std::uint8_t origin = agents.origin[i];
-    if (agents.birth_day[i] <= exit_birth_day) {
-      agents.status[i] = kExited;
-      tally.exits[origin] += 1;
-      continue;
+  DrawBlock draws;
+  for (std::size_t first = begin; first < end; first += DrawBlock::kLanes) {
+    rng.fill(Stream::AgentStep, first, step_index, draws);  // cheaper in bulk than one agent at a time
+    const std::size_t last = std::min(end, first + DrawBlock::kLanes);
+    for (std::size_t i = first; i < last; ++i) {
+      const std::uint8_t status = agents.status[i];
+      if (status == kExited) continue;
+      const std::uint8_t origin = agents.origin[i];
+      if (agents.birth_day[i] <= exit_birth_day) {
+        agents.status[i] = kExited;
+        tally.exits[origin] += 1;
+        continue;
+      }
+      const std::size_t lane = i - first;
+      const std::uint8_t location = agents.location[i], traits = agents.traits[i];
+      AgentStep a{i,        origin, status,
+                  location, traits, {draws.v[0][lane], draws.v[1][lane], draws.v[2][lane], draws.v[3][lane]},
+                  tally};
+      if (Traits::banned(a.traits)) [[unlikely]]
+        lift_and_count_bans(a, step_index);
+      if (status < kResident)
+        home_step(a, step_index);
+      else
+        abroad_step(a, step_index);
+      // Most agents change nothing in a step: storing only changes keeps their cache lines clean,
+      // which saves memory bandwidth when the arrays do not fit in cache.
+      if (a.status != status) agents.status[i] = a.status;
+      if (a.location != location) agents.location[i] = a.location;
+      if (a.traits != traits) agents.traits[i] = a.traits;
+      tally.stock[(origin * n_loc + a.location) * kReportedStatuses + a.status] += 1;
+      if (a.status >= kResident && Traits::employed(a.traits)) tally.employed[origin * n_loc + a.location] += 1;
     }
-    const auto draws = rng.bits(Stream::AgentStep, i, step_index);
-    const std::uint8_t location = agents.location[i], traits = agents.traits[i];
-    AgentStep a{i, origin, status, location, traits, draws.v, tally};
-    if (Traits::banned(a.traits)) [[unlikely]]
-      lift_and_count_bans(a, step_index);
-    if (status < kResident)
-      home_step(a, step_index);
-    else
-      abroad_step(a, step_index);
-    // Most agents change nothing in a step: storing only changes keeps their cache lines clean,
-    // which saves memory bandwidth when the arrays do not fit in cache.
-    if (a.status != status) agents.status[i] = a.status;
-    if (a.location != location) agents.location[i] = a.location;
-    if (a.traits != traits) agents.traits[i] = a.traits;
-    tally.stock[(origin * n_loc + a.location) * kReportedStatuses + a.status] += 1;
-    if (a.status >= kResident && Traits::employed(a.traits)) tally.employed[origin * n_loc + a.location] += 1;
   }
 }
 
@@ -1068,6 +1075,28 @@ void Simulation::run(const std::function<void(std::size_t, std::size_t)>& progre
   while (!done()) {
     step();
     if (progress) progress(impl_->steps_done, impl_->total_steps);
+  }
+}
+
+void Simulation::add_event(Event event) {
+  if (done()) throw ArgumentError("event '" + event.label + "': the simulation has ended");
+  const Date next = current_date();
+  if (event.start < next)
+    throw ArgumentError("event '" + event.label + "': start " + event.start.iso() + " is before the next step (" +
+                        next.iso() + "); an event added during a run takes effect from the next step on");
+  // migsim::add_event resolves the country to an index; undone if it has no ban slot.
+  Scenario& sc = impl_->scenario;
+  const std::size_t before = sc.events.size();
+  migsim::add_event(sc, std::move(event));
+  const Event& added = sc.events.back();
+  if (added.type == EventType::BanRule && impl_->policies.ban_slot(static_cast<std::size_t>(added.country_index)) < 0) {
+    const std::string message = "event '" + added.label + "': a ban_rule for " + added.country +
+                                " cannot be added during a run, because the scenario has no ban rules for " +
+                                added.country +
+                                " (agents' ban records are laid out at the start); add one to the "
+                                "scenario before the run, with a later start if needed";
+    sc.events.resize(before);
+    throw ArgumentError(message);
   }
 }
 

@@ -608,7 +608,7 @@ TEST(Events, DuplicateLabelsAreRejected) {
   Scenario sc = toy();
   const auto& spec = *migsim::find_event_type("quota");
   Fields f = Fields::of_example(spec.example).set("label", "quota_ru_tj");
-  f.set("regions", "[moscow]").set("citizenships", "[TJ]");
+  f.set("regions", "[moscow]").set("citizenships", "[TJ]").set("start", "2020-01-01").set("end", "2020-12-31");
   const Event e = parse(f, sc);  // parsing alone does not know the labels in use
   const auto added = error_of([&] { migsim::add_event(sc, e); });
   EXPECT_TRUE(Contains(added, "event 'quota_ru_tj': duplicate label"));
@@ -664,6 +664,7 @@ TEST(Events, EveryDocumentedFieldIsRead) {
   // the resolved scenario YAML changes.
   Scenario base = kyrgyzstan();
   base.events.clear();
+  base.params.end = migsim::Date::from_ymd(2040, 12, 31);  // room for every candidate date
   std::size_t checked = 0;
   for (const auto& spec : migsim::event_schema()) {
     const Event original = parse(probe(spec), base);

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -30,6 +31,7 @@
 
 namespace {
 
+using migsim_test::Contains;
 using migsim_test::variables_of;
 
 using migsim::Date;
@@ -1417,6 +1419,83 @@ TEST(Policies, KyrgyzstanWithEventsDoesNotDependOnThreads) {
                            "fees_paid", "naturalised", "deportations", "blocked_departures"})
     EXPECT_EQ(runs[0].count(name), 1u) << name;
   for (const auto& [name, data] : runs[0]) EXPECT_TRUE(data == runs[1].at(name)) << name << " differs";
+}
+
+}  // namespace
+
+// ---- events added during a run (adaptive policies) ------------------------------------------
+
+namespace {
+
+/// The message of the migsim::Error `action` throws (fails the test if it throws nothing).
+std::string engine_error_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const migsim::Error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected a migsim::Error, nothing was thrown";
+  return {};
+}
+
+TEST(Policies, EventAddedDuringARunActsFromTheNextStepAndIsRecorded) {
+  const Scenario sc = eaeu_toy(true);
+  migsim::Simulation plain(sc, options(5, 2, 10));
+  migsim::Simulation adapted(sc, options(5, 2, 10));
+  for (int k = 0; k < 10; ++k) plain.step(), adapted.step();
+  const Date from = adapted.current_date();
+  adapted.add_event(
+      migsim::parse_event("{type: border_closure, label: late_closure, start: " + from.iso() + ", countries: [KG, RU]}",
+                          adapted.scenario()));
+  while (!plain.done()) plain.step(), adapted.step();
+
+  const Ix ix(sc);
+  const Set kg = ix.origins_in("KG"), ru = ix.destinations_in("RU");
+  const auto& before = plain.history();
+  const auto& after = adapted.history();
+  for (std::size_t t = 0; t < after.size(); ++t) {
+    if (t < 10) {  // identical up to the decision
+      EXPECT_TRUE(same_bits(before[t].stock, after[t].stock)) << t;
+      continue;
+    }
+    EXPECT_EQ(ix.departures(after[t], kg, ru), 0) << "nobody crosses a closed border, step " << t;
+  }
+  EXPECT_GT(ix.departures(before[20], kg, ru) + ix.departures(before[30], kg, ru), 0) << "without the closure";
+
+  // policy_state gains the event: 0 before the decision, 1 after; earlier steps are padded.
+  const auto ds = adapted.results();
+  const auto* state = ds.find_variable("policy_state");
+  ASSERT_NE(state, nullptr);
+  const auto& flags = std::get<std::vector<std::int64_t>>(state->data);
+  const std::size_t n_events = adapted.scenario().events.size(), late = n_events - 1;
+  ASSERT_EQ(flags.size(), after.size() * n_events);
+  for (std::size_t t = 0; t < after.size(); ++t) EXPECT_EQ(flags[t * n_events + late], t >= 10 ? 1 : 0) << t;
+  // results_since(k) is the tail of results().
+  const auto tail = adapted.results_since(after.size() - 1);
+  EXPECT_EQ(tail.find_dim("time")->size, 1u);
+}
+
+TEST(Policies, EventsAddedDuringARunAreCheckedAndABadOneChangesNothing) {
+  const Scenario sc = eaeu_toy(true);
+  migsim::Simulation sim(sc, options(5, 1, 10));
+  for (int k = 0; k < 5; ++k) sim.step();
+  const std::size_t events = sim.scenario().events.size();
+  auto attempt = [&](const std::string& yaml) {
+    return engine_error_of([&] { sim.add_event(migsim::parse_event(yaml, sim.scenario())); });
+  };
+  // In the past: an added event acts from the next step on.
+  EXPECT_TRUE(Contains(attempt("{type: enforcement, label: e1, start: 2020-01-01, country: RU, rate: 1}"),
+                       "before the next step (" + sim.current_date().iso() + ")"));
+  // A ban rule for a country without ban records.
+  EXPECT_TRUE(
+      Contains(attempt("{type: ban_rule, label: b1, start: 2021-01-01, country: KZ, on: deportation, years: 2}"),
+               "no ban rules for KZ"));
+  // Outside the scenario's period.
+  EXPECT_TRUE(Contains(attempt("{type: enforcement, label: e2, start: 2031-01-01, country: RU, rate: 1}"),
+                       "after the scenario ends"));
+  EXPECT_EQ(sim.scenario().events.size(), events);
+  sim.step();  // still usable
+  EXPECT_EQ(sim.steps_done(), 6u);
 }
 
 }  // namespace

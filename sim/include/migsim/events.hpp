@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -154,6 +155,12 @@ struct EventTypeSpec {
   /// Scope rule: "country_or_regions" requires exactly one of the two.
   bool country_or_regions = false;
 };
+
+/// A field's value as written in a scenario: a number, a text (names, dates, choices) or a list.
+using EventValue = std::variant<double, std::string, std::vector<std::string>>;
+/// The event as it would be written in a scenario, in schema order: type, label, start, end (if
+/// any), every field with its value (empty names and lists left out), source (if any).
+std::vector<std::pair<std::string, EventValue>> event_values(const Event& event);
 
 /// Every event type, in documentation order.
 std::span<const EventTypeSpec> event_schema();

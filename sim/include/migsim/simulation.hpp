@@ -98,6 +98,12 @@ class Simulation {
   /// Runs to the end; `progress(done, total)` is called after each step if given.
   void run(const std::function<void(std::size_t, std::size_t)>& progress = {});
 
+  /// Adds an event during the run (adaptive policies): checked like a scenario's events, and it
+  /// must start on or after current_date(). A ban_rule may only name a country that already has
+  /// ban rules in the scenario (each agent's ban slots are fixed at the start). Throws
+  /// ScenarioError or ArgumentError and leaves the simulation unchanged.
+  void add_event(Event event);
+
   /// Aggregates of the last completed step (the initial state before any step).
   const StepAggregates& last() const;
   /// Aggregates of every completed step, and the start date of each.
@@ -107,6 +113,9 @@ class Simulation {
 
   /// All steps so far as a netCDF-4 shaped dataset (people, labelled coordinates, provenance).
   output::Dataset results() const;
+  /// The same layout for steps [first_step, steps_done()) only, without the provenance
+  /// attributes: cheap enough to read between steps.
+  output::Dataset results_since(std::size_t first_step) const;
 
  private:
   struct Impl;
