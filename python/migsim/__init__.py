@@ -4,8 +4,14 @@ Quick start::
 
     import migsim
     results = migsim.run("kyrgyzstan", seed=1, scale=100)
-    ds = results.to_xarray()
-    ds.stock.sum(["origin", "status"]).sel(location="moscow").plot()
+    results.plot("stock", by="location")
+
+    sc = migsim.Scenario.load("quota-cut")
+    sc.set("events.quota_halved.limit", 700_000)
+    sim = migsim.Simulation(sc, seed=1, scale=100)
+    sim.run(until="2028-01-01")
+
+See docs/python.md for the whole API.
 """
 
 from __future__ import annotations
@@ -17,31 +23,62 @@ from ._core import (
     ScenarioError,
     TableError,
 )
+from . import _core
 from ._core import builtin_scenarios as _builtin_scenarios
 from ._core import version as _version
+from .events import EVENT_TYPES, Event, event_from_dict
+from .events import *  # noqa: F401,F403 - one class per event type (Quota, BorderClosure, ...)
+from .events import __all__ as _event_names
+from .ensemble import Comparison, Ensemble, compare
 from .results import Results, open_results
 from .run import load_scenario, run
+from .scenario import Scenario
+from .simulation import Policy, PolicyError, Simulation, StepState
 
 __version__: str = _version()
 
 __all__ = [
     "ArgumentError",
+    "Comparison",
+    "Ensemble",
+    "EVENT_TYPES",
+    "Event",
     "MigsimError",
     "OutputError",
+    "Policy",
+    "PolicyError",
     "Results",
+    "Scenario",
     "ScenarioError",
+    "Simulation",
+    "StepState",
     "TableError",
     "__version__",
     "builtin_scenarios",
+    "compare",
+    "event_from_dict",
+    "event_reference",
+    "parameter_reference",
     "load_scenario",
     "open_results",
     "run",
+    *[name for name in _event_names if name not in ("Event", "EVENT_TYPES", "event_from_dict")],
 ]
 
 
 def builtin_scenarios() -> list[str]:
     """Names of the scenarios compiled into migsim (``kyrgyzstan`` is the default)."""
     return list(_builtin_scenarios())
+
+
+def parameter_reference() -> str:
+    """Every scenario parameter with its unit, default, range and source (Markdown)."""
+    return str(_core.parameter_reference_markdown())
+
+
+def event_reference() -> str:
+    """Every event type with its fields and an example (Markdown)."""
+    return str(_core.event_reference_markdown())
 
 
 for _error in (ArgumentError, MigsimError, OutputError, ScenarioError, TableError):

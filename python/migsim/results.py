@@ -1,42 +1,152 @@
-"""Results of a run: labelled arrays with provenance."""
+"""Results of a run: labelled arrays with provenance, tidy tables, a yearly summary and plots."""
 
 from __future__ import annotations
 
+import html
 import os
-from typing import Any, Mapping
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Hashable, Mapping, Sequence
 
 import numpy as np
+import pandas as pd
 import xarray as xr
+
+from ._core import OutputError
+
+if TYPE_CHECKING:  # matplotlib is imported only when a plot is drawn
+    from matplotlib.axes import Axes
+
+__all__ = ["HOME_STATUSES", "Results", "Summary", "open_results"]
+
+HOME_STATUSES: tuple[str, ...] = ("at_home", "returned", "displaced")
+"""Statuses of people in their origin country; every other status counts as abroad."""
+
+_PROVENANCE_KEYS: tuple[tuple[str, str], ...] = (
+    ("scenario", "scenario_name"),
+    ("scenario_source", "scenario_source"),
+    ("seed", "seed"),
+    ("scale", "scale"),
+    ("threads", "threads"),
+    ("migsim_version", "migsim_version"),
+    ("git_commit", "git_commit"),
+    ("created_utc", "created_utc"),
+    ("wall_time_seconds", "wall_time_seconds"),
+    ("agent_steps", "agent_steps"),
+)
+
+
+class Summary(pd.DataFrame):
+    """Main outcomes of a run per calendar year: a :class:`pandas.DataFrame` that shows its units.
+
+    Index ``year``; one column per outcome. The units of each column are in ``summary.units`` (also
+    ``summary.attrs["units"]``) and its meaning in ``summary.descriptions``; the text and HTML
+    representations show the units under the column names. Anything derived from it (a column, a slice,
+    arithmetic) is a plain pandas object.
+    """
+
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:
+        return pd.DataFrame
+
+    @property
+    def units(self) -> dict[str, str]:
+        """Unit of each column, e.g. ``{"departures": "people", "remittances_usd": "USD", ...}``."""
+        return dict(self.attrs.get("units", {}))
+
+    @property
+    def descriptions(self) -> dict[str, str]:
+        """What each column counts, in words."""
+        return dict(self.attrs.get("descriptions", {}))
+
+    def _display_frame(self) -> pd.DataFrame:
+        units = self.units
+        shown = pd.DataFrame(self.to_numpy(dtype=object), index=self.index, columns=self.columns)
+        for column in self.columns:
+            if pd.api.types.is_float_dtype(self[column].dtype):
+                shown[column] = [("" if np.isnan(v) else f"{v:,.0f}") for v in self[column]]
+            else:
+                shown[column] = [f"{v:,}" for v in self[column]]
+        shown.columns = pd.MultiIndex.from_tuples([(c, units.get(c, "")) for c in self.columns])
+        return shown
+
+    def __repr__(self) -> str:
+        return self._display_frame().to_string()
+
+    def _repr_html_(self) -> str:  # type: ignore[override]
+        table = self._display_frame().to_html(classes="migsim-summary", justify="right")
+        notes = "".join(
+            f"<li><code>{html.escape(str(c))}</code>: {html.escape(d)}</li>" for c, d in self.descriptions.items()
+        )
+        return f"<div>{table}<details><summary>columns</summary><ul>{notes}</ul></details></div>"
 
 
 class Results:
-    """Named arrays of one run, in people, with the run's provenance in ``attrs``.
+    """Named arrays of one run, in people (or USD where noted), with the run's provenance in ``attrs``.
 
-    Build an :class:`xarray.Dataset` with :meth:`to_xarray`; the same layout as the HDF5 file.
+    Built by :func:`migsim.run` from the engine's output: ``Results(raw)`` with ``raw`` the dict of
+    ``migsim._core.Simulation.results()`` (``dims``; ``variables``: name -> ``(dims, array, attrs)``;
+    ``attrs``). :meth:`to_xarray` gives an :class:`xarray.Dataset` with the same layout as the HDF5
+    file, :meth:`to_dataframe` a tidy table, :meth:`summary` yearly outcomes and :meth:`plot` a chart.
+
+    Args:
+        raw: the engine's results dict.
     """
 
     def __init__(self, raw: Mapping[str, Any]) -> None:
         self._raw = raw
         self._dataset: xr.Dataset | None = None
 
+    # ----------------------------------------------------------------------------------- access
+
     @property
     def attrs(self) -> dict[str, Any]:
-        """Provenance: resolved scenario, seed, scale, threads, version, git commit, wall time."""
+        """Global attributes: resolved scenario, table texts, seed, scale, threads, version, git commit, wall time."""
         return dict(self._raw["attrs"])
 
     @property
     def variables(self) -> list[str]:
+        """Names of every variable of the engine's output, coordinates included."""
         return list(self._raw["variables"])
 
+    @property
+    def data_variables(self) -> list[str]:
+        """Names of the data variables (the outcomes: ``stock``, ``departures``, ...), in file order."""
+        return [str(name) for name in self.to_xarray().data_vars]
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """Where the results come from.
+
+        Returns:
+            A dict with ``scenario`` (name), ``scenario_source``, ``seed``, ``scale``, ``threads``,
+            ``migsim_version``, ``git_commit``, ``created_utc``, ``wall_time_seconds`` and
+            ``agent_steps`` (``None`` for any the engine did not record).
+        """
+        attrs = self._raw["attrs"]
+        return {key: _plain(attrs.get(attr)) for key, attr in _PROVENANCE_KEYS}
+
+    @property
+    def scenario_yaml(self) -> str:
+        """The resolved scenario as YAML: every parameter and every event, with defaults filled in."""
+        return str(self._raw["attrs"].get("scenario_yaml", ""))
+
     def __getitem__(self, name: str) -> np.ndarray:
-        """The raw array of a variable (numpy), e.g. ``results["population"]``."""
+        """The raw array of a variable (numpy), e.g. ``results["population"]``.
+
+        Raises:
+            KeyError: no such variable; the message lists the available names.
+        """
         try:
             return np.asarray(self._raw["variables"][name][1])
         except KeyError:
             raise KeyError(f"no variable {name!r}; available: {', '.join(self.variables)}") from None
 
     def to_xarray(self) -> xr.Dataset:
-        """The results as an :class:`xarray.Dataset` with decoded time and labelled coordinates."""
+        """The results as an :class:`xarray.Dataset` with decoded time and labelled coordinates.
+
+        The dataset is built once and shared by later calls; copy it before changing it in place.
+        """
         if self._dataset is None:
             variables = {
                 name: xr.Variable(dims, np.asarray(data), attrs) for name, (dims, data, attrs) in self._raw["variables"].items()
@@ -45,18 +155,438 @@ class Results:
             self._dataset = xr.decode_cf(ds)
         return self._dataset
 
+    # ------------------------------------------------------------------------------ reductions
+
+    def _variable(self, var: str) -> xr.DataArray:
+        ds = self.to_xarray()
+        if not isinstance(var, str) or var not in ds.data_vars:
+            raise KeyError(f"no data variable {var!r}; available: {', '.join(map(str, ds.data_vars))}")
+        return ds[var]
+
+    @staticmethod
+    def _groupable(da: xr.DataArray) -> list[str]:
+        """1-D coordinates that are not dimensions but lie along one (``location_country``, ``origin_label``)."""
+        return [str(c) for c, coord in da.coords.items() if c not in da.dims and coord.ndim == 1 and coord.dims[0] != "time"]
+
+    def _select(self, da: xr.DataArray, sel: Mapping[str, Any] | None) -> xr.DataArray:
+        """``da.sel(**sel)``, with checked names; labels accepted for names; coordinates select along their dim."""
+        if not sel:
+            return da
+        if not isinstance(sel, Mapping):
+            raise TypeError(f"sel: expected a dict such as {{'location': 'moscow'}}, found {type(sel).__name__}")
+        indexers: dict[Hashable, Any] = {}
+        for key, wanted in sel.items():
+            many = isinstance(wanted, (list, tuple, np.ndarray, pd.Index))
+            if key not in da.dims and key in self._groupable(da):
+                # e.g. {"location_country": "RU"}: every location in Russia (the dimension stays).
+                values = [str(v) for v in da[key].values]
+                for value in wanted if many else [wanted]:
+                    if str(value) not in values:
+                        raise KeyError(f"sel: {value!r} is not a value of {key}; valid: {', '.join(dict.fromkeys(values))}")
+                chosen = {str(v) for v in (wanted if many else [wanted])}
+                dim = da[key].dims[0]
+                da = da.isel({dim: [i for i, v in enumerate(values) if v in chosen]})
+                continue
+            if key not in da.dims:
+                raise ValueError(
+                    f"sel: {key!r} is not a dimension of {da.name!r}; valid dimensions: {', '.join(map(str, da.dims))}"
+                    f"; coordinates: {', '.join(self._groupable(da))}"
+                )
+            if key == "time" or isinstance(wanted, slice):
+                indexers[key] = wanted
+            elif many:
+                indexers[key] = [_resolve_name(da, str(key), v) for v in wanted]
+            else:
+                indexers[key] = _resolve_name(da, str(key), wanted)
+        try:
+            return da.sel(indexers)
+        except KeyError as exc:  # a date outside the run
+            raise KeyError(f"sel: {exc}") from None
+
+    def _legend_labels(self, da: xr.DataArray, by: str) -> list[str]:
+        """Readable names for the values of ``by``: its label coordinate, or that of the dimension its values
+        name (``location_country`` codes -> ``country_name``), else the values themselves."""
+        names = [str(v) for v in da[by].values]
+        own = _label_coord(da, by)
+        if own is not None:
+            return [str(v) for v in da[own].values]
+        ds = self.to_xarray()
+        for dim in ds.dims:
+            label = _label_coord(ds, str(dim))
+            if dim != by and label is not None and dim in ds.coords:
+                lookup = {str(k): str(v) for k, v in zip(ds[dim].values, ds[label].values)}
+                if set(names) <= lookup.keys():
+                    return [lookup[n] for n in names]
+        return names
+
+    def _check_by(self, da: xr.DataArray, by: str | Sequence[str] | None, before_sel: Sequence[str] = ()) -> list[str]:
+        """The dimensions or coordinates to keep (``by`` without ``time`` and repeats), checked; ``None``: all dims."""
+        dims = [str(d) for d in da.dims if d != "time"]
+        if by is None:
+            return dims
+        names = [by] if isinstance(by, str) else list(by)
+        coords = self._groupable(da)
+        keep: list[str] = []
+        for name in names:
+            if name == "time" or name in keep:
+                continue
+            if name not in dims and name not in coords:
+                why = " (sel picked a single value of it)" if name in before_sel else ""
+                raise ValueError(
+                    f"by: {name!r} is not a dimension of {da.name!r}{why}; "
+                    f"valid: {', '.join(dims) if dims else '(none: only time is left)'}"
+                    + (f"; or a coordinate: {', '.join(coords)}" if coords else "")
+                )
+            keep.append(name)
+        along = [str(da[name].dims[0]) if name in coords else name for name in keep]
+        if len(set(along)) < len(along):
+            raise ValueError(f"by: {', '.join(keep)} lie along the same dimension; keep one of them")
+        return keep
+
+    def _reduce(self, var: str, by: str | Sequence[str] | None, sel: Mapping[str, Any] | None) -> xr.DataArray:
+        """The variable after ``sel``, summed over every dimension but time and ``by`` (kept in ``by`` order).
+
+        A coordinate in ``by`` (``location_country``) groups its dimension: the sum per value of it.
+        """
+        da = self._variable(var)
+        before_sel = [str(d) for d in da.dims]
+        da = self._select(da, sel)
+        keep = self._check_by(da, by, before_sel)
+        # min_count keeps NaN (e.g. quota_remaining with no quota in force) instead of turning it into 0.
+        kwargs: dict[str, Any] = {"min_count": 1} if da.dtype.kind == "f" else {}
+        for name in keep:
+            if name not in da.dims:
+                dim = da[name].dims[0]
+                da = da.groupby(name).sum(dim, keep_attrs=True, **kwargs)
+        drop = [d for d in da.dims if d != "time" and d not in keep]
+        if drop:
+            da = da.sum(drop, keep_attrs=True, **kwargs)
+        da = da.transpose(*(["time"] if "time" in da.dims else []), *keep)
+        da.name = var
+        return da
+
+    def to_dataframe(
+        self,
+        var: str,
+        by: str | Sequence[str] | None = None,
+        *,
+        sel: Mapping[str, Any] | None = None,
+        labels: bool = True,
+    ) -> pd.DataFrame:
+        """One variable as a tidy (long) table: one row per coordinate combination, the number in ``value``.
+
+        Examples::
+
+            results.to_dataframe("departures")                   # time, origin, location, value
+            results.to_dataframe("stock", by=["location"])       # summed over origin and status
+            results.to_dataframe("stock", by="status", sel={"location": "moscow"})
+            results.to_dataframe("departures", by=[], sel={"location_country": "RU"})   # to Russia
+
+        Args:
+            var: a data variable (see :attr:`data_variables`).
+            by: dimensions to keep; the others (except ``time``) are summed over first. ``None`` keeps
+                every dimension; ``[]`` sums over all of them (one row per step). A coordinate along a
+                dimension may stand for it: ``by="location_country"`` sums the locations of each country.
+            sel: selection applied before summing, ``{dimension: name or list of names}``; region
+                labels (``"Moscow city"``) are accepted as well as names, ``time`` takes dates or slices,
+                and a coordinate selects along its dimension (``{"location_country": "RU"}``: every
+                location in Russia).
+            labels: add the label coordinates of the kept dimensions (``origin_label``,
+                ``location_label``, ``location_country``, ``country_name``, ``event_type``) as columns.
+
+        Returns:
+            A :class:`pandas.DataFrame` with a column per kept dimension (``time`` as ``datetime64``,
+            the start of each step; names as categoricals in the dataset's order), then the label
+            columns (categoricals), then ``value`` (in the variable's units,
+            which are in ``df.attrs["units"]``).
+
+        Raises:
+            KeyError: unknown variable (the message lists the available ones), or an unknown name in ``sel``.
+            ValueError: a ``by`` or ``sel`` name that is not a dimension (or coordinate) of the variable.
+        """
+        da = self._reduce(var, by, sel)
+        columns: dict[str, Any] = {}
+        codes = [c.ravel() for c in np.indices(da.shape, sparse=False)] if da.ndim else []
+        for axis, dim in enumerate(da.dims):
+            values = da[dim].values
+            if np.issubdtype(values.dtype, np.datetime64) or values.dtype.kind in "iuf":
+                columns[str(dim)] = values[codes[axis]]
+            else:  # names: categorical in coordinate order (small, and sorts like the dataset)
+                columns[str(dim)] = pd.Categorical.from_codes(codes[axis], categories=[str(v) for v in values])
+        if labels:
+            for name, coord in da.coords.items():
+                if name in da.dims or coord.ndim != 1:
+                    continue
+                axis = da.dims.index(coord.dims[0])
+                unique, inverse = np.unique(coord.values.astype(str), return_inverse=True)
+                columns[str(name)] = pd.Categorical.from_codes(inverse[codes[axis]], categories=list(unique))
+        columns["value"] = np.asarray(da.values).ravel()
+        frame = pd.DataFrame(columns)
+        frame.attrs = {"variable": var, "units": da.attrs.get("units", ""), "long_name": da.attrs.get("long_name", "")}
+        return frame
+
+    def summary(self) -> Summary:
+        """Main outcomes per calendar year (the year in which a step starts).
+
+        Columns (units in ``summary.units``):
+
+        - ``migrants_abroad`` (people): ``stock`` in every status except ``at_home``, ``returned`` and
+          ``displaced``, at the end of the last step of the year;
+        - ``departures``, ``returns``, ``deportations``, ``evacuated`` (people) and ``remittances_usd``
+          (USD): totals over the year;
+        - ``stranded_peak`` (people): the largest number stranded at the end of any step of the year;
+        - ``steps``: steps of the year in the run (fewer in a year the run starts or stops in).
+
+        Returns:
+            A :class:`Summary` (a :class:`pandas.DataFrame` indexed by ``year``).
+        """
+        ds = self.to_xarray()
+        statuses = [str(s) for s in ds["status"].values]
+        abroad = [s for s in statuses if s not in HOME_STATUSES]
+
+        def total(name: str) -> np.ndarray:
+            da = ds[name]
+            return da.sum([d for d in da.dims if d != "time"]).values
+
+        per_step: dict[str, np.ndarray] = {
+            "migrants_abroad": ds["stock"].sel(status=abroad).sum(["origin", "location", "status"]).values
+        }
+        how = {"migrants_abroad": "last"}
+        units = {"migrants_abroad": "people"}
+        descriptions = {
+            "migrants_abroad": "people abroad (every status except " + ", ".join(HOME_STATUSES) + ") at the end of the year"
+        }
+        for name, rule, what in (
+            ("departures", "sum", "departures during the year"),
+            ("returns", "sum", "returns home during the year (deportations and evacuations included)"),
+            ("remittances_usd", "sum", "remittances sent home during the year"),
+            ("deportations", "sum", "people deported home during the year"),
+            ("stranded", "max", "largest number of people stranded abroad at the end of a step of the year"),
+            ("evacuated", "sum", "stranded people brought home by evacuation during the year"),
+        ):
+            if name not in ds.data_vars:
+                continue
+            column = "stranded_peak" if name == "stranded" else name
+            per_step[column] = total(name)
+            how[column] = rule
+            units[column] = str(ds[name].attrs.get("units", ""))
+            descriptions[column] = what
+        frame = pd.DataFrame(per_step, index=pd.DatetimeIndex(ds["time"].values, name="time"))
+        frame["steps"] = 1
+        how["steps"] = "sum"
+        units["steps"] = "steps"
+        descriptions["steps"] = "steps of the year in the run"
+        table = frame.groupby(frame.index.year).agg(how)
+        table.index.name = "year"
+        result = Summary(table)
+        result.attrs = {"units": units, "descriptions": descriptions}
+        return result
+
+    # ------------------------------------------------------------------------------------ plot
+
+    def plot(
+        self,
+        var: str,
+        by: str | None = None,
+        sel: Mapping[str, Any] | None = None,
+        ax: Axes | None = None,
+        **kwargs: Any,
+    ) -> Axes:
+        """Draws a variable over time, summed over every dimension except ``by``.
+
+        Examples::
+
+            results.plot("stock", by="location", sel={"status": ["irregular", "detained"]})
+            results.plot("departures", sel={"location": "moscow"})
+            results.plot("stock", by="location_country", sel={"status": "irregular"})
+
+        Works with any matplotlib backend (headless ``Agg``, Jupyter inline); never calls ``plt.show()``.
+
+        Args:
+            var: a data variable (see :attr:`data_variables`).
+            by: one dimension (``"location"``, ``"status"``, ``"origin"``, ...) or coordinate
+                (``"location_country"``) to draw one line per value of; the legend uses readable labels
+                (``location_label``, ``country_name``) when there are some. ``None``: a single line, the
+                sum over everything.
+            sel: selection applied first, ``{dimension: name or list of names}`` (see :meth:`to_dataframe`);
+                ``time`` takes a slice of dates to zoom.
+            ax: axes to draw on; ``None`` creates a new figure.
+            **kwargs: passed to :meth:`matplotlib.axes.Axes.plot` for every line.
+
+        Returns:
+            The :class:`matplotlib.axes.Axes` drawn on, with title, units on the y axis and a legend.
+
+        Raises:
+            KeyError: unknown variable or unknown name in ``sel``.
+            ValueError: ``by`` or a ``sel`` key that is not a dimension of the variable, or a selection
+                that leaves no time axis.
+        """
+        if by is not None and not isinstance(by, str):
+            raise TypeError(f"by: expected one dimension name (a str) or None, found {by!r}")
+        da = self._reduce(var, [] if by is None else [by], sel)
+        if "time" not in da.dims:
+            raise ValueError("sel: the selection leaves no time axis to plot; select a range of dates with a slice")
+        import matplotlib.dates as mdates
+        import matplotlib.pyplot as plt
+        import matplotlib.ticker as mticker
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 4.5))
+        times = da["time"].values
+        if by is None:
+            ax.plot(times, da.values, **{"label": var, **kwargs})
+        else:
+            shown = self._legend_labels(da, by)
+            styles: list[dict[str, Any]] = [{} for _ in shown]
+            if len(shown) > 10 and not {"color", "c"} & kwargs.keys():  # the default cycle has 10 colours
+                palette = plt.get_cmap("tab20").colors  # type: ignore[attr-defined]
+                styles = [
+                    {"color": palette[i % 20], "linestyle": ("-", "--", ":")[(i // 20) % 3]} for i in range(len(shown))
+                ]
+            for i, label in enumerate(shown):
+                ax.plot(times, da.isel({by: i}).values, **{"label": label, **styles[i], **kwargs})
+            if len(shown) > 10:
+                ax.legend(title=by, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), ncol=1 + len(shown) // 25)
+            else:
+                ax.legend(title=by, fontsize="small")
+        units = str(da.attrs.get("units", ""))
+        ax.set_ylabel(f"{var} ({units})" if units else var)
+        if np.nanmax(np.abs(da.values), initial=0) >= 10_000:  # 1.2M rather than 1200000 or 1.2e6
+            ax.yaxis.set_major_formatter(mticker.EngFormatter(sep=""))
+        long_name = str(da.attrs.get("long_name", var))
+        title = long_name[:1].upper() + long_name[1:]
+        if sel:
+            title += "\n" + ", ".join(f"{k}={_describe(v)}" for k, v in sel.items())
+        ax.set_title(title, fontsize="medium")
+        locator = mdates.AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.margins(x=0)
+        return ax
+
+    # ------------------------------------------------------------------------------------ save
+
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the results as netCDF-4 (readable by ``xarray.open_dataset``)."""
-        self.to_xarray().to_netcdf(path, engine="h5netcdf")
+        """Writes the results as netCDF-4 (readable by ``xarray.open_dataset``), atomically.
+
+        The file is written to a temporary file in the same folder and renamed into place, so ``path``
+        is either complete (an earlier file there is replaced) or untouched.
+
+        Args:
+            path: the file to write, e.g. ``"run.h5"`` or ``"run.nc"``.
+
+        Raises:
+            migsim.OutputError: the folder does not exist, ``path`` is a folder, or writing failed
+                (the original error is chained).
+        """
+        target = Path(os.fspath(path))
+        folder = target.parent
+        if not folder.is_dir():
+            raise OutputError(f"{target}: cannot save, the folder {folder} does not exist")
+        if target.is_dir():
+            raise OutputError(f"{target}: cannot save, it is a folder")
+        temporary = folder / f".{target.name}.{uuid.uuid4().hex[:12]}.tmp"
+        try:
+            # O_EXCL: never reuse someone else's file; mode 0o666 lets the umask decide, like open().
+            os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            self.to_xarray().to_netcdf(temporary, engine="h5netcdf")
+            descriptor = os.open(temporary, os.O_RDONLY)
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+            os.replace(temporary, target)
+        except BaseException as exc:
+            try:
+                os.unlink(temporary)
+            except FileNotFoundError:
+                pass
+            if isinstance(exc, OSError):
+                raise OutputError(f"{target}: cannot save: {exc}") from exc
+            raise
+
+    # ------------------------------------------------------------------------------------ repr
+
+    def _period(self) -> str:
+        try:
+            times = self.to_xarray()["time"].values
+            return f"{np.datetime_as_string(times[0], unit='D')}..{np.datetime_as_string(times[-1], unit='D')}"
+        except Exception:  # noqa: BLE001 - a repr must not fail
+            return "?"
 
     def __repr__(self) -> str:
         a = self._raw["attrs"]
         dims = ", ".join(f"{k}={v}" for k, v in self._raw["dims"].items())
-        return f"<migsim.Results scenario={a.get('scenario_name')!r} seed={a.get('seed')} scale={a.get('scale')} ({dims})>"
+        return (
+            f"<migsim.Results scenario={a.get('scenario_name')!r} seed={a.get('seed')} scale={a.get('scale')} "
+            f"{self._period()} ({dims})>"
+        )
+
+    def _repr_html_(self) -> str:
+        p = self.provenance
+        dims = ", ".join(f"{html.escape(str(k))}: {v}" for k, v in self._raw["dims"].items())
+        rows = [
+            ("scenario", p["scenario"]),
+            ("period", self._period()),
+            ("seed / scale / threads", f"{p['seed']} / {p['scale']} / {p['threads']}"),
+            ("dimensions", dims),
+            ("variables", ", ".join(self.data_variables)),
+            ("migsim", f"{p['migsim_version']} ({p['git_commit']}), {p['created_utc']}"),
+        ]
+        body = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td style='text-align:left'>"
+            f"{v if k == 'dimensions' else html.escape(str(v))}</td></tr>"
+            for k, v in rows
+        )
+        return f"<div><strong>migsim.Results</strong><table>{body}</table></div>"
+
+
+def _label_coord(da: xr.DataArray | xr.Dataset, dim: str) -> str | None:
+    """The coordinate holding human-readable names for ``dim`` (``location_label``, ``country_name``)."""
+    for name in (f"{dim}_label", f"{dim}_name"):
+        if name in da.coords and da[name].dims == (dim,):
+            return name
+    return None
+
+
+def _resolve_name(da: xr.DataArray, dim: str, value: Any) -> str:
+    """``value`` as a name of ``dim``: a name as is, or a label (``"Moscow"``) turned into its name."""
+    names = [str(v) for v in da[dim].values]
+    if str(value) in names:
+        return str(value)
+    label_coord = _label_coord(da, dim)
+    if label_coord is not None:
+        for name, label in zip(names, da[label_coord].values):
+            if str(label) == str(value):
+                return name
+    shown = ", ".join(names[:30]) + (", ..." if len(names) > 30 else "")
+    raise KeyError(f"sel: {value!r} is not a {dim}; valid: {shown}")
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, slice):
+        return f"{value.start or ''}..{value.stop or ''}"
+    if isinstance(value, (list, tuple, np.ndarray, pd.Index)):
+        return "+".join(map(str, value)) if len(value) <= 4 else f"{len(value)} values"
+    return str(value)
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars as Python numbers, for a provenance dict that prints and serialises cleanly."""
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 def open_results(path: str | os.PathLike[str]) -> xr.Dataset:
-    """Open an output file written by ``migsim run`` as an :class:`xarray.Dataset`."""
+    """Opens an output file written by ``migsim run`` or :meth:`Results.save` as an :class:`xarray.Dataset`.
+
+    Args:
+        path: the file.
+
+    Raises:
+        FileNotFoundError: there is no such file.
+    """
     if not os.path.exists(path):
         raise FileNotFoundError(f"{os.fspath(path)}: no such file")
     return xr.open_dataset(path)

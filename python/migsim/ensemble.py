@@ -1,0 +1,742 @@
+"""Ensembles: many seeds and parameter values run in parallel, stacked in one xarray Dataset.
+
+Quick start::
+
+    import migsim
+
+    ens = migsim.Ensemble("kyrgyzstan", seeds=20, sweep={"behaviour.departure.base_rate": [0.01, 0.02]},
+                          scale=100, until="2016-01-01")
+    ds = ens.run()                      # dims (run, time, ...), coordinates seed and behaviour.departure.base_rate
+    ens.save("out/ensemble.h5")
+
+    cmp = migsim.compare({"baseline": "kyrgyzstan", "quota_cut": "quota-cut"}, seeds=20, variable="stock",
+                         scale=100)
+    cmp.plot(by={"location_country": "RU"})    # medians with shaded 10-90% bands
+
+Members run in worker processes started with ``spawn`` (the engine uses TBB threads, so the parent is never
+forked), or on a Dask cluster when a ``dask.distributed.Client`` is given. In a script, run ensembles under
+``if __name__ == "__main__":``: the worker processes import the script and must not start them again.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import datetime
+import inspect
+import itertools
+import json
+import multiprocessing
+import numbers
+import os
+import pickle
+import secrets
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, Union
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+import migsim
+
+from ._core import ArgumentError, MigsimError
+
+if TYPE_CHECKING:
+    from distributed import Client
+    from matplotlib.axes import Axes
+
+    from .scenario import Scenario
+
+ScenarioLike = Union[str, "os.PathLike[str]", "Scenario"]
+"""A built-in scenario name, a scenario folder or ``scenario.yaml`` path, or a :class:`migsim.Scenario`."""
+
+__all__ = ["Comparison", "Ensemble", "compare", "derive_seeds"]
+
+_MAX_SEED = 2**63
+# Per-run attributes that differ between members are kept as per-run coordinates when they are numbers or short
+# text (wall_time_seconds, agent_steps, created_utc); longer text (a swept scenario's YAML) is dropped.
+_MAX_COORD_TEXT = 200
+_DROPPED_ATTRS = ("seed", "coordinates")
+
+
+# --------------------------------------------------------------------------------------------------- seeds
+
+
+def derive_seeds(master_seed: int, n: int) -> list[int]:
+    """The ``n`` per-run seeds that an ensemble derives from ``master_seed``.
+
+    Child ``i`` of ``numpy.random.SeedSequence(master_seed).spawn(n)`` gives seed ``i`` (63 bits, so it fits an
+    int64). Seed ``i`` does not depend on ``n``: 20 seeds extend the same master seed's first 10.
+
+    Args:
+        master_seed: a whole number in ``[0, 2**63)``.
+        n: how many seeds (at least 1).
+
+    Raises:
+        migsim.ArgumentError: if ``master_seed`` or ``n`` is out of range.
+    """
+    _check_int("master_seed", master_seed, 0, _MAX_SEED - 1)
+    _check_int("seeds", n, 1, None)
+    children = np.random.SeedSequence(master_seed).spawn(n)
+    return [int(child.generate_state(1, np.uint64)[0] >> np.uint64(1)) for child in children]
+
+
+def _check_int(name: str, value: Any, low: int, high: int | None) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ArgumentError(f"{name}: expected a whole number, found {value!r} ({type(value).__name__})")
+    value = int(value)
+    if value < low or (high is not None and value > high):
+        bound = f">= {low}" if high is None else f"in [{low}, {high}]"
+        raise ArgumentError(f"{name}: expected a whole number {bound}, found {value}")
+    return value
+
+
+def _resolve_seeds(seeds: int | Iterable[int], master_seed: int | None) -> tuple[list[int], int | None]:
+    """Per-run seeds and the master seed they derive from (``None`` when the seeds were given)."""
+    if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool):
+        if int(seeds) < 1:
+            raise ArgumentError(f"seeds: expected at least one run, found seeds={int(seeds)}")
+        if master_seed is None:
+            master_seed = secrets.randbits(63)
+        master_seed = _check_int("master_seed", master_seed, 0, _MAX_SEED - 1)
+        return derive_seeds(master_seed, int(seeds)), master_seed
+    if master_seed is not None:
+        raise ArgumentError("master_seed: only used when seeds is a count (seeds=20); these seeds were given")
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Iterable):
+        raise ArgumentError(f"seeds: expected a count or a list of whole numbers, found {seeds!r}")
+    given = [_check_int("seeds", seed, 0, _MAX_SEED - 1) for seed in seeds]
+    if not given:
+        raise ArgumentError("seeds: empty; give a count (seeds=20) or at least one seed")
+    repeated = sorted({seed for seed in given if given.count(seed) > 1})
+    if repeated:
+        raise ArgumentError(f"seeds: {repeated[0]} appears more than once; every run needs its own seed")
+    return given, None
+
+
+# -------------------------------------------------------------------------------------------- scenarios
+
+
+def _check_sweep(sweep: Mapping[str, Sequence[Any]] | None) -> dict[str, list[Any]]:
+    if sweep is None:
+        return {}
+    if not isinstance(sweep, Mapping):
+        raise ArgumentError(f"sweep: expected a mapping of key path to a list of values, found {sweep!r}")
+    checked: dict[str, list[Any]] = {}
+    for key, values in sweep.items():
+        if not isinstance(key, str) or not key:
+            raise ArgumentError(f"sweep: keys are parameter key paths such as 'behaviour.departure.base_rate', "
+                                f"found {key!r}")
+        path = key.replace("__", ".")
+        if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, (Sequence, np.ndarray, pd.Index)):
+            raise ArgumentError(f"sweep[{key!r}]: expected a list of values, found {values!r} "
+                                f"({type(values).__name__}); write [{values!r}] for a single value")
+        items = [value.item() if isinstance(value, np.generic) else value for value in values]
+        if not items:
+            raise ArgumentError(f"sweep[{key!r}]: empty list of values")
+        for value in items:
+            if not isinstance(value, (str, numbers.Number, datetime.date)):
+                raise ArgumentError(f"sweep[{key!r}]: values must be numbers, text or dates, found {value!r}")
+        if len({repr(value) for value in items}) != len(items):
+            raise ArgumentError(f"sweep[{key!r}]: repeated values in {items!r}")
+        if path in checked:
+            raise ArgumentError(f"sweep: {path!r} appears twice")
+        checked[path] = [value.isoformat() if isinstance(value, datetime.date) else value for value in items]
+    return checked
+
+
+def _is_path(scenario: Any) -> bool:
+    return isinstance(scenario, (str, os.PathLike))
+
+
+def _load(scenario: ScenarioLike, overrides: Mapping[str, Any]) -> Any:
+    """Load and validate ``scenario`` with ``overrides`` (raises migsim.ScenarioError naming the key)."""
+    if _is_path(scenario):
+        return migsim.load_scenario(scenario, **overrides)
+    copy = scenario.copy()
+    for key, value in overrides.items():
+        copy.set(key, value)
+    if hasattr(copy, "validate"):
+        copy.validate()
+    return copy
+
+
+def _scenario_yaml(loaded: Any) -> str | None:
+    for name in ("resolved_yaml", "to_yaml"):
+        method = getattr(loaded, name, None)
+        if callable(method):
+            return str(method())
+    return None
+
+
+def _validate_scenario(scenario: ScenarioLike, sweep: Mapping[str, list[Any]]) -> Any:
+    """Loads the scenario once, then once per sweep value; returns the scenario loaded without overrides."""
+    if not _is_path(scenario):
+        if not (callable(getattr(scenario, "copy", None)) and callable(getattr(scenario, "set", None))):
+            raise ArgumentError(f"scenario: expected a built-in name, a path or a migsim.Scenario, found "
+                                f"{type(scenario).__name__}")
+        try:
+            pickle.dumps(scenario)
+        except Exception as error:
+            raise ArgumentError(f"scenario: cannot be sent to worker processes ({error}); pass its name or "
+                                f"path, or a migsim.Scenario") from error
+    base = _load(scenario, {})
+    for key, values in sweep.items():
+        for value in values:
+            try:
+                _load(scenario, {key: value})
+            except MigsimError as error:
+                raise _retyped(error, f"sweep[{key!r}] = {value!r}: {error}") from error
+    return base
+
+
+def _retyped(error: BaseException, message: str) -> MigsimError:
+    """``error``'s migsim exception type with a new message (migsim.MigsimError for other exceptions)."""
+    if isinstance(error, MigsimError):
+        try:
+            return type(error)(message)
+        except Exception:
+            pass
+    return MigsimError(message)
+
+
+# ------------------------------------------------------------------------------------------------- members
+
+
+@dataclasses.dataclass(frozen=True)
+class _Member:
+    """One run of an ensemble, as sent to a worker: plain picklable values, never engine objects."""
+
+    scenario: Any
+    seed: int
+    overrides: dict[str, Any]
+    scale: int | None
+    threads: int
+    until: str | None
+    variables: tuple[str, ...] | None
+    label: str
+
+    def describe(self) -> str:
+        """``scenario 'quota_cut', seed=3, behaviour.departure.base_rate=0.03``."""
+        parts = [self.label] if self.label else []
+        parts.append(f"seed={self.seed}")
+        parts += [f"{key}={value!r}" for key, value in self.overrides.items()]
+        return ", ".join(parts)
+
+
+def _run_member(member: _Member) -> xr.Dataset:
+    """Runs one member (in a worker process or a Dask worker) and returns its Dataset."""
+    options: dict[str, Any] = dict(seed=member.seed, scale=member.scale, threads=member.threads, until=member.until)
+    if "quiet" in inspect.signature(migsim.run).parameters:
+        options["quiet"] = True
+    if _is_path(member.scenario):
+        results = migsim.run(member.scenario, **options, **member.overrides)
+    else:
+        results = migsim.run(_load(member.scenario, member.overrides), **options)
+    ds = results.to_xarray()
+    if member.variables is not None:
+        missing = [name for name in member.variables if name not in ds.data_vars]
+        if missing:
+            raise ArgumentError(f"variables: no output {missing[0]!r}; available: {', '.join(map(str, ds.data_vars))}")
+        ds = ds[list(member.variables)]
+    return ds
+
+
+def _default_processes(threads_per_run: int) -> int:
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    return max(1, cores // threads_per_run)
+
+
+def _execute(members: Sequence[_Member], processes: int | None, threads_per_run: int, client: Client | None,
+             quiet: bool, desc: str) -> list[xr.Dataset]:
+    """Runs every member and returns their Datasets in order; re-raises a failure naming the member."""
+    from tqdm.auto import tqdm
+
+    results: list[xr.Dataset | None] = [None] * len(members)
+    with tqdm(total=len(members), desc=desc, unit="run", disable=quiet) as bar:
+        if client is not None:
+            _execute_dask(members, client, results, bar.update)
+        else:
+            workers = min(len(members), processes or _default_processes(threads_per_run))
+            if workers == 1:
+                for index, member in enumerate(members):
+                    try:
+                        results[index] = _run_member(member)
+                    except Exception as error:
+                        raise _member_error(member, error) from error
+                    bar.update(1)
+            else:
+                _execute_local(members, workers, results, bar.update)
+    return [result for result in results if result is not None]
+
+
+def _member_error(member: _Member, error: BaseException) -> MigsimError:
+    if isinstance(error, concurrent.futures.BrokenExecutor):
+        detail = "the worker process died"
+    elif isinstance(error, MigsimError):
+        detail = str(error)
+    else:
+        detail = f"{type(error).__name__}: {error}"
+    return _retyped(error, f"ensemble run {member.describe()} failed: {detail}")
+
+
+def _execute_local(members: Sequence[_Member], workers: int, results: list[xr.Dataset | None],
+                   advance: Callable[[int], Any]) -> None:
+    context = multiprocessing.get_context("spawn")
+    executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        futures = {executor.submit(_run_member, member): index for index, member in enumerate(members)}
+        for future in concurrent.futures.as_completed(futures):
+            index = futures[future]
+            error = future.exception()
+            if error is not None:
+                raise _member_error(members[index], error) from error
+            results[index] = future.result()
+            advance(1)
+    except BaseException:
+        # A failure or an interrupt: drop the queued runs and do not wait for the running ones.
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
+
+
+def _execute_dask(members: Sequence[_Member], client: Client, results: list[xr.Dataset | None],
+                  advance: Callable[[int], Any]) -> None:
+    from distributed import as_completed
+
+    futures = client.map(_run_member, list(members), pure=False)
+    indices = {future.key: index for index, future in enumerate(futures)}
+    try:
+        for future in as_completed(futures):
+            index = indices[future.key]
+            if future.status == "error":
+                error = future.exception()
+                raise _member_error(members[index], error) from error
+            results[index] = future.result()
+            advance(1)
+    finally:
+        client.cancel([future for future in futures if not future.done()])
+
+
+# -------------------------------------------------------------------------------------------- ensembles
+
+
+class Ensemble:
+    """Runs of one scenario for many seeds and parameter values, stacked along a ``run`` dimension.
+
+    Every combination of a seed and one value per sweep key is a run (seeds vary fastest); the same seeds are
+    used for every sweep value, so differences between values are not blurred by different random draws.
+
+    Example::
+
+        ens = migsim.Ensemble("kyrgyzstan", seeds=8, sweep={"behaviour.departure.base_rate": [0.01, 0.03]},
+                              scale=100, until="2016-01-01")
+        ds = ens.run()                                   # 16 runs
+        ds.departures.sum(["time", "origin", "location"]).groupby("behaviour.departure.base_rate").mean()
+        ds.set_index(run=["behaviour.departure.base_rate", "seed"]).unstack("run")   # value x seed layout
+
+    Args:
+        scenario: a built-in name, a scenario folder or ``scenario.yaml`` path, or a (picklable)
+            :class:`migsim.Scenario`.
+        seeds: a count ``n`` (``n`` seeds derived from ``master_seed`` with :func:`derive_seeds`) or the seeds
+            themselves (whole numbers, used as given).
+        sweep: parameter key paths mapped to lists of values, e.g. ``{"behaviour.departure.base_rate": [0.01,
+            0.02]}``; the runs cover the cartesian product of all lists. Every value is checked up front.
+        scale: people per agent (``None``: the scenario's ``run.scale``).
+        until: last date to simulate, ``YYYY-MM-DD`` (default: the scenario's end).
+        threads_per_run: engine threads per run (results do not depend on it).
+        processes: local worker processes (default: the available cores divided by ``threads_per_run``). With 1,
+            the runs are made one after another in this process. Ignored when ``client`` is given.
+        client: a ``dask.distributed.Client``; the runs are then sent to its cluster (``client.map``).
+        master_seed: the seed the per-run seeds derive from when ``seeds`` is a count (default: a fresh random
+            one, recorded in the results' ``master_seed`` attribute).
+        quiet: no progress bar.
+        variables: keep only these output variables (default: all); less memory and transfer for big ensembles.
+
+    Raises:
+        migsim.ArgumentError: empty or repeated seeds, a sweep value that is not a list, bad options.
+        migsim.ScenarioError: the scenario does not load, or a sweep key is not a parameter or a value is invalid
+            for it (the message names the key).
+    """
+
+    def __init__(
+        self,
+        scenario: ScenarioLike = "kyrgyzstan",
+        seeds: int | Iterable[int] = 10,
+        *,
+        sweep: Mapping[str, Sequence[Any]] | None = None,
+        scale: int | None = 10,
+        until: str | datetime.date | None = None,
+        threads_per_run: int = 1,
+        processes: int | None = None,
+        client: Client | None = None,
+        master_seed: int | None = None,
+        quiet: bool = False,
+        variables: Sequence[str] | None = None,
+    ) -> None:
+        self._seeds, self._master_seed = _resolve_seeds(seeds, master_seed)
+        self._sweep = _check_sweep(sweep)
+        if scale is not None:
+            _check_int("scale", scale, 1, None)
+        self._threads = _check_int("threads_per_run", threads_per_run, 1, None)
+        if processes is not None:
+            _check_int("processes", processes, 1, None)
+        if client is not None and not callable(getattr(client, "map", None)):
+            raise ArgumentError(f"client: expected a dask.distributed.Client, found {type(client).__name__}")
+        if isinstance(until, datetime.date):
+            until = until.isoformat()
+        if until is not None and not isinstance(until, str):
+            raise ArgumentError(f"until: expected a date YYYY-MM-DD, found {until!r}")
+        if isinstance(variables, str):
+            variables = [variables]
+        self._variables = None if variables is None else tuple(variables)
+        if self._variables is not None and not self._variables:
+            raise ArgumentError("variables: empty; give at least one output variable or None for all")
+        self._scenario = os.fspath(scenario) if isinstance(scenario, os.PathLike) else scenario
+        self._base = _validate_scenario(self._scenario, self._sweep)
+        self._scale = scale
+        self._until = until
+        self._processes = processes
+        self._client = client
+        self._quiet = quiet
+        self._dataset: xr.Dataset | None = None
+
+    @property
+    def name(self) -> str:
+        """The scenario's name."""
+        return str(getattr(self._base, "name", self._scenario))
+
+    @property
+    def seeds(self) -> list[int]:
+        """The per-run seeds (each used once per combination of sweep values)."""
+        return list(self._seeds)
+
+    @property
+    def master_seed(self) -> int | None:
+        """The seed the per-run seeds derive from (``None`` when the seeds were given)."""
+        return self._master_seed
+
+    @property
+    def sweep(self) -> dict[str, list[Any]]:
+        """The swept parameters: key path to the list of values."""
+        return {key: list(values) for key, values in self._sweep.items()}
+
+    def __len__(self) -> int:
+        """The number of runs: seeds times the product of the sweep lists' lengths."""
+        return len(self._combinations()) * len(self._seeds)
+
+    def __repr__(self) -> str:
+        sweep = "".join(f", {key}={values!r}" for key, values in self._sweep.items())
+        return f"<migsim.Ensemble scenario={self.name!r} runs={len(self)} seeds={len(self._seeds)}{sweep}>"
+
+    def _combinations(self) -> list[dict[str, Any]]:
+        keys = list(self._sweep)
+        return [dict(zip(keys, values)) for values in itertools.product(*self._sweep.values())]
+
+    def _members(self, variables: Sequence[str] | None = None, label: str = "") -> list[_Member]:
+        chosen = self._variables if variables is None else tuple(variables)
+        return [
+            _Member(self._scenario, seed, overrides, self._scale, self._threads, self._until, chosen, label)
+            for overrides in self._combinations()
+            for seed in self._seeds
+        ]
+
+    def run(self) -> xr.Dataset:
+        """Runs every member and returns them stacked along ``run``.
+
+        Returns:
+            An :class:`xarray.Dataset` whose data variables gain a leading ``run`` dimension, with coordinates
+            ``seed`` and one per sweep key (named by its key path) along ``run``, per-run ``wall_time_seconds``,
+            ``agent_steps`` and ``created_utc``, and the provenance (scenario, scale, version, git commit,
+            ``sweep`` as JSON, ``master_seed``) in ``attrs``.
+
+        Raises:
+            migsim.MigsimError: a run failed; the exception has the type raised by that run (e.g.
+                :class:`migsim.ArgumentError`) and names its seed and sweep values.
+        """
+        members = self._members()
+        datasets = _execute(members, self._processes, self._threads, self._client, self._quiet, self.name)
+        self._dataset = self._assemble(members, datasets)
+        return self._dataset
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Writes the last :meth:`run`'s Dataset (running the ensemble first if needed) as one netCDF-4 file.
+
+        Reopen it with ``xarray.open_dataset(path)`` or :func:`migsim.open_results`.
+        """
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise ArgumentError(f"path: the folder {folder} does not exist")
+        dataset = self._dataset if self._dataset is not None else self.run()
+        dataset.to_netcdf(path, engine="h5netcdf")
+
+    def _assemble(self, members: Sequence[_Member], datasets: Sequence[xr.Dataset]) -> xr.Dataset:
+        attrs = [dict(ds.attrs) for ds in datasets]
+        common = {
+            key: value
+            for key, value in attrs[0].items()
+            if key not in _DROPPED_ATTRS and all(key in other and _same(other[key], value) for other in attrs[1:])
+        }
+        per_run: dict[str, list[Any]] = {}
+        for key in attrs[0]:
+            if key in common or key in _DROPPED_ATTRS or not all(key in other for other in attrs):
+                continue
+            values = [other[key] for other in attrs]
+            numeric = all(isinstance(v, numbers.Number) and not isinstance(v, bool) for v in values)
+            short = all(isinstance(v, str) and len(v) <= _MAX_COORD_TEXT for v in values)
+            if numeric or short:
+                per_run[key] = values
+
+        stacked = xr.concat(
+            list(datasets),
+            dim="run",
+            data_vars="all",
+            coords="minimal",
+            compat="override",
+            join="outer",
+            combine_attrs="drop_conflicts",
+        )
+        coords: dict[str, Any] = {"run": np.arange(len(members)), "seed": ("run", [m.seed for m in members])}
+        for key in self._sweep:
+            coords[key] = ("run", _coordinate([m.overrides[key] for m in members]))
+        for key, values in per_run.items():
+            name = key if key not in stacked.variables and key not in coords else f"run_{key}"
+            coords[name] = ("run", np.asarray(values))
+        stacked = stacked.assign_coords(coords)
+        stacked["seed"].attrs["long_name"] = "random seed of the run"
+        for key in self._sweep:
+            stacked[key].attrs["long_name"] = f"value of the scenario parameter {key}"
+
+        if "scenario_yaml" not in common:
+            yaml = _scenario_yaml(self._base)
+            if yaml is not None:
+                common["scenario_yaml"] = yaml
+                common["scenario_yaml_comment"] = "the scenario before the sweep overrides"
+        common.update(
+            title=f"migsim ensemble of scenario {self.name}: {len(members)} runs",
+            ensemble_runs=len(members),
+            ensemble_seeds=len(self._seeds),
+            threads_per_run=self._threads,
+            sweep=json.dumps(self._sweep, default=str),
+        )
+        if self._master_seed is not None:
+            common["master_seed"] = self._master_seed
+        stacked.attrs = common
+        return stacked
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(np.array_equal(a, b))
+    except Exception:
+        return a == b
+
+
+def _coordinate(values: Sequence[Any]) -> np.ndarray:
+    array = np.asarray(values)
+    if array.dtype == object:
+        array = np.asarray([str(value) for value in values])
+    return array
+
+
+# ------------------------------------------------------------------------------------------ comparisons
+
+
+class Comparison:
+    """Ensembles of several scenarios side by side, with quantile bands over runs.
+
+    Attributes:
+        runs: every run, dims ``(scenario, run, time, ...)``; coordinate ``scenario`` holds the labels given to
+            :func:`compare`.
+        quantiles: the quantiles of :attr:`bands`, e.g. ``(0.1, 0.5, 0.9)``.
+    """
+
+    def __init__(self, runs: xr.Dataset, quantiles: Sequence[float] = (0.1, 0.5, 0.9)) -> None:
+        self.runs = runs
+        self.quantiles = tuple(float(q) for q in quantiles)
+        self._bands: xr.Dataset | None = None
+
+    @property
+    def scenarios(self) -> list[str]:
+        """The scenario labels, in the order given."""
+        return [str(label) for label in self.runs["scenario"].values]
+
+    @property
+    def variables(self) -> list[str]:
+        """The compared output variables."""
+        return [str(name) for name in self.runs.data_vars]
+
+    @property
+    def bands(self) -> xr.Dataset:
+        """Quantiles over runs of every cell, dims ``(scenario, quantile, time, ...)``.
+
+        ``bands.stock.sel(quantile=0.5)`` is the median stock per origin, location and status. For a total (for
+        example all of Russia), use :meth:`band`: quantiles of a sum are not sums of quantiles.
+        """
+        if self._bands is None:
+            bands = self.runs.quantile(list(self.quantiles), dim="run")
+            self._bands = bands.transpose("scenario", "quantile", ...)
+        return self._bands
+
+    def band(self, variable: str | None = None, by: Mapping[str, Any] | None = None,
+             quantiles: Sequence[float] | None = None) -> xr.DataArray:
+        """Quantiles over runs of a variable's total over every dimension but time.
+
+        Args:
+            variable: an output variable (default: the first compared one).
+            by: selections before summing, by dimension or coordinate: ``{"location": "moscow"}``,
+                ``{"location_country": "RU", "status": ["irregular", "detained"]}`` (a list is summed).
+            quantiles: default :attr:`quantiles`.
+
+        Returns:
+            A DataArray with dims ``(scenario, quantile, time)``.
+        """
+        data = self._select(variable, by)
+        keep = {"scenario", "run", "time"}
+        totals = data.sum([dim for dim in data.dims if dim not in keep], min_count=1)
+        return totals.quantile(list(self.quantiles if quantiles is None else quantiles), dim="run").transpose(
+            "scenario", "quantile", "time")
+
+    def _select(self, variable: str | None, by: Mapping[str, Any] | None) -> xr.DataArray:
+        name = self.variables[0] if variable is None else variable
+        if name not in self.runs.data_vars:
+            raise ArgumentError(f"variable: no {name!r} in this comparison; compared: {', '.join(self.variables)}")
+        data = self.runs[name]
+        if "time" not in data.dims:
+            raise ArgumentError(f"variable: {name!r} has no time dimension to plot")
+        for key, wanted in (by or {}).items():
+            values = list(wanted) if isinstance(wanted, (list, tuple, set, np.ndarray)) else [wanted]
+            if key in data.dims:
+                missing = [v for v in values if v not in data[key].values]
+                if missing:
+                    raise ArgumentError(f"by: no {key} {missing[0]!r}; available: "
+                                        f"{', '.join(map(str, data[key].values))}")
+                data = data.sel({key: values})
+            elif key in data.coords and data[key].ndim == 1 and data[key].dims[0] not in ("scenario", "run", "time"):
+                mask = np.isin(data[key].values, values)
+                if not mask.any():
+                    raise ArgumentError(f"by: no {key} {values[0]!r}; available: "
+                                        f"{', '.join(sorted(set(map(str, data[key].values))))}")
+                data = data.isel({data[key].dims[0]: mask})
+            else:
+                choices = [str(d) for d in data.dims if d not in ("scenario", "run", "time")]
+                choices += [str(c) for c in data.coords if c not in data.dims and data[c].ndim == 1
+                            and data[c].dims[0] in choices]
+                raise ArgumentError(f"by: {name} has no dimension or coordinate {key!r}; available: "
+                                    f"{', '.join(choices)}")
+        return data
+
+    def plot(self, variable: str | None = None, by: Mapping[str, Any] | None = None, ax: Axes | None = None) -> Axes:
+        """Median lines with a shaded band from the lowest to the highest quantile, one colour per scenario.
+
+        Args:
+            variable: an output variable (default: the first compared one).
+            by: selections before summing, as in :meth:`band` (default: the total).
+            ax: the matplotlib Axes to draw on (default: a new figure).
+
+        Returns:
+            The matplotlib Axes (one median line per scenario in ``ax.get_lines()``).
+        """
+        import matplotlib.pyplot as plt
+
+        low, high = min(self.quantiles), max(self.quantiles)
+        band = self.band(variable, by, sorted({low, 0.5, high}))
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 4.5))
+        times = band["time"].values
+        for index, label in enumerate(self.scenarios):
+            colour = f"C{index % 10}"
+            series = band.sel(scenario=label)
+            ax.fill_between(times, series.sel(quantile=low).values, series.sel(quantile=high).values,
+                            color=colour, alpha=0.25, linewidth=0)
+            ax.plot(times, series.sel(quantile=0.5).values, color=colour, label=label)
+        name = self.variables[0] if variable is None else variable
+        units = self.runs[name].attrs.get("units")
+        ax.set_ylabel(f"{name} ({units})" if units else name)
+        where = ", ".join(f"{key}={value}" for key, value in (by or {}).items())
+        runs = self.runs.sizes["run"]
+        ax.set_title(f"{name}{': ' + where if where else ''} (median, {low:.0%}-{high:.0%} of {runs} runs)")
+        ax.legend()
+        return ax
+
+    def __repr__(self) -> str:
+        return (f"<migsim.Comparison scenarios={self.scenarios} runs={self.runs.sizes['run']} "
+                f"variables={self.variables} quantiles={list(self.quantiles)}>")
+
+
+def compare(
+    scenarios: Mapping[str, ScenarioLike],
+    seeds: int | Iterable[int] = 10,
+    *,
+    variable: str | Sequence[str] | None = "stock",
+    quantiles: Sequence[float] = (0.1, 0.5, 0.9),
+    scale: int | None = 10,
+    until: str | datetime.date | None = None,
+    threads_per_run: int = 1,
+    processes: int | None = None,
+    client: Client | None = None,
+    master_seed: int | None = None,
+    quiet: bool = False,
+) -> Comparison:
+    """Runs an ensemble of every scenario with the same seeds and compares them with quantile bands.
+
+    Example::
+
+        cmp = migsim.compare({"baseline": "kyrgyzstan", "quota_cut": "quota-cut"}, seeds=20, scale=100)
+        cmp.bands.stock.sel(quantile=0.9)           # per cell
+        cmp.plot("stock", by={"location_country": "RU"})
+
+    Args:
+        scenarios: labels mapped to scenarios (built-in names, paths or :class:`migsim.Scenario` objects).
+        seeds: a count (derived from ``master_seed``, the same for every scenario) or the seeds themselves.
+        variable: the output variable(s) to keep (``None``: all).
+        quantiles: the quantiles over runs, each in ``[0, 1]``.
+        scale, until, threads_per_run, processes, client, master_seed, quiet: as for :class:`Ensemble`. All the
+            scenarios' runs share one pool of workers and one progress bar.
+
+    Returns:
+        A :class:`Comparison`.
+
+    Raises:
+        migsim.ArgumentError: no scenarios, bad quantiles or options (see :class:`Ensemble`).
+        migsim.ScenarioError: a scenario does not load.
+        migsim.MigsimError: a run failed (the message names the scenario and the seed).
+    """
+    if not isinstance(scenarios, Mapping) or not scenarios:
+        raise ArgumentError("scenarios: expected a non-empty mapping of label to scenario, e.g. "
+                            "{'baseline': 'kyrgyzstan', 'quota_cut': 'quota-cut'}")
+    levels = [float(q) for q in quantiles] if isinstance(quantiles, Iterable) else []
+    if not levels or any(not 0 <= q <= 1 for q in levels) or len(set(levels)) != len(levels):
+        raise ArgumentError(f"quantiles: expected distinct numbers in [0, 1], found {quantiles!r}")
+    variables = [variable] if isinstance(variable, str) else None if variable is None else list(variable)
+    run_seeds, master = _resolve_seeds(seeds, master_seed)
+    ensembles = {
+        str(label): Ensemble(scenario, run_seeds, scale=scale, until=until, threads_per_run=threads_per_run,
+                             processes=processes, client=client, quiet=True, variables=variables)
+        for label, scenario in scenarios.items()
+    }
+    members = {label: ens._members(label=f"scenario {label!r}") for label, ens in ensembles.items()}
+    everything = [member for group in members.values() for member in group]
+    datasets = _execute(everything, processes, threads_per_run, client, quiet, "compare")
+    parts = []
+    start = 0
+    for label, ens in ensembles.items():
+        count = len(members[label])
+        parts.append(ens._assemble(members[label], datasets[start:start + count]))
+        start += count
+    runs = xr.concat(
+        parts,
+        dim=pd.Index(list(ensembles), name="scenario"),
+        data_vars="all",
+        coords="different",
+        compat="equals",
+        join="outer",
+        combine_attrs="drop_conflicts",
+    )
+    runs = runs.assign_coords(scenario_name=("scenario", [ens.name for ens in ensembles.values()]))
+    runs.attrs["title"] = f"migsim comparison of {', '.join(ensembles)}: {len(run_seeds)} runs each"
+    if master is not None:
+        runs.attrs["master_seed"] = master
+    return Comparison(runs, levels)

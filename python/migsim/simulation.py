@@ -1,0 +1,297 @@
+"""Step-wise runs with adaptive policies.
+
+A :class:`Simulation` owns one engine run. Between steps you can read the last step's
+aggregates (:meth:`Simulation.current`), issue events (:meth:`Simulation.issue`) or let
+adaptive policies do it: a function or :class:`Policy` called once before every step.
+Events issued during a run go through the same checks as a scenario's events and are recorded,
+with the step they were decided in, in ``policy_state`` and the resolved scenario.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, Callable, Iterable, Sequence, Union
+
+import xarray as xr
+
+from . import _core
+from .events import Event, event_from_dict
+from .results import Results
+from .scenario import PathLike, Scenario, as_scenario
+
+
+class PolicyError(_core.MigsimError):
+    """An adaptive policy raised or returned something that is not an event.
+
+    The step it was deciding for has not run; the simulation can go on (without the policy, or
+    after fixing it)."""
+
+
+PolicyError.__module__ = "migsim"
+
+
+class StepState:
+    """What an adaptive policy sees before a step: the date, the last step's aggregates and the
+    events it may issue."""
+
+    def __init__(self, simulation: "Simulation") -> None:
+        self._simulation = simulation
+        self._current: xr.Dataset | None = None
+
+    @property
+    def date(self) -> _dt.date:
+        """First day of the step about to run."""
+        return self._simulation.date
+
+    @property
+    def step(self) -> int:
+        """Number of steps done so far."""
+        return self._simulation.steps_done
+
+    @property
+    def current(self) -> xr.Dataset:
+        """The last completed step's aggregates (people), e.g. ``state.current.stock``."""
+        if self._current is None:
+            self._current = self._simulation.current()
+        return self._current
+
+    @property
+    def scenario(self) -> Scenario:
+        return self._simulation.scenario
+
+    def in_force(self, label: str) -> bool:
+        """Whether the event `label` was in force during the last step."""
+        current = self.current
+        if "policy_state" not in current or label not in current.event.values:
+            return False
+        return bool(current.policy_state.sel(event=label).values.reshape(-1)[-1])
+
+    def issue(self, event: Event | dict[str, Any]) -> str:
+        """Issues an event from the step about to run on; returns its label."""
+        return self._simulation.issue(event)
+
+
+class Policy:
+    """Base class of adaptive policies: override :meth:`decide`.
+
+    ``decide`` is called once before every step with a :class:`StepState`; it returns nothing,
+    an event or a list of events to issue (or calls ``state.issue``). Keep state on ``self``,
+    e.g. whether the policy has already acted::
+
+        class FlightsWhenStranded(migsim.Policy):
+            def __init__(self, threshold):
+                self.threshold, self.done = threshold, False
+
+            def decide(self, state):
+                stranded = float(state.current.stranded.sum())
+                if not self.done and stranded > self.threshold:
+                    self.done = True
+                    return migsim.BorderClosure(...)
+    """
+
+    name: str = ""
+
+    def decide(self, state: StepState) -> Event | Iterable[Event] | None:
+        raise NotImplementedError
+
+    def __call__(self, state: StepState) -> Event | Iterable[Event] | None:
+        return self.decide(state)
+
+
+PolicyLike = Union[Policy, Callable[[StepState], Any]]
+
+
+def _policy_name(policy: PolicyLike) -> str:
+    return getattr(policy, "name", "") or getattr(policy, "__name__", "") or type(policy).__name__
+
+
+def _parse_date(text: Any, what: str) -> _dt.date:
+    if isinstance(text, _dt.datetime):
+        return text.date()
+    if isinstance(text, _dt.date):
+        return text
+    try:
+        return _dt.date.fromisoformat(str(text))
+    except ValueError:
+        raise _core.ArgumentError(f"{what}: expected a date YYYY-MM-DD, found {text!r}") from None
+
+
+def _check_whole(value: Any, what: str, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise _core.ArgumentError(f"{what}: expected a whole number >= {minimum}, found {value!r}")
+
+
+class Simulation:
+    """One run of a scenario, step by step.
+
+    Args:
+        scenario: a :class:`Scenario`, a built-in name or a folder; the simulation keeps a frozen
+            copy, so editing the scenario afterwards does not change the run.
+        seed: random seed (None: the scenario's ``run.seed``).
+        threads: worker threads (None or 0: all cores); results do not depend on it.
+        scale: people per agent (None: the scenario's ``run.scale``).
+        until: last date to simulate (default: the scenario's end).
+        policies: adaptive policies, called in order before every step.
+
+    >>> sim = migsim.Simulation("covid-returns", seed=1, scale=100)
+    >>> sim.run(until="2020-03-01")
+    >>> sim.current().stock.sum()       # the last step, in people
+    >>> sim.issue(migsim.BorderClosure(...))
+    >>> results = sim.run()             # to the end
+    """
+
+    def __init__(self, scenario: Scenario | PathLike = "kyrgyzstan", seed: int | None = 1, threads: int | None = None,
+                 scale: int | None = 10, until: str | _dt.date | None = None,
+                 policies: Sequence[PolicyLike] = ()) -> None:
+        self._scenario = as_scenario(scenario)
+        core_scenario = self._scenario.core
+        if seed is not None:
+            _check_whole(seed, "seed", 0)
+        if threads is not None:
+            _check_whole(threads, "threads", 0)
+        if scale is not None:
+            _check_whole(scale, "scale", 1)
+        self._core = _core.Simulation(core_scenario, seed=core_scenario.seed if seed is None else seed,
+                                      threads=threads or 0, scale=core_scenario.scale if scale is None else scale,
+                                      until=None if until is None else _parse_date(until, "until").isoformat())
+        self._policies: list[PolicyLike] = []
+        self._issued = 0
+        for policy in policies:
+            self.add_policy(policy)
+
+    # ---- state ----------------------------------------------------------------------------
+
+    @property
+    def scenario(self) -> Scenario:
+        """A copy of the scenario being run (events issued so far are in ``events``)."""
+        return self._scenario.copy()
+
+    @property
+    def date(self) -> _dt.date:
+        """First day of the next step (after the end: the last day simulated)."""
+        return _dt.date.fromisoformat(self._core.current_date)
+
+    @property
+    def steps_done(self) -> int:
+        return int(self._core.steps_done)
+
+    @property
+    def total_steps(self) -> int:
+        return int(self._core.total_steps)
+
+    @property
+    def done(self) -> bool:
+        return bool(self._core.done)
+
+    def current(self) -> xr.Dataset:
+        """The last completed step's aggregates as an :class:`xarray.Dataset` (people), with one
+        time point; before the first step, an empty time dimension."""
+        first = max(self.steps_done - 1, 0)
+        return Results(self._core.results_since(first)).to_xarray()
+
+    def results(self) -> Results:
+        """Every step so far, with the run's provenance."""
+        return Results(self._core.results())
+
+    def stats(self) -> dict[str, Any]:
+        """Steps, agent-steps, wall time, agents and memory of the run so far."""
+        return dict(self._core.stats())
+
+    # ---- policies -------------------------------------------------------------------------
+
+    def add_policy(self, policy: PolicyLike) -> None:
+        """Adds an adaptive policy: a function ``f(state)`` or a :class:`Policy`."""
+        if not callable(policy):
+            raise TypeError(f"policy: expected a function of the step state or a migsim.Policy, found {policy!r}")
+        self._policies.append(policy)
+
+    def remove_policy(self, policy: PolicyLike) -> None:
+        self._policies.remove(policy)
+
+    def issue(self, event: Event | dict[str, Any], decided_by: str = "") -> str:
+        """Adds an event from the next step on; returns its label.
+
+        Raises :class:`migsim.ScenarioError` for a bad event (unknown region, field out of range)
+        and :class:`migsim.ArgumentError` if it starts before the next step or the run is over;
+        the simulation is unchanged in both cases.
+        """
+        if isinstance(event, dict):
+            event = event_from_dict(event)
+        if not isinstance(event, Event):
+            raise TypeError(f"issue: expected a migsim event such as migsim.Quota(...), found {event!r}")
+        values = event.to_dict()
+        if decided_by and "source" not in values:
+            event = event.replace(source=f"adaptive policy {decided_by}, decided before the step of {self.date}")
+        where = f"event {values.get('label') or values['type']}"
+        added = self._core.add_event(event.to_yaml(), where)
+        self._scenario._added.append(dict(added))
+        self._scenario._core = self._core.scenario
+        self._issued += 1
+        return str(added["label"])
+
+    def _decide(self) -> None:
+        if not self._policies:
+            return
+        state = StepState(self)
+        for policy in self._policies:
+            name = _policy_name(policy)
+            try:
+                decision = policy(state)
+            except Exception as error:  # noqa: BLE001 - re-raised with the policy's name
+                raise PolicyError(f"policy {name!r} raised {type(error).__name__}: {error} "
+                                  f"(before the step starting {self.date}; that step has not run)") from error
+            if decision is None:
+                continue
+            events = [decision] if isinstance(decision, (Event, dict)) else decision
+            try:
+                events = list(events)
+            except TypeError:
+                raise PolicyError(f"policy {name!r} returned {decision!r}; expected None, an event or a list "
+                                  "of events") from None
+            for event in events:
+                if not isinstance(event, (Event, dict)):
+                    raise PolicyError(f"policy {name!r} returned {event!r}; expected migsim events")
+                try:
+                    self.issue(event, decided_by=name)
+                except (_core.MigsimError, TypeError) as error:
+                    raise PolicyError(f"policy {name!r} issued a bad event: {error}") from error
+
+    # ---- running --------------------------------------------------------------------------
+
+    def step(self) -> None:
+        """Runs the adaptive policies, then one step."""
+        if self.done:
+            raise _core.ArgumentError("step: the simulation has reached its end")
+        self._decide()
+        self._core.step()
+
+    def run(self, until: str | _dt.date | None = None, quiet: bool = False) -> Results:
+        """Runs to `until` (inclusive: every step starting on or before it) or to the end, with a
+        progress bar unless `quiet`; returns the results so far."""
+        target = self.total_steps
+        if until is not None:
+            day = _parse_date(until, "until")
+            target = min(target, int(self._core.steps_until(day.isoformat())))
+        remaining = max(target - self.steps_done, 0)
+        bar = None
+        if not quiet and remaining > 0:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=remaining, unit="step", desc=self._scenario.name, leave=False)
+        try:
+            if not self._policies and target == self.total_steps:
+                # One call into the engine; the GIL is taken only to move the bar.
+                self._core.run(None if bar is None else (lambda done, total: bar.update(1)))
+            else:
+                while self.steps_done < target:
+                    self.step()
+                    if bar is not None:
+                        bar.update(1)
+        finally:
+            if bar is not None:
+                bar.close()
+        return self.results()
+
+    def __repr__(self) -> str:
+        return (f"<migsim.Simulation {self._scenario.name!r}: step {self.steps_done}/{self.total_steps}, "
+                f"next {self.date}, {len(self._policies)} policies>")
