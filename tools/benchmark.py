@@ -6,6 +6,9 @@ the output file (agent-steps, engine wall time) and the peak resident memory of 
 (`getrusage` of the child), checks the run's conservation invariant, and prints a Markdown
 table for docs/performance.md.
 
+`--python` also runs the same scenario through the Python API (`migsim.run(..., output=...)` in a
+fresh interpreter) and reports how much longer it takes than the CLI, start-up and writing included.
+
 `--reference PATH` also runs another `migsim` program (e.g. a build of an earlier commit, on its
 own built-in scenario of the same name), interleaved with this one so both see the same machine
 load, and reports its rate and the ratio.
@@ -26,12 +29,26 @@ import numpy as np
 import xarray as xr
 
 BIN = Path(sys.executable).parent / "migsim"
+PYTHON = Path("python")  # marker: run through the Python API instead of a CLI program
+PYTHON_RUN = (
+    "import sys, migsim\n"
+    "scenario, out, scale, threads, until = sys.argv[1:6]\n"
+    "migsim.run(scenario, seed=None, scale=int(scale), threads=int(threads), until=until or None, output=out, "
+    "quiet=True)\n"
+)
 
 
-def run_once(binary: Path, scenario: str, scale: int, threads: int, until: str | None, out: Path) -> dict[str, float]:
+def command(binary: Path, scenario: str, scale: int, threads: int, until: str | None, out: Path) -> list[str]:
+    if binary == PYTHON:
+        return [sys.executable, "-c", PYTHON_RUN, scenario, str(out), str(scale), str(threads), until or ""]
     args = [str(binary), "run", scenario, "-q", "-o", str(out), "--scale", str(scale), "--threads", str(threads)]
     if until:
         args += ["--until", until]
+    return args
+
+
+def run_once(binary: Path, scenario: str, scale: int, threads: int, until: str | None, out: Path) -> dict[str, float]:
+    args = command(binary, scenario, scale, threads, until, out)
     start = time.perf_counter()
     child = subprocess.Popen(args)
     # wait4 gives this child's own peak memory (RUSAGE_CHILDREN would be the maximum over all
@@ -67,6 +84,7 @@ def main() -> int:
     parser.add_argument("--until", default=None)
     parser.add_argument("--repeat", type=int, default=1, help="runs per thread count; the best is reported")
     parser.add_argument("--reference", type=Path, default=None, help="another migsim program to compare with")
+    parser.add_argument("--python", action="store_true", help="also run through the Python API and compare")
     args = parser.parse_args()
 
     print(f"# {args.scenario} at scale {args.scale} on {platform.processor() or platform.machine()}, "
@@ -76,6 +94,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for threads in args.threads:
             binaries = {"this build": BIN} | ({"reference": args.reference} if args.reference else {})
+            if args.python:
+                binaries["python"] = PYTHON
             runs: dict[str, list[dict[str, float]]] = {name: [] for name in binaries}
             for k in range(args.repeat):
                 for name, binary in binaries.items():
@@ -92,6 +112,9 @@ def main() -> int:
             if args.reference:
                 ratio = best["this build"]["rate"] / best["reference"]["rate"]
                 print(f"|  | this build / reference = {ratio:.2f} |  |  |  |  |  |  |", flush=True)
+            if args.python:
+                extra = best["python"]["total_seconds"] / best["this build"]["total_seconds"] - 1
+                print(f"|  | Python API / CLI, total time: {extra:+.1%} |  |  |  |  |  |  |", flush=True)
     return 0
 
 
