@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import shutil
 from pathlib import Path
 from typing import Any, Iterator, Union
 
@@ -259,6 +260,11 @@ class Scenario:
         self._core = core
         return label
 
+    def _record_issued(self, values: dict[str, Any], core: "_core.Scenario") -> None:
+        """Records an event a running Simulation has added (already checked by the engine)."""
+        self._added = [*self._added, dict(values)]
+        self._core = core
+
     def remove_event(self, label: str) -> None:
         """Removes an event by label (from the scenario's files or added here)."""
         added = [e for e in self._added if e.get("label") != label]
@@ -277,19 +283,36 @@ class Scenario:
         return str(self._core.resolved_yaml())
 
     def save(self, folder: PathLike) -> Path:
-        """Writes the scenario as a folder (``scenario.yaml`` and its tables) that ``migsim run`` reads."""
+        """Writes the scenario as a self-contained folder (``scenario.yaml`` with every parameter
+        and event resolved, and its CSV tables) that ``migsim run`` and :meth:`load` read."""
         folder = Path(folder)
-        if folder.exists() and any(folder.iterdir()):
-            raise FileExistsError(f"{folder}: the folder exists and is not empty")
-        source = Path(self._source)
-        if source.exists():
-            src_folder = source if source.is_dir() else source.parent
-            import shutil
-
-            shutil.copytree(src_folder, folder, dirs_exist_ok=True)
-        else:
-            _core.export_builtin(self._source, str(folder))
-        (folder / "scenario.yaml").write_text(self.to_yaml(), encoding="utf-8")
+        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+            raise FileExistsError(f"{folder}: exists and is not an empty folder")
+        tables = {key.split(".", 1)[1]: text for key, text in self._core.table_texts.items()}
+        lines, in_tables = [], False
+        for line in self.to_yaml().splitlines():
+            if line == "tables:":
+                in_tables = True
+            elif in_tables and line.startswith("  ") and line.strip().split(":")[0] in tables:
+                name = line.strip().split(":")[0]
+                line = f"  {name}: {name}.csv"  # the tables are written next to scenario.yaml
+            elif not line.startswith("  "):
+                in_tables = False
+            lines.append(line)
+        staging = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        try:
+            for name, text in tables.items():
+                (staging / f"{name}.csv").write_text(text, encoding="utf-8")
+            (staging / "scenario.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+            Scenario.load(staging)  # what was written must load
+            if folder.exists():
+                folder.rmdir()
+            staging.rename(folder)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         return folder
 
     @property

@@ -224,8 +224,7 @@ class Simulation:
             event = event.replace(source=f"adaptive policy {decided_by}, decided before the step of {self.date}")
         where = f"event {values.get('label') or values['type']}"
         added = self._core.add_event(event.to_yaml(), where)
-        self._scenario._added.append(dict(added))
-        self._scenario._core = self._core.scenario
+        self._scenario._record_issued(added, self._core.scenario)
         self._issued += 1
         return str(added["label"])
 

@@ -224,6 +224,7 @@ PYBIND11_MODULE(_core, m) {
                                for (const auto& e : s.events) out.append(event_to_python(e));
                                return out;
                              })
+      .def_property_readonly("table_texts", [](const Scenario& s) { return s.table_texts; })
       .def("copy", [](const Scenario& s) { return Scenario(s); })
       .def(
           "add_event",

@@ -1,0 +1,122 @@
+"""Compiled engine of migsim (private; use the migsim package).
+
+Type stubs for the pybind11 module built from python/src/bindings.cpp. Keep them in step with the
+bindings: tests/python/test_stubs.py checks that every name the module exposes is declared here.
+"""
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+# ---- exceptions (py::register_exception) -------------------------------------------------------
+
+class MigsimError(RuntimeError):
+    """Base class of every migsim error."""
+
+class ScenarioError(MigsimError):
+    """An invalid scenario: the message names the file, key path or event."""
+
+class TableError(ScenarioError):
+    """An invalid CSV table: the message names the file and line."""
+
+class ArgumentError(MigsimError):
+    """An invalid argument (seed, scale, threads, date, output path...)."""
+
+class OutputError(MigsimError):
+    """An output file could not be written."""
+
+# ---- module functions ---------------------------------------------------------------------------
+
+def version() -> str:
+    """The migsim version compiled into the engine."""
+
+def git_commit() -> str:
+    """The git commit the engine was built from."""
+
+def builtin_scenarios() -> list[str]:
+    """Names of the scenarios compiled into the engine."""
+
+def export_builtin(name: str, folder: str) -> None:
+    """Writes the files of a built-in scenario into `folder`."""
+
+def parameter_reference_markdown() -> str:
+    """The parameter reference (Markdown) generated from the parameter schema."""
+
+def event_reference_markdown() -> str:
+    """The event reference (Markdown) generated from the event schema."""
+
+def event_schema() -> list[dict[str, Any]]:
+    """Every event type: ``name``, ``summary``, ``mechanics``, ``example``, ``has_end``, ``end_required``,
+    ``country_or_regions`` and ``fields``, a list of dicts with ``name``, ``kind``, ``required``, ``default``,
+    ``unit``, ``min``, ``max``, ``description`` and ``choices`` (``|``-separated)."""
+
+def parameter_schema() -> list[dict[str, Any]]:
+    """Every scenario parameter: ``key``, ``unit``, ``default``, ``min``, ``max``, ``description``, ``source``."""
+
+def load_scenario(name_or_path: str, overrides: Mapping[str, str] = ...) -> Scenario:
+    """Loads and validates a scenario (built-in name, folder or ``scenario.yaml``) with ``--set`` overrides."""
+
+# ---- classes -------------------------------------------------------------------------------------
+
+class Scenario:
+    """The engine's validated scenario (no constructor: use :func:`load_scenario`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def start(self) -> str: ...
+    @property
+    def end(self) -> str: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def scale(self) -> int: ...
+    @property
+    def origins(self) -> list[str]: ...
+    @property
+    def destinations(self) -> list[str]: ...
+    @property
+    def countries(self) -> list[str]: ...
+    @property
+    def sectors(self) -> list[str]: ...
+    @property
+    def events(self) -> list[dict[str, Any]]: ...
+    def get(self, key: str, /) -> str:
+        """A parameter's value as YAML text."""
+    def copy(self) -> Scenario: ...
+    def add_event(self, yaml_text: str, where: str = "event") -> str:
+        """Parses, checks and appends an event; returns its label."""
+    def remove_event(self, label: str, /) -> None: ...
+    def resolved_yaml(self) -> str: ...
+
+class Simulation:
+    """One engine run; the GIL is released while it steps."""
+
+    def __init__(self, scenario: Scenario, seed: int, threads: int, scale: int, until: str | None = None) -> None: ...
+    @property
+    def total_steps(self) -> int: ...
+    @property
+    def steps_done(self) -> int: ...
+    @property
+    def done(self) -> bool: ...
+    @property
+    def current_date(self) -> str: ...
+    @property
+    def scenario(self) -> Scenario: ...
+    def step(self) -> None: ...
+    def steps_until(self, until: str) -> int: ...
+    def add_event(self, yaml_text: str, where: str = "event") -> dict[str, Any]:
+        """Adds an event from the next step on; returns it as a dict of its fields."""
+    def results_since(self, first_step: int, /) -> dict[str, Any]:
+        """Steps ``first_step`` onward as ``{"dims", "variables", "attrs"}`` (no provenance)."""
+    def run(self, progress: Callable[[int, int], object] | None = None) -> None:
+        """Runs to the end; ``progress(done, total)`` is called after every step (with the GIL)."""
+    def stats(self) -> dict[str, Any]: ...
+    def results(self) -> dict[str, Any]:
+        """Every step so far as ``{"dims": ..., "variables": {name: (dims, array, attrs)}, "attrs": ...}``."""
+    def write(self, path: str | os.PathLike[str], /) -> None:
+        """Writes the results as netCDF-4/HDF5 (atomically)."""
