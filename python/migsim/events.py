@@ -102,6 +102,7 @@ class Event:
 
     @classmethod
     def country_or_regions_field(cls, key: str) -> bool:
+        """Whether `key` is ``country`` or ``regions`` of a type that needs exactly one of the two."""
         return False
 
     @property
@@ -111,10 +112,17 @@ class Event:
 
     @property
     def start(self) -> str:
+        """First day in force (YYYY-MM-DD)."""
         return self._values["start"]
 
     @property
+    def source(self) -> str | None:
+        """Citation of the event, if given."""
+        return self._values.get("source")
+
+    @property
     def end(self) -> str | None:
+        """Last day in force, inclusive (YYYY-MM-DD), or None if open-ended."""
         return self._values.get("end")
 
     def __getattr__(self, key: str) -> Any:

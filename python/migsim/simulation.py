@@ -34,9 +34,11 @@ class StepState:
     """What an adaptive policy sees before a step: the date, the last step's aggregates and the
     events it may issue."""
 
-    def __init__(self, simulation: "Simulation") -> None:
+    def __init__(self, simulation: "Simulation", policy_name: str = "") -> None:
         self._simulation = simulation
         self._current: xr.Dataset | None = None
+        self._policy_name = policy_name
+        self._pending: list[tuple[Event, str]] = []
 
     @property
     def date(self) -> _dt.date:
@@ -57,6 +59,7 @@ class StepState:
 
     @property
     def scenario(self) -> Scenario:
+        """A copy of the scenario being run, with the events issued so far."""
         return self._simulation.scenario
 
     def in_force(self, label: str) -> bool:
@@ -67,8 +70,11 @@ class StepState:
         return bool(current.policy_state.sel(event=label).values.reshape(-1)[-1])
 
     def issue(self, event: Event | dict[str, Any]) -> str:
-        """Issues an event from the step about to run on; returns its label."""
-        return self._simulation.issue(event)
+        """Issues an event from the step about to run on, with the policy's other decisions of
+        this step (all or none are applied); returns its label."""
+        checked = self._simulation._prepare(event, self._policy_name)
+        self._pending.append((checked, self._policy_name))
+        return str(checked.label)
 
 
 class Policy:
@@ -92,6 +98,7 @@ class Policy:
     name: str = ""
 
     def decide(self, state: StepState) -> Event | Iterable[Event] | None:
+        """Called before every step: return None, an event or a list of events to issue."""
         raise NotImplementedError
 
     def __call__(self, state: StepState) -> Event | Iterable[Event] | None:
@@ -173,14 +180,17 @@ class Simulation:
 
     @property
     def steps_done(self) -> int:
+        """Number of steps run so far."""
         return int(self._core.steps_done)
 
     @property
     def total_steps(self) -> int:
+        """Number of steps of the whole run (to `until` or the scenario's end)."""
         return int(self._core.total_steps)
 
     @property
     def done(self) -> bool:
+        """Whether every step has run."""
         return bool(self._core.done)
 
     def current(self) -> xr.Dataset:
@@ -206,54 +216,80 @@ class Simulation:
         self._policies.append(policy)
 
     def remove_policy(self, policy: PolicyLike) -> None:
+        """Removes an adaptive policy added before (ValueError if it is not there)."""
         self._policies.remove(policy)
 
-    def issue(self, event: Event | dict[str, Any], decided_by: str = "") -> str:
+    def issue(self, event: Event | dict[str, Any]) -> str:
         """Adds an event from the next step on; returns its label.
 
         Raises :class:`migsim.ScenarioError` for a bad event (unknown region, field out of range)
         and :class:`migsim.ArgumentError` if it starts before the next step or the run is over;
         the simulation is unchanged in both cases.
         """
+        return self._issue_all([(self._prepare(event, ""), "")])[0]
+
+    def _prepare(self, event: Any, decided_by: str) -> Event:
+        """Type-checks an event and gives a policy's event a label and a source naming the policy."""
         if isinstance(event, dict):
             event = event_from_dict(event)
         if not isinstance(event, Event):
-            raise TypeError(f"issue: expected a migsim event such as migsim.Quota(...), found {event!r}")
-        values = event.to_dict()
-        if decided_by and "source" not in values:
-            event = event.replace(source=f"adaptive policy {decided_by}, decided before the step of {self.date}")
-        where = f"event {values.get('label') or values['type']}"
-        added = self._core.add_event(event.to_yaml(), where)
-        self._scenario._record_issued(added, self._core.scenario)
-        self._issued += 1
-        return str(added["label"])
+            raise TypeError(f"expected a migsim event such as migsim.Quota(...), found {event!r}")
+        if decided_by:
+            changes: dict[str, Any] = {}
+            if event.label is None:
+                self._issued += 1
+                changes["label"] = f"{decided_by}_{self._issued}"
+            if event.source is None:
+                changes["source"] = f"adaptive policy {decided_by}, decided before the step of {self.date}"
+            if changes:
+                event = event.replace(**changes)
+        return event
+
+    def _issue_all(self, events: list[tuple[Event, str]]) -> list[str]:
+        """Adds events all or nothing (the engine checks every one before any is added)."""
+        batch = [(e.to_yaml(), f"event {e.label or e.type}" + (f" of policy {p!r}" if p else "")) for e, p in events]
+        added = self._core.add_events(batch)
+        core_scenario = self._core.scenario
+        for values in added:
+            self._scenario._record_issued(values, core_scenario)
+        return [str(values["label"]) for values in added]
 
     def _decide(self) -> None:
+        """Calls every policy, then issues all their events at once; on any error nothing is issued."""
         if not self._policies:
             return
-        state = StepState(self)
+        decided: list[tuple[Event, str]] = []
         for policy in self._policies:
             name = _policy_name(policy)
+            state = StepState(self, name)
             try:
                 decision = policy(state)
             except Exception as error:  # noqa: BLE001 - re-raised with the policy's name
                 raise PolicyError(f"policy {name!r} raised {type(error).__name__}: {error} "
                                   f"(before the step starting {self.date}; that step has not run)") from error
+            decided += state._pending
             if decision is None:
                 continue
-            events = [decision] if isinstance(decision, (Event, dict)) else decision
-            try:
-                events = list(events)
-            except TypeError:
+            if isinstance(decision, (Event, dict)):
+                decision = [decision]
+            if isinstance(decision, (str, bytes)) or not isinstance(decision, Iterable):
                 raise PolicyError(f"policy {name!r} returned {decision!r}; expected None, an event or a list "
-                                  "of events") from None
-            for event in events:
+                                  "of events")
+            for event in decision:
                 if not isinstance(event, (Event, dict)):
                     raise PolicyError(f"policy {name!r} returned {event!r}; expected migsim events")
                 try:
-                    self.issue(event, decided_by=name)
-                except (_core.MigsimError, TypeError) as error:
-                    raise PolicyError(f"policy {name!r} issued a bad event: {error}") from error
+                    decided.append((self._prepare(event, name), name))
+                except TypeError as error:
+                    raise PolicyError(f"policy {name!r} returned a bad event: {error}") from error
+        if decided:
+            try:
+                self._issue_all(decided)
+            except _core.MigsimError as error:
+                # Every policy event has a label, and the engine's message names the event's label.
+                culprits = [f"policy {p!r}" for e, p in decided if f"'{e.label}'" in str(error)] or ["a policy"]
+                raise PolicyError(f"{culprits[0]} issued a bad event: {error} (none of the events "
+                                  f"decided before the step starting {self.date} were issued)") from error
 
     # ---- running --------------------------------------------------------------------------
 

@@ -275,12 +275,19 @@ PYBIND11_MODULE(_core, m) {
           },
           py::arg("until"))
       .def(
-          "add_event",
-          [](Simulation& s, const std::string& yaml_text, const std::string& where) {
-            s.add_event(parse_event(yaml_text, s.scenario(), where));
-            return event_to_python(s.scenario().events.back());
+          "add_events",
+          [](Simulation& s, const std::vector<std::pair<std::string, std::string>>& yaml_and_where) {
+            std::vector<Event> events;
+            for (const auto& [yaml_text, where] : yaml_and_where)
+              events.push_back(parse_event(yaml_text, s.scenario(), where));
+            const std::size_t first = s.scenario().events.size();
+            s.add_events(std::move(events));
+            py::list added;
+            for (std::size_t k = first; k < s.scenario().events.size(); ++k)
+              added.append(event_to_python(s.scenario().events[k]));
+            return added;
           },
-          py::arg("yaml_text"), py::arg("where") = "event")
+          py::arg("yaml_and_where"))
       .def_property_readonly("scenario", [](const Simulation& s) { return Scenario(s.scenario()); })
       .def("results_since",
            [](const Simulation& s, std::size_t first_step) { return dataset_to_python(s.results_since(first_step)); })

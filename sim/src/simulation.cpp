@@ -1100,6 +1100,16 @@ void Simulation::add_event(Event event) {
   }
 }
 
+void Simulation::add_events(std::vector<Event> events) {
+  const std::size_t before = impl_->scenario.events.size();
+  try {
+    for (auto& event : events) add_event(std::move(event));
+  } catch (...) {
+    impl_->scenario.events.resize(before);
+    throw;
+  }
+}
+
 RunStats Simulation::stats() const {
   RunStats s;
   s.steps = impl_->steps_done;

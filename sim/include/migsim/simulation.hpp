@@ -103,6 +103,8 @@ class Simulation {
   /// ban rules in the scenario (each agent's ban slots are fixed at the start). Throws
   /// ScenarioError or ArgumentError and leaves the simulation unchanged.
   void add_event(Event event);
+  /// Adds several events all or nothing: if one is refused, none is added.
+  void add_events(std::vector<Event> events);
 
   /// Aggregates of the last completed step (the initial state before any step).
   const StepAggregates& last() const;
