@@ -39,6 +39,7 @@ import xarray as xr
 
 import migsim
 
+from ._progress import progress_bar
 from ._core import ArgumentError, MigsimError
 
 if TYPE_CHECKING:
@@ -252,10 +253,9 @@ def _default_processes(threads_per_run: int) -> int:
 def _execute(members: Sequence[_Member], processes: int | None, threads_per_run: int, client: Client | None,
              quiet: bool, desc: str) -> list[xr.Dataset]:
     """Runs every member and returns their Datasets in order; re-raises a failure naming the member."""
-    from tqdm.auto import tqdm
 
     results: list[xr.Dataset | None] = [None] * len(members)
-    with tqdm(total=len(members), desc=desc, unit="run", disable=quiet) as bar:
+    with progress_bar(total=len(members), desc=desc, unit="run", disable=quiet) as bar:
         if client is not None:
             _execute_dask(members, client, results, bar.update)
         else:

@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, Sequence, Union
 import xarray as xr
 
 from . import _core
+from ._progress import progress_bar
 from .events import Event, event_from_dict
 from .results import Results
 from .scenario import PathLike, Scenario, as_scenario
@@ -310,9 +311,7 @@ class Simulation:
         remaining = max(target - self.steps_done, 0)
         bar = None
         if not quiet and remaining > 0:
-            from tqdm.auto import tqdm
-
-            bar = tqdm(total=remaining, unit="step", desc=self._scenario.name, leave=False)
+            bar = progress_bar(total=remaining, unit="step", desc=self._scenario.name, leave=False)
         try:
             if not self._policies and target == self.total_steps:
                 # One call into the engine; the GIL is taken only to move the bar.

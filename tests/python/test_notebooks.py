@@ -1,0 +1,87 @@
+"""The analysis notebooks run top to bottom, draw their plots and write the files they say they write.
+
+Each notebook is executed with nbclient in a fresh kernel (the ``python3`` kernel of this interpreter:
+jupyter_client starts a spec whose command is ``python`` with ``sys.executable``), in a temporary
+working folder. Figures are drawn with the headless inline backend (Agg rendering to PNG), so they
+become ``image/png`` outputs that the test can count. The committed notebooks must be clean: no
+outputs, no execution counts.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import migsim
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+
+REPO = Path(__file__).resolve().parents[2]
+ANALYSIS = REPO / "analysis"
+
+# Each notebook with the files (relative to its working folder) it writes.
+NOTEBOOKS: dict[str, list[str]] = {
+    "01-quickstart": ["kyrgyzstan-baseline.h5", "kyrgyzstan-remittances-0.4.h5", "lower-remittances/scenario.yaml"],
+    "02-quota-scenarios": [],
+    "03-crisis-returns": [],
+    "04-ensembles-and-uncertainty": ["quota-cut-ensemble.h5"],
+}
+TIMEOUT_PER_CELL = 300  # seconds; the notebooks take well under a minute each on two cores
+
+# Appended to the executed copy only: the kernel must import the migsim under test.
+_CHECK_KERNEL = "import sys, migsim\nprint(sys.executable)\nprint(migsim.__file__)"
+
+
+def _load(name: str) -> "nbformat.NotebookNode":
+    return nbformat.read(ANALYSIS / f"{name}.ipynb", as_version=4)
+
+
+def test_every_notebook_is_tested() -> None:
+    found = sorted(p.stem for p in ANALYSIS.glob("*.ipynb"))
+    assert found == sorted(NOTEBOOKS)
+
+
+@pytest.mark.parametrize("name", list(NOTEBOOKS))
+def test_notebook_is_clean(name: str) -> None:
+    nb = _load(name)
+    nbformat.validate(nb)
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{name} cell {index}: outputs committed (clear them before committing)"
+            assert cell.execution_count is None, f"{name} cell {index}: execution count committed"
+
+
+@pytest.mark.parametrize("name", list(NOTEBOOKS))
+def test_notebook_runs(name: str, tmp_path: Path) -> None:
+    nb = _load(name)
+    nb.cells.append(nbformat.v4.new_code_cell(_CHECK_KERNEL))
+    # Headless: matplotlib renders with Agg into PNG outputs (MPLBACKEND=Agg alone would draw nothing).
+    env = {**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+    client = nbclient.NotebookClient(
+        nb, kernel_name="python3", timeout=TIMEOUT_PER_CELL, resources={"metadata": {"path": str(tmp_path)}}
+    )
+    started = time.monotonic()
+    try:
+        client.execute(env=env)
+    except nbclient.exceptions.CellExecutionError as error:
+        pytest.fail(f"{name}: a cell failed:\n{error}")
+    elapsed = time.monotonic() - started
+
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    errors = [o for cell in code for o in cell.outputs if o.output_type == "error"]
+    assert not errors, errors
+    images = [o for cell in code for o in cell.outputs if "image/png" in o.get("data", {})]
+    assert images, f"{name}: no plot was drawn"
+
+    kernel_lines = "".join(o.get("text", "") for o in code[-1].outputs).split()
+    assert kernel_lines[-1] == migsim.__file__, f"the kernel imported {kernel_lines[-1]}, not {migsim.__file__}"
+
+    for relative in NOTEBOOKS[name]:
+        assert (tmp_path / relative).is_file(), f"{name}: {relative} was not written"
+    print(f"{name}: {elapsed:.1f} s, {len(images)} plots ({sys.executable})")
