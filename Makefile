@@ -50,6 +50,7 @@ benchmark: $(BUILD_STAMP)
 
 docs: $(BUILD_STAMP)
 	$(PY) tools/generate_docs.py
+	$(PY) tools/generate_stubs.py
 
 format:
 	clang-format -i $$(find sim tests/cpp python/src -name '*.cpp' -o -name '*.hpp')

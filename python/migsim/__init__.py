@@ -81,5 +81,12 @@ def event_reference() -> str:
     return str(_core.event_reference_markdown())
 
 
-for _error in (ArgumentError, MigsimError, OutputError, ScenarioError, TableError):
+for _error, _doc in (
+    (MigsimError, "Base class of every migsim error (a RuntimeError): the message names the file, key or argument."),
+    (ScenarioError, "An invalid scenario: unknown key, value out of range, bad event; names the file, key or label."),
+    (TableError, "An invalid CSV table of a scenario (a ScenarioError): names the file, line and column."),
+    (ArgumentError, "An invalid argument: seed, scale, threads, a date, an ensemble option."),
+    (OutputError, "An output file that cannot be written."),
+):
     _error.__module__ = "migsim"
+    _error.__doc__ = _doc

@@ -5,7 +5,7 @@ bindings: tests/python/test_stubs.py checks that every name the module exposes i
 """
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 # ---- exceptions (py::register_exception) -------------------------------------------------------
@@ -85,6 +85,9 @@ class Scenario:
     def sectors(self) -> list[str]: ...
     @property
     def events(self) -> list[dict[str, Any]]: ...
+    @property
+    def table_texts(self) -> dict[str, str]:
+        """The CSV text of every table by key (``"tables.regions"``), for provenance."""
     def get(self, key: str, /) -> str:
         """A parameter's value as YAML text."""
     def copy(self) -> Scenario: ...
@@ -109,8 +112,9 @@ class Simulation:
     def scenario(self) -> Scenario: ...
     def step(self) -> None: ...
     def steps_until(self, until: str) -> int: ...
-    def add_event(self, yaml_text: str, where: str = "event") -> dict[str, Any]:
-        """Adds an event from the next step on; returns it as a dict of its fields."""
+    def add_events(self, yaml_and_where: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+        """Adds events from the next step on, all or none (each ``(yaml_text, where)``, ``where`` naming it
+        in messages); returns them as dicts of their fields."""
     def results_since(self, first_step: int, /) -> dict[str, Any]:
         """Steps ``first_step`` onward as ``{"dims", "variables", "attrs"}`` (no provenance)."""
     def run(self, progress: Callable[[int, int], object] | None = None) -> None:

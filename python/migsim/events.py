@@ -132,6 +132,12 @@ class Event:
             return self._values.get(key)
         raise AttributeError(f"{type(self).__name__} has no field {key!r}")
 
+    def __setattr__(self, key: str, value: Any) -> None:
+        if key.startswith("_"):
+            object.__setattr__(self, key, value)
+        else:
+            raise AttributeError(f"{type(self).__name__} is immutable; use .replace({key}=...) for a changed copy")
+
     def to_dict(self) -> dict[str, Any]:
         """The event as a scenario's ``events:`` item: ``{"type": ..., "start": ..., ...}``."""
         return {"type": type(self).type, **self._values}
