@@ -33,9 +33,11 @@ import pickle
 import secrets
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, Union
 
-import numpy as np
-import pandas as pd
-import xarray as xr
+from ._lazy import LazyModule
+
+np: Any = LazyModule("numpy")
+pd: Any = LazyModule("pandas")
+xr: Any = LazyModule("xarray")
 
 import migsim
 

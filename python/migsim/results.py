@@ -8,11 +8,14 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Hashable, Mapping, Sequence
 
-import numpy as np
-import pandas as pd
-import xarray as xr
+import functools
 
 from ._core import OutputError
+from ._lazy import LazyModule
+
+np: Any = LazyModule("numpy")
+pd: Any = LazyModule("pandas")
+xr: Any = LazyModule("xarray")
 
 if TYPE_CHECKING:  # matplotlib is imported only when a plot is drawn
     from matplotlib.axes import Axes
@@ -36,49 +39,61 @@ _PROVENANCE_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
-class Summary(pd.DataFrame):
-    """Main outcomes of a run per calendar year: a :class:`pandas.DataFrame` that shows its units.
+@functools.lru_cache(maxsize=None)
+def _summary_class() -> type:
+    """The Summary class, made on first use so that importing migsim does not import pandas."""
 
-    Index ``year``; one column per outcome. The units of each column are in ``summary.units`` (also
-    ``summary.attrs["units"]``) and its meaning in ``summary.descriptions``; the text and HTML
-    representations show the units under the column names. Anything derived from it (a column, a slice,
-    arithmetic) is a plain pandas object.
-    """
+    class Summary(pd.DataFrame):
+        """Main outcomes of a run per calendar year: a :class:`pandas.DataFrame` that shows its units.
 
-    @property
-    def _constructor(self) -> type[pd.DataFrame]:
-        return pd.DataFrame
+        Index ``year``; one column per outcome. The units of each column are in ``summary.units`` (also
+        ``summary.attrs["units"]``) and its meaning in ``summary.descriptions``; the text and HTML
+        representations show the units under the column names. Anything derived from it (a column, a slice,
+        arithmetic) is a plain pandas object.
+        """
 
-    @property
-    def units(self) -> dict[str, str]:
-        """Unit of each column, e.g. ``{"departures": "people", "remittances_usd": "USD", ...}``."""
-        return dict(self.attrs.get("units", {}))
+        @property
+        def _constructor(self) -> type[pd.DataFrame]:
+            return pd.DataFrame
 
-    @property
-    def descriptions(self) -> dict[str, str]:
-        """What each column counts, in words."""
-        return dict(self.attrs.get("descriptions", {}))
+        @property
+        def units(self) -> dict[str, str]:
+            """Unit of each column, e.g. ``{"departures": "people", "remittances_usd": "USD", ...}``."""
+            return dict(self.attrs.get("units", {}))
 
-    def _display_frame(self) -> pd.DataFrame:
-        units = self.units
-        shown = pd.DataFrame(self.to_numpy(dtype=object), index=self.index, columns=self.columns)
-        for column in self.columns:
-            if pd.api.types.is_float_dtype(self[column].dtype):
-                shown[column] = [("" if np.isnan(v) else f"{v:,.0f}") for v in self[column]]
-            else:
-                shown[column] = [f"{v:,}" for v in self[column]]
-        shown.columns = pd.MultiIndex.from_tuples([(c, units.get(c, "")) for c in self.columns])
-        return shown
+        @property
+        def descriptions(self) -> dict[str, str]:
+            """What each column counts, in words."""
+            return dict(self.attrs.get("descriptions", {}))
 
-    def __repr__(self) -> str:
-        return self._display_frame().to_string()
+        def _display_frame(self) -> pd.DataFrame:
+            units = self.units
+            shown = pd.DataFrame(self.to_numpy(dtype=object), index=self.index, columns=self.columns)
+            for column in self.columns:
+                if pd.api.types.is_float_dtype(self[column].dtype):
+                    shown[column] = [("" if np.isnan(v) else f"{v:,.0f}") for v in self[column]]
+                else:
+                    shown[column] = [f"{v:,}" for v in self[column]]
+            shown.columns = pd.MultiIndex.from_tuples([(c, units.get(c, "")) for c in self.columns])
+            return shown
 
-    def _repr_html_(self) -> str:  # type: ignore[override]
-        table = self._display_frame().to_html(classes="migsim-summary", justify="right")
-        notes = "".join(
-            f"<li><code>{html.escape(str(c))}</code>: {html.escape(d)}</li>" for c, d in self.descriptions.items()
-        )
-        return f"<div>{table}<details><summary>columns</summary><ul>{notes}</ul></details></div>"
+        def __repr__(self) -> str:
+            return self._display_frame().to_string()
+
+        def _repr_html_(self) -> str:  # type: ignore[override]
+            table = self._display_frame().to_html(classes="migsim-summary", justify="right")
+            notes = "".join(
+                f"<li><code>{html.escape(str(c))}</code>: {html.escape(d)}</li>" for c, d in self.descriptions.items()
+            )
+            return f"<div>{table}<details><summary>columns</summary><ul>{notes}</ul></details></div>"
+
+    return Summary
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Summary":
+        return _summary_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Results:
@@ -378,7 +393,7 @@ class Results:
         descriptions["steps"] = "steps of the year in the run"
         table = frame.groupby(frame.index.year).agg(how)
         table.index.name = "year"
-        result = Summary(table)
+        result = _summary_class()(table)
         result.attrs = {"units": units, "descriptions": descriptions}
         return result
 

@@ -10,15 +10,16 @@ with the step they were decided in, in ``policy_state`` and the resolved scenari
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Callable, Iterable, Sequence, Union
-
-import xarray as xr
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, Union
 
 from . import _core
 from ._progress import progress_bar
 from .events import Event, event_from_dict
 from .results import Results
 from .scenario import PathLike, Scenario, as_scenario
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 
 class PolicyError(_core.MigsimError):

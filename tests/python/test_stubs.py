@@ -19,6 +19,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import types
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +118,8 @@ def _defined_here(name: str) -> list[str]:
     source = _Stub(_source(name, ".py"))
     module = _module(name)
     names = [n for n, node in source.names.items()
-             if _is_public(n) and not isinstance(node, (ast.Import, ast.ImportFrom)) and n != "__all__"]
+             if _is_public(n) and not isinstance(node, (ast.Import, ast.ImportFrom)) and n != "__all__"
+             and not isinstance(getattr(module, n, None), types.ModuleType)]  # lazily imported modules
     return list(dict.fromkeys(names + [n for n in getattr(module, "__all__", []) if _is_public(n)]))
 
 
