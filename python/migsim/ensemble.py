@@ -23,7 +23,6 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import datetime
-import inspect
 import itertools
 import json
 import multiprocessing
@@ -42,6 +41,7 @@ xr: Any = LazyModule("xarray")
 import migsim
 
 from ._progress import progress_bar
+from .results import _write_atomically
 from ._core import ArgumentError, MigsimError
 
 if TYPE_CHECKING:
@@ -228,9 +228,8 @@ class _Member:
 
 def _run_member(member: _Member) -> xr.Dataset:
     """Runs one member (in a worker process or a Dask worker) and returns its Dataset."""
-    options: dict[str, Any] = dict(seed=member.seed, scale=member.scale, threads=member.threads, until=member.until)
-    if "quiet" in inspect.signature(migsim.run).parameters:
-        options["quiet"] = True
+    options: dict[str, Any] = dict(seed=member.seed, scale=member.scale, threads=member.threads, until=member.until,
+                                   quiet=True)
     if _is_path(member.scenario):
         results = migsim.run(member.scenario, **options, **member.overrides)
     else:
@@ -471,8 +470,7 @@ class Ensemble:
         folder = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(folder):
             raise ArgumentError(f"path: the folder {folder} does not exist")
-        dataset = self._dataset if self._dataset is not None else self.run()
-        dataset.to_netcdf(path, engine="h5netcdf")
+        _write_atomically(self._dataset if self._dataset is not None else self.run(), path)
 
     def _assemble(self, members: Sequence[_Member], datasets: Sequence[xr.Dataset]) -> xr.Dataset:
         attrs = [dict(ds.attrs) for ds in datasets]

@@ -90,6 +90,41 @@ def _summary_class() -> type:
     return Summary
 
 
+def _write_atomically(dataset: Any, path: str | os.PathLike[str]) -> None:
+    """Writes an :class:`xarray.Dataset` as netCDF-4 to a temporary file in the same folder and renames
+    it into place, so ``path`` is either complete (an earlier file there is replaced) or untouched.
+
+    Raises:
+        migsim.OutputError: the folder does not exist, ``path`` is a folder, or writing failed
+            (the original error is chained).
+    """
+    target = Path(os.fspath(path))
+    folder = target.parent
+    if not folder.is_dir():
+        raise OutputError(f"{target}: cannot save, the folder {folder} does not exist")
+    if target.is_dir():
+        raise OutputError(f"{target}: cannot save, it is a folder")
+    temporary = folder / f".{target.name}.{uuid.uuid4().hex[:12]}.tmp"
+    try:
+        # O_EXCL: never reuse someone else's file; mode 0o666 lets the umask decide, like open().
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        dataset.to_netcdf(temporary, engine="h5netcdf")
+        descriptor = os.open(temporary, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        os.replace(temporary, target)
+    except BaseException as exc:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        if isinstance(exc, OSError):
+            raise OutputError(f"{target}: cannot save: {exc}") from exc
+        raise
+
+
 def __getattr__(name: str) -> Any:
     if name == "Summary":
         return _summary_class()
@@ -494,31 +529,7 @@ class Results:
             migsim.OutputError: the folder does not exist, ``path`` is a folder, or writing failed
                 (the original error is chained).
         """
-        target = Path(os.fspath(path))
-        folder = target.parent
-        if not folder.is_dir():
-            raise OutputError(f"{target}: cannot save, the folder {folder} does not exist")
-        if target.is_dir():
-            raise OutputError(f"{target}: cannot save, it is a folder")
-        temporary = folder / f".{target.name}.{uuid.uuid4().hex[:12]}.tmp"
-        try:
-            # O_EXCL: never reuse someone else's file; mode 0o666 lets the umask decide, like open().
-            os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-            self.to_xarray().to_netcdf(temporary, engine="h5netcdf")
-            descriptor = os.open(temporary, os.O_RDONLY)
-            try:
-                os.fsync(descriptor)
-            finally:
-                os.close(descriptor)
-            os.replace(temporary, target)
-        except BaseException as exc:
-            try:
-                os.unlink(temporary)
-            except FileNotFoundError:
-                pass
-            if isinstance(exc, OSError):
-                raise OutputError(f"{target}: cannot save: {exc}") from exc
-            raise
+        _write_atomically(self.to_xarray(), path)
 
     # ------------------------------------------------------------------------------------ repr
 

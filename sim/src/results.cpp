@@ -184,13 +184,10 @@ output::Dataset dataset(const Simulation& sim, std::size_t first_step, bool prov
                                 "people reaching working age during the step"));
   ds.variables.push_back(people("exits", {"time", "origin"}, stacked(hist, &StepAggregates::exits, scale),
                                 "people leaving working age during the step"));
-  std::vector<double> remittances;
-  for (const auto& step : hist)
-    remittances.insert(remittances.end(), step.remittances_usd.begin(), step.remittances_usd.end());
   ds.variables.push_back(Variable{
       "remittances_usd",
       {"time", "origin"},
-      std::move(remittances),
+      stacked_real(hist, &StepAggregates::remittances_usd),
       {{"units", std::string("USD")}, {"long_name", std::string("remittances sent home during the step, by origin")}}});
 
   // Institutions.
