@@ -6,6 +6,7 @@ packages=(
   build-essential pkg-config
   libhdf5-dev libtbb-dev libeigen3-dev libboost-dev libyaml-cpp-dev libcli11-dev
   libgtest-dev librandom123-dev clang-format
+  libopenmpi-dev openmpi-bin
 )
 missing=()
 for p in "${packages[@]}"; do

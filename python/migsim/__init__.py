@@ -60,6 +60,7 @@ __all__ = [
     "event_reference",
     "parameter_reference",
     "load_scenario",
+    "mpi_available",
     "open_results",
     "run",
     *[name for name in _event_names if name not in ("Event", "EVENT_TYPES", "event_from_dict")],
@@ -69,6 +70,11 @@ __all__ = [
 def builtin_scenarios() -> list[str]:
     """Names of the scenarios compiled into migsim (``kyrgyzstan`` is the default)."""
     return list(_builtin_scenarios())
+
+
+def mpi_available() -> bool:
+    """Whether this build of migsim can split a run over MPI processes (``run(..., mpi=True)``)."""
+    return bool(_core.mpi_available())
 
 
 def parameter_reference() -> str:

@@ -65,6 +65,7 @@ __all__ = [
     "event_reference",
     "parameter_reference",
     "load_scenario",
+    "mpi_available",
     "open_results",
     "run",
     # BEGIN GENERATED EVENT NAMES: tools/generate_stubs.py
@@ -89,5 +90,6 @@ __all__ = [
 ]
 
 def builtin_scenarios() -> list[str]: ...
+def mpi_available() -> bool: ...
 def parameter_reference() -> str: ...
 def event_reference() -> str: ...

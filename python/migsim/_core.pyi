@@ -36,6 +36,15 @@ def git_commit() -> str:
 def builtin_scenarios() -> list[str]:
     """Names of the scenarios compiled into the engine."""
 
+def mpi_available() -> bool:
+    """True if this build can run distributed over MPI."""
+
+def world_rank() -> int:
+    """This process's MPI rank (0 without MPI)."""
+
+def world_size() -> int:
+    """Number of MPI processes (1 without MPI)."""
+
 def export_builtin(name: str, folder: str) -> None:
     """Writes the files of a built-in scenario into `folder`."""
 
@@ -99,7 +108,8 @@ class Scenario:
 class Simulation:
     """One engine run; the GIL is released while it steps."""
 
-    def __init__(self, scenario: Scenario, seed: int, threads: int, scale: int, until: str | None = None) -> None: ...
+    def __init__(self, scenario: Scenario, seed: int, threads: int, scale: int, until: str | None = None,
+                 distributed: bool = False) -> None: ...
     @property
     def total_steps(self) -> int: ...
     @property

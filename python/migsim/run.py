@@ -29,6 +29,7 @@ def run(
     until: str | None = None,
     quiet: bool = False,
     policies: Sequence[PolicyLike] = (),
+    mpi: bool = False,
     **overrides: Any,
 ) -> Results:
     """Runs a scenario and returns its :class:`Results`.
@@ -42,6 +43,9 @@ def run(
         until: last date to simulate, ``YYYY-MM-DD``.
         quiet: no progress bar.
         policies: adaptive policies called before every step (see :class:`migsim.Policy`).
+        mpi: run as one simulation split over the processes of an MPI job
+            (``mpirun -np 4 python script.py``). Every process returns the same results, identical to
+            a one-process run; only rank 0 writes `output` and shows progress. See docs/distributed.md.
         **overrides: parameter overrides by key path, with ``__`` for dots
             (``behaviour__departure__base_rate=0.02``), applied to a copy of `scenario`.
 
@@ -52,8 +56,9 @@ def run(
         sc.set(key.replace("__", "."), value)
     if output is not None and not Path(output).parent.is_dir():
         raise _core.ArgumentError(f"output: the folder {Path(output).parent} does not exist")
-    sim = Simulation(sc, seed=seed, threads=threads, scale=scale, until=until, policies=policies)
-    results = sim.run(quiet=quiet)
-    if output is not None:
+    sim = Simulation(sc, seed=seed, threads=threads, scale=scale, until=until, policies=policies, mpi=mpi)
+    lead = _core.world_rank() == 0
+    results = sim.run(quiet=quiet or not lead)
+    if output is not None and lead:
         sim._core.write(Path(output))
     return results

@@ -18,5 +18,6 @@ def run(
     until: str | datetime.date | None = None,
     quiet: bool = False,
     policies: Sequence[PolicyLike] = (),
+    mpi: bool = False,
     **overrides: Any,
 ) -> Results: ...

@@ -141,6 +141,9 @@ class Simulation:
         scale: people per agent (None: the scenario's ``run.scale``).
         until: last date to simulate (default: the scenario's end).
         policies: adaptive policies, called in order before every step.
+        mpi: split the agents over the processes of an MPI job (``mpirun -np N python script.py``);
+            every process gets the same results, bit for bit the same as one process would. See
+            docs/distributed.md.
 
     >>> sim = migsim.Simulation("covid-returns", seed=1, scale=100)
     >>> sim.run(until="2020-03-01")
@@ -151,7 +154,7 @@ class Simulation:
 
     def __init__(self, scenario: Scenario | PathLike = "kyrgyzstan", seed: int | None = 1, threads: int | None = None,
                  scale: int | None = 10, until: str | _dt.date | None = None,
-                 policies: Sequence[PolicyLike] = ()) -> None:
+                 policies: Sequence[PolicyLike] = (), mpi: bool = False) -> None:
         self._scenario = as_scenario(scenario)
         core_scenario = self._scenario.core
         if seed is not None:
@@ -162,7 +165,8 @@ class Simulation:
             _check_whole(scale, "scale", 1)
         self._core = _core.Simulation(core_scenario, seed=core_scenario.seed if seed is None else seed,
                                       threads=threads or 0, scale=core_scenario.scale if scale is None else scale,
-                                      until=None if until is None else _parse_date(until, "until").isoformat())
+                                      until=None if until is None else _parse_date(until, "until").isoformat(),
+                                      distributed=bool(mpi))
         self._policies: list[PolicyLike] = []
         self._issued = 0
         for policy in policies:

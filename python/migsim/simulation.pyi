@@ -53,6 +53,7 @@ class Simulation:
         scale: int | None = 10,
         until: str | datetime.date | None = None,
         policies: Sequence[PolicyLike] = (),
+        mpi: bool = False,
     ) -> None: ...
     @property
     def scenario(self) -> Scenario: ...

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "migsim/builtin.hpp"
+#include "migsim/distributed.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/parameters.hpp"
 #include "migsim/scenario.hpp"
@@ -155,6 +156,9 @@ PYBIND11_MODULE(_core, m) {
   m.def("git_commit", &git_commit);
   m.def("builtin_scenarios", &builtin_scenario_names);
   m.def("export_builtin", &export_builtin, py::arg("name"), py::arg("folder"));
+  m.def("mpi_available", &mpi_available, "True if this build can run distributed over MPI");
+  m.def("world_rank", &world_rank, "This process's MPI rank (0 without MPI)");
+  m.def("world_size", &world_size, "Number of MPI processes (1 without MPI)");
   m.def("parameter_reference_markdown", &parameter_reference_markdown);
   m.def("event_reference_markdown", &event_reference_markdown);
   m.def("event_schema", &event_schema_to_python);
@@ -256,13 +260,18 @@ PYBIND11_MODULE(_core, m) {
 
   py::class_<Simulation>(m, "Simulation")
       .def(py::init([](const Scenario& scenario, std::uint64_t seed, int threads, std::int64_t scale,
-                       std::optional<std::string> until) {
-             RunOptions options{seed, threads, scale, std::nullopt};
+                       std::optional<std::string> until, bool distributed) {
+             RunOptions options{seed, threads, scale, std::nullopt, distributed};
              if (until) options.until = parse_date_argument(*until, "until");
+             if (distributed && !mpi_available())
+               throw ArgumentError(
+                   "mpi=True: this build of migsim has no MPI support (install Debian's libopenmpi-dev and "
+                   "rebuild; see docs/distributed.md)");
              py::gil_scoped_release release;
              return std::make_unique<Simulation>(scenario, options);
            }),
-           py::arg("scenario"), py::arg("seed"), py::arg("threads"), py::arg("scale"), py::arg("until") = py::none())
+           py::arg("scenario"), py::arg("seed"), py::arg("threads"), py::arg("scale"), py::arg("until") = py::none(),
+           py::arg("distributed") = false)
       .def_property_readonly("total_steps", &Simulation::total_steps)
       .def_property_readonly("steps_done", &Simulation::steps_done)
       .def_property_readonly("done", &Simulation::done)
@@ -318,6 +327,10 @@ PYBIND11_MODULE(_core, m) {
              d["live_agents"] = st.live_agents;
              d["agent_bytes"] = st.agent_bytes;
              d["threads"] = st.threads;
+             d["ranks"] = st.ranks;
+             d["rank"] = st.rank;
+             d["local_agent_slots"] = st.local_agent_slots;
+             d["communication_seconds"] = st.communication_seconds;
              return d;
            })
       .def("results", [](const Simulation& s) { return dataset_to_python(s.results()); })

@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "migsim/builtin.hpp"
+#include "migsim/distributed.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/file_info.hpp"
 #include "migsim/scenario.hpp"
@@ -32,6 +33,7 @@ struct RunArgs {
   std::string until;
   std::vector<std::string> sets;
   bool quiet = false;
+  bool mpi = false;
 };
 
 std::vector<Override> parse_overrides(const std::vector<std::string>& sets) {
@@ -71,16 +73,21 @@ void print_summary(const Simulation& sim, const fs::path& output, double total_s
   for (std::size_t k = history.size() > 52 ? history.size() - 52 : 0; k < history.size(); ++k)
     remitted = std::accumulate(history[k].remittances_usd.begin(), history[k].remittances_usd.end(), remitted);
   const double rate = stats.wall_seconds > 0 ? static_cast<double>(stats.agent_steps) / stats.wall_seconds : 0;
-  std::printf("migsim %s: scenario %s, seed %llu, scale %lld, %d threads\n", version().c_str(), sc.params.name.c_str(),
+  std::printf("migsim %s: scenario %s, seed %llu, scale %lld, %d threads", version().c_str(), sc.params.name.c_str(),
               static_cast<unsigned long long>(sim.options().seed), static_cast<long long>(scale), stats.threads);
-  std::printf("  agents       %s live at the end (%s created, %.1f bytes each)\n",
+  if (stats.ranks > 1) std::printf(" on each of %d MPI ranks", stats.ranks);
+  std::printf("\n  agents       %s live at the end (%s created, %.1f bytes each)\n",
               cli::group_digits(static_cast<long long>(stats.live_agents)).c_str(),
               cli::group_digits(static_cast<long long>(stats.agent_slots)).c_str(),
-              stats.agent_slots ? static_cast<double>(stats.agent_bytes) / stats.agent_slots : 0.0);
+              stats.local_agent_slots ? static_cast<double>(stats.agent_bytes) / stats.local_agent_slots : 0.0);
   std::printf("  steps        %zu (%s to %s, one %s each)\n", stats.steps, sc.params.start.iso().c_str(),
               sim.current_date().iso().c_str(), std::string(to_string(sc.params.step)).c_str());
   std::printf("  wall time    %.2f s (engine %.2f s)\n", total_seconds, stats.wall_seconds);
   std::printf("  throughput   %.1f million agent-steps per second\n", rate / 1e6);
+  if (stats.ranks > 1)
+    std::printf("  MPI          %d ranks; rank 0 spent %.2f s (%.1f%%) in collectives\n", stats.ranks,
+                stats.communication_seconds,
+                stats.wall_seconds > 0 ? 100.0 * stats.communication_seconds / stats.wall_seconds : 0.0);
   std::printf("  end state    %s working-age people, %s abroad (%.1f%%)\n", cli::group_digits(people).c_str(),
               cli::group_digits(abroad).c_str(),
               people ? 100.0 * static_cast<double>(abroad) / static_cast<double>(people) : 0.0);
@@ -102,14 +109,21 @@ int command_run(const RunArgs& args) {
       throw ArgumentError("--until: expected a date YYYY-MM-DD, found '" + args.until + "'");
     options.until = until;
   }
+  options.distributed = args.mpi || launched_by_mpi();
+  if (options.distributed && !mpi_available())
+    throw ArgumentError(
+        "--mpi: this build of migsim has no MPI support (install Debian's libopenmpi-dev and rebuild; see "
+        "docs/distributed.md)");
   const fs::path output = choose_output(args, sc);
   Simulation sim(std::move(sc), options);
-  cli::ProgressBar bar(!args.quiet);
+  // Every rank holds the same aggregates; rank 0 alone reports and writes the one output file.
+  const bool lead = sim.stats().rank == 0;
+  cli::ProgressBar bar(!args.quiet && lead);
   sim.run([&](std::size_t done, std::size_t total) { bar.update(done, total, sim.current_date().iso()); });
   bar.finish();
-  output::write_netcdf4(sim.results(), output);
+  if (lead) output::write_netcdf4(sim.results(), output);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!args.quiet) print_summary(sim, output, seconds);
+  if (!args.quiet && lead) print_summary(sim, output, seconds);
   return 0;
 }
 
@@ -158,6 +172,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--until", run.until, "Last date to simulate, YYYY-MM-DD (default: the calendar end)");
   run_cmd->add_option("--set", run.sets, "Override a parameter: key.path=value (repeatable)");
   run_cmd->add_flag("-q,--quiet", run.quiet, "No progress bar and no summary");
+  run_cmd->add_flag("--mpi", run.mpi,
+                    "Split the run over the MPI processes (automatic under mpirun/srun; same output as one process)");
 
   std::string target = "kyrgyzstan";
   std::vector<std::string> validate_sets;
@@ -223,6 +239,8 @@ int main(int argc, char** argv) {
     return kExitInvalid;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "migsim: failed: %s\n", e.what());
+    // The other ranks may be waiting in a collective for this one: end the whole run.
+    migsim::abort_distributed_run(kExitFailure);
     return kExitFailure;
   }
   return kExitFailure;

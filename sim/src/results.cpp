@@ -108,6 +108,7 @@ void add_provenance(const Simulation& sim, output::Dataset& ds) {
                                                      {"scenario_yaml", sc.resolved_yaml()},
                                                      {"seed", static_cast<std::int64_t>(sim.options().seed)},
                                                      {"threads", static_cast<std::int64_t>(run.threads)},
+                                                     {"mpi_ranks", static_cast<std::int64_t>(run.ranks)},
                                                      {"scale", sim.options().scale},
                                                      {"migsim_version", version()},
                                                      {"git_commit", git_commit()},

@@ -11,8 +11,10 @@
 #include <cmath>
 #include <limits>
 #include <tuple>
+#include <unordered_set>
 
 #include "agents.hpp"
+#include "communicator.hpp"
 #include "environment.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/random.hpp"
@@ -170,7 +172,8 @@ unsigned pick_float(const float* cdf, std::size_t n, float draw) {
 
 /// The state of the agent being updated, held in registers and written back once.
 struct AgentStep {
-  std::size_t id;
+  std::size_t id;    ///< global id: keys the agent's random draws and its place in queues
+  std::size_t slot;  ///< index into this rank's agent arrays (== id in a single-process run)
   std::uint8_t origin, status, location, traits;
   std::uint32_t u[4];  ///< four draws of the step
   Tally& tally;
@@ -188,8 +191,14 @@ struct Simulation::Impl {
   detail::Policies policies;
   CounterRng rng;
   tbb::task_arena arena;
+  /// The ranks of a distributed run. Agents are dealt to ranks block by block, round robin (block
+  /// b on rank b % ranks), so entrants, appended at the end, spread evenly; each rank stores its
+  /// blocks contiguously. Everything else (policies, environment, aggregates) is replicated.
+  detail::Communicator comm;
+  std::size_t rank = 0, ranks = 1;
 
-  AgentStore agents;
+  AgentStore agents;         ///< this rank's agents, by slot
+  std::size_t n_agents = 0;  ///< agents ever created on all ranks; ids are 0 .. n_agents-1
   StepTables tables;
   detail::PolicyTables policy;
   std::vector<Tally> tallies;
@@ -218,7 +227,10 @@ struct Simulation::Impl {
         environment(scenario),
         policies(scenario),
         rng(opts.seed),
-        arena(opts.threads > 0 ? opts.threads : tbb::info::default_concurrency()) {
+        arena(opts.threads > 0 ? opts.threads : tbb::info::default_concurrency()),
+        comm(opts.distributed ? detail::Communicator::world() : detail::Communicator()),
+        rank(static_cast<std::size_t>(comm.rank())),
+        ranks(static_cast<std::size_t>(comm.size())) {
     total_steps = options.until ? calendar.steps_until(*options.until) : calendar.steps();
     n_origins = scenario.n_origins();
     n_destinations = scenario.n_destinations();
@@ -242,82 +254,120 @@ struct Simulation::Impl {
     arena.execute(std::forward<Work>(work));
   }
 
+  // ---- which agents this rank holds -----------------------------------------------------
+
+  std::size_t blocks_of(std::size_t n) const { return (n + kBlockSize - 1) / kBlockSize; }
+  /// Blocks of the first n agents that this rank holds: global blocks rank, rank + ranks, ...
+  std::size_t local_blocks(std::size_t n) const {
+    const std::size_t blocks = blocks_of(n);
+    return blocks > rank ? (blocks - rank + ranks - 1) / ranks : 0;
+  }
+  std::size_t global_block(std::size_t local_block) const { return local_block * ranks + rank; }
+  bool holds(std::size_t id) const { return (id / kBlockSize) % ranks == rank; }
+  std::size_t slot_of(std::size_t id) const { return (id / kBlockSize / ranks) * kBlockSize + id % kBlockSize; }
+  /// Slots needed for this rank's share of the first n agents (its last block may be partial).
+  std::size_t local_size(std::size_t n) const {
+    const std::size_t blocks = local_blocks(n);
+    if (blocks == 0) return 0;
+    const std::size_t last_begin = global_block(blocks - 1) * kBlockSize;
+    return (blocks - 1) * kBlockSize + std::min(kBlockSize, n - last_begin);
+  }
+  /// Runs body(first id, end id, first slot) for every block this rank holds, in parallel.
+  template <typename Body>
+  void for_local_blocks(Body&& body) {
+    in_arena([&] {
+      tbb::parallel_for(
+          tbb::blocked_range<std::size_t>(0, local_blocks(n_agents), 1),
+          [&](const tbb::blocked_range<std::size_t>& range) {
+            for (std::size_t lb = range.begin(); lb != range.end(); ++lb) {
+              const std::size_t begin = global_block(lb) * kBlockSize;
+              body(lb, begin, std::min(begin + kBlockSize, n_agents), lb * kBlockSize);
+            }
+          },
+          tbb::simple_partitioner());
+    });
+  }
+
   // ---- initial population --------------------------------------------------------------
 
   void create_initial_agents() {
     const auto& p = scenario.params;
-    std::vector<std::size_t> first(nO() + 1, 0);
-    std::vector<std::size_t> abroad_counts(nO() * nD());
+    // Ids are laid out by origin, and within an origin by destination (the people abroad first,
+    // then those at home): group_end[o * (nD + 1) + d] is one past the last id of each group.
+    std::vector<std::size_t> group_end(nO() * (nD() + 1));
+    std::size_t id = 0;
     for (std::size_t o = 0; o < nO(); ++o) {
       const auto n = static_cast<std::size_t>(std::llround(scenario.origins[o].working_age_population / scale()));
       std::size_t abroad = 0;
       for (std::size_t d = 0; d < nD(); ++d) {
-        abroad_counts[o * nD() + d] =
-            static_cast<std::size_t>(std::llround(scenario.initial_stock[o * nD() + d] / scale()));
-        abroad += abroad_counts[o * nD() + d];
+        const auto count = static_cast<std::size_t>(std::llround(scenario.initial_stock[o * nD() + d] / scale()));
+        abroad += count;
+        group_end[o * (nD() + 1) + d] = id += count;
       }
-      first[o + 1] = first[o] + std::max(n, abroad);
+      group_end[o * (nD() + 1) + nD()] = id += std::max(n, abroad) - abroad;
     }
+    n_agents = id;
     const double years = static_cast<double>(calendar.end() - calendar.start()) / kDaysPerYear;
-    agents.reserve(static_cast<std::size_t>(first[nO()] * (1.05 + 1.2 * p.entry_rate * years)));
-    agents.resize(first[nO()]);
+    agents.reserve(static_cast<std::size_t>(local_size(n_agents) * (1.05 + 1.2 * p.entry_rate * years)));
+    agents.resize(local_size(n_agents));
+    for_local_blocks([&](std::size_t, std::size_t begin, std::size_t end, std::size_t first_slot) {
+      std::size_t group = std::upper_bound(group_end.begin(), group_end.end(), begin) - group_end.begin();
+      for (std::size_t id = begin; id < end; ++id) {
+        while (id >= group_end[group]) ++group;
+        create_initial_agent(id, first_slot + (id - begin), group / (nD() + 1), group % (nD() + 1));
+      }
+    });
+  }
 
+  /// Agent `id` of origin o, abroad in destination d (or at home if d == nD).
+  void create_initial_agent(std::size_t id, std::size_t slot, std::size_t o, std::size_t d) {
+    const auto& p = scenario.params;
     const std::int32_t working_days = static_cast<std::int32_t>((p.exit_age - p.entry_age) * kDaysPerYear);
     const std::int32_t entry_days = static_cast<std::int32_t>(p.entry_age * kDaysPerYear);
-    in_arena([&] {
-      tbb::parallel_for(std::size_t{0}, nO(), [&](std::size_t o) {
-        std::size_t id = first[o];
-        for (std::size_t d = 0; d <= nD(); ++d) {  // d == nD: the people at home
-          const std::size_t count = d < nD() ? abroad_counts[o * nD() + d] : first[o + 1] - id;
-          for (std::size_t k = 0; k < count; ++k, ++id) {
-            const auto u = rng.uniforms(Stream::AgentInit, id, 0, 0);
-            const auto v = rng.uniforms(Stream::AgentInit, id, 0, 1);
-            const bool abroad = d < nD();
-            const double female_share = abroad ? p.initial_migrant_female_share : 1.0 - p.male_share;
-            std::uint8_t traits = Traits::make(u[0] < female_share, draw_skill(u[1]));
-            agents.origin[id] = static_cast<std::uint8_t>(o);
-            agents.birth_day[id] = -entry_days - static_cast<std::int32_t>(u[2] * working_days);
-            agents.trips[id] = abroad ? 1 : 0;
-            agents.savings_usd[id] = 0;
-            agents.moved_day[id] = std::numeric_limits<std::int32_t>::min() / 2;
-            agents.status_day[id] = detail::kNever;
-            if (abroad) {
-              agents.location[id] = static_cast<std::uint8_t>(nO() + d);
-              agents.moved_day[id] = -static_cast<std::int32_t>(u[3] * p.initial_max_years_abroad * kDaysPerYear);
-              agents.savings_usd[id] = static_cast<float>(v[0] * p.savings_target_usd);
-              const double unemployment = scenario.unemployment[scenario.destinations[d].country].at(calendar.start());
-              if (v[1] >= unemployment) traits = Traits::with_job(traits, draw_sector(v[2]));
-              agents.status[id] = initial_status(id, o * nD() + d, v[3]);
-            } else {
-              agents.status[id] = kAtHome;
-              agents.location[id] = static_cast<std::uint8_t>(o);
-            }
-            agents.traits[id] = traits;
-          }
-        }
-      });
-    });
+    const auto u = rng.uniforms(Stream::AgentInit, id, 0, 0);
+    const auto v = rng.uniforms(Stream::AgentInit, id, 0, 1);
+    const bool abroad = d < nD();
+    const double female_share = abroad ? p.initial_migrant_female_share : 1.0 - p.male_share;
+    std::uint8_t traits = Traits::make(u[0] < female_share, draw_skill(u[1]));
+    agents.origin[slot] = static_cast<std::uint8_t>(o);
+    agents.birth_day[slot] = -entry_days - static_cast<std::int32_t>(u[2] * working_days);
+    agents.trips[slot] = abroad ? 1 : 0;
+    agents.savings_usd[slot] = 0;
+    agents.moved_day[slot] = std::numeric_limits<std::int32_t>::min() / 2;
+    agents.status_day[slot] = detail::kNever;
+    if (abroad) {
+      agents.location[slot] = static_cast<std::uint8_t>(nO() + d);
+      agents.moved_day[slot] = -static_cast<std::int32_t>(u[3] * p.initial_max_years_abroad * kDaysPerYear);
+      agents.savings_usd[slot] = static_cast<float>(v[0] * p.savings_target_usd);
+      const double unemployment = scenario.unemployment[scenario.destinations[d].country].at(calendar.start());
+      if (v[1] >= unemployment) traits = Traits::with_job(traits, draw_sector(v[2]));
+      agents.status[slot] = initial_status(slot, o * nD() + d, v[3]);
+    } else {
+      agents.status[slot] = kAtHome;
+      agents.location[slot] = static_cast<std::uint8_t>(o);
+    }
+    agents.traits[slot] = traits;
   }
 
   /// Legal status of a migrant abroad at the start: the arrival rules of the first step,
   /// without quota limits (their permits were issued before the start).
-  std::uint8_t initial_status(std::size_t id, std::size_t od, double u) {
+  std::uint8_t initial_status(std::size_t slot, std::size_t od, double u) {
     const auto draw = static_cast<std::uint32_t>(u * 4294967296.0);
     switch (policy.route[od]) {
       case detail::EntryRoute::Free:
         return kResident;
       case detail::EntryRoute::Eaeu:
         if (draw < policy.registration[od]) return kEaeuWorker;
-        agents.status_day[id] = agents.moved_day[id];
+        agents.status_day[slot] = agents.moved_day[slot];
         return kIrregular;
       case detail::EntryRoute::Permit:
         if (draw < policy.uptake[od]) {
           // Quota permits run out at a uniform point of their validity.
           if (policy.quota_pool[od * nS()] >= 0)
-            agents.status_day[id] = static_cast<std::int32_t>(u * 1e9) % std::max(policy.permit_validity_days, 1);
+            agents.status_day[slot] = static_cast<std::int32_t>(u * 1e9) % std::max(policy.permit_validity_days, 1);
           return kPermitHolder;
         }
-        agents.status_day[id] = agents.moved_day[id];
+        agents.status_day[slot] = agents.moved_day[slot];
         return kIrregular;
     }
     return kResident;
@@ -342,6 +392,8 @@ struct Simulation::Impl {
   void count_initial_state() {
     current = empty_aggregates();
     for (std::size_t i = 0; i < agents.size(); ++i) add_to_stock(current, i);
+    comm.sum(current.stock);
+    comm.sum(current.employed);
     finish_population(current);
     current.policy_state = policies.in_force(calendar.start(), calendar.start());
     update_network();
@@ -369,7 +421,7 @@ struct Simulation::Impl {
     return a;
   }
 
-  /// Stock and employment cells of agent i in its current state.
+  /// Stock and employment cells of the agent in slot i in its current state.
   void add_to_stock(StepAggregates& a, std::size_t i, std::int64_t sign = 1) const {
     const auto o = agents.origin[i], l = agents.location[i], s = agents.status[i];
     a.stock[(o * nL() + l) * kReportedStatuses + s] += sign;
@@ -411,9 +463,14 @@ struct Simulation::Impl {
     add_entrants(k, day, next);
     run_agent_pass(static_cast<std::uint32_t>(k));
     reduce_tallies(next);
-    allocate_quotas(next);
+    // The allocations decide on every rank alike from the gathered queues, and each rank applies
+    // the decisions to its own agents, counting them in `next`; only then are counts summed.
+    std::vector<std::int64_t> quota_permits(nC(), 0);
+    allocate_quotas(next, quota_permits);
     allocate_schemes(next);
     evacuate(next);
+    sum_over_ranks(next);
+    for (std::size_t c = 0; c < nC(); ++c) next.permits_issued[c] += quota_permits[c];
     finish_population(next);
     next.policy_state = policies.in_force(date, until);
     for (std::size_t o = 0; o < nO(); ++o)
@@ -437,41 +494,34 @@ struct Simulation::Impl {
       auto urng = rng.engine(Stream::Entrants, o, static_cast<std::uint32_t>(k));
       const auto count = static_cast<std::size_t>(boost::random::poisson_distribution<long, double>(mean)(urng));
       next.entries[o] = static_cast<std::int64_t>(count);
-      const std::size_t first = agents.size();
-      agents.resize(first + count);
-      for (std::size_t id = first; id < first + count; ++id) {
+      const std::size_t first = n_agents;
+      n_agents += count;
+      agents.resize(local_size(n_agents));
+      for (std::size_t id = first; id < n_agents; ++id) {
+        if (!holds(id)) continue;
+        const std::size_t i = slot_of(id);
         const auto u = rng.uniforms(Stream::AgentInit, id, 0, 0);
-        agents.status[id] = kAtHome;
-        agents.origin[id] = static_cast<std::uint8_t>(o);
-        agents.location[id] = static_cast<std::uint8_t>(o);
-        agents.traits[id] = Traits::make(u[0] >= p.male_share, draw_skill(u[1]));
-        agents.trips[id] = 0;
-        agents.birth_day[id] = birth - static_cast<std::int32_t>(u[2] * calendar.step_days(k));  // spread over the step
-        agents.moved_day[id] = std::numeric_limits<std::int32_t>::min() / 2;
-        agents.savings_usd[id] = 0;
-        agents.status_day[id] = detail::kNever;
+        agents.status[i] = kAtHome;
+        agents.origin[i] = static_cast<std::uint8_t>(o);
+        agents.location[i] = static_cast<std::uint8_t>(o);
+        agents.traits[i] = Traits::make(u[0] >= p.male_share, draw_skill(u[1]));
+        agents.trips[i] = 0;
+        agents.birth_day[i] = birth - static_cast<std::int32_t>(u[2] * calendar.step_days(k));  // spread over the step
+        agents.moved_day[i] = std::numeric_limits<std::int32_t>::min() / 2;
+        agents.savings_usd[i] = 0;
+        agents.status_day[i] = detail::kNever;
       }
     }
   }
 
   void run_agent_pass(std::uint32_t step_index) {
-    const std::size_t blocks = (agents.size() + kBlockSize - 1) / kBlockSize;
-    while (tallies.size() < blocks) {
+    while (tallies.size() < local_blocks(n_agents)) {
       tallies.emplace_back();
       tallies.back().resize(nO(), nL(), nD(), nC());
     }
-    in_arena([&] {
-      tbb::parallel_for(
-          tbb::blocked_range<std::size_t>(0, blocks, 1),
-          [&](const tbb::blocked_range<std::size_t>& range) {
-            for (std::size_t b = range.begin(); b != range.end(); ++b) {
-              tallies[b].clear();
-              const std::size_t begin = b * kBlockSize;
-              const std::size_t end = std::min(begin + kBlockSize, agents.size());
-              update_block(begin, end, step_index, tallies[b]);
-            }
-          },
-          tbb::simple_partitioner());
+    for_local_blocks([&](std::size_t lb, std::size_t begin, std::size_t end, std::size_t first_slot) {
+      tallies[lb].clear();
+      update_block(begin, end, first_slot, step_index, tallies[lb]);
     });
   }
 
@@ -483,7 +533,7 @@ struct Simulation::Impl {
 
   /// The agent rules of one step for agents [begin, end). Reads only the step's tables and the
   /// agent's own state, so blocks are independent.
-  void update_block(std::size_t begin, std::size_t end, std::uint32_t step_index, Tally& tally);
+  void update_block(std::size_t begin, std::size_t end, std::size_t first_slot, std::uint32_t step_index, Tally& tally);
   void home_step(AgentStep& a, std::uint32_t step_index);
   void abroad_step(AgentStep& a, std::uint32_t step_index);
   bool try_depart(AgentStep& a, unsigned d, const std::uint32_t* v, std::uint32_t step_index);
@@ -492,10 +542,15 @@ struct Simulation::Impl {
   void ban(AgentStep& a, std::int32_t days);
   void lift_and_count_bans(AgentStep& a, std::uint32_t step_index);
 
+  /// Adds this rank's block tallies into `next`. Counts are summed over ranks later
+  /// (sum_over_ranks); money is summed here, block by block in global block order, from every
+  /// rank's block totals, so the floating-point result does not depend on the number of ranks.
   void reduce_tallies(StepAggregates& next) {
-    const std::size_t blocks = (agents.size() + kBlockSize - 1) / kBlockSize;
-    for (std::size_t b = 0; b < blocks; ++b) {
-      const Tally& t = tallies[b];
+    const std::size_t mine = local_blocks(n_agents);
+    std::vector<double> money;  // per local block: remittances [nO], then fees [nD]
+    money.reserve(mine * (nO() + nD()));
+    for (std::size_t lb = 0; lb < mine; ++lb) {
+      const Tally& t = tallies[lb];
       for (std::size_t i = 0; i < t.stock.size(); ++i) next.stock[i] += t.stock[i];
       for (std::size_t i = 0; i < t.employed.size(); ++i) next.employed[i] += t.employed[i];
       for (std::size_t o = 0; o < nO(); ++o) {
@@ -509,13 +564,40 @@ struct Simulation::Impl {
           next.naturalised[from_dest] += t.naturalised[d * nO() + o];
         }
         next.exits[o] += t.exits[o];
-        next.remittances_usd[o] += t.remittances_usd[o] * scale();
       }
       for (std::size_t c = 0; c < nC(); ++c) {
         next.permits_issued[c] += t.permits[c];
         for (std::size_t o = 0; o < nO(); ++o) next.bans_active[c * nO() + o] += t.bans[c * nO() + o];
       }
-      for (std::size_t d = 0; d < nD(); ++d) next.fees_paid_usd[nO() + d] += t.fees_usd[d] * scale();
+      money.insert(money.end(), t.remittances_usd.begin(), t.remittances_usd.end());
+      money.insert(money.end(), t.fees_usd.begin(), t.fees_usd.end());
+    }
+    const std::vector<double> all = comm.gather(money);  // rank by rank, each in local block order
+    const std::size_t width = nO() + nD(), blocks = blocks_of(n_agents);
+    std::vector<std::size_t> rank_offset(ranks, 0);  // first block total of each rank in `all`
+    for (std::size_t r = 1; r < ranks; ++r)
+      rank_offset[r] = rank_offset[r - 1] + (blocks > r - 1 ? (blocks - (r - 1) + ranks - 1) / ranks : 0);
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const double* block = &all[(rank_offset[b % ranks] + b / ranks) * width];
+      for (std::size_t o = 0; o < nO(); ++o) next.remittances_usd[o] += block[o] * scale();
+      for (std::size_t d = 0; d < nD(); ++d) next.fees_paid_usd[nO() + d] += block[nO() + d] * scale();
+    }
+  }
+
+  /// Sums the agent counts of `next` over ranks (one collective for all of them).
+  void sum_over_ranks(StepAggregates& next) const {
+    if (!comm.distributed()) return;
+    std::vector<std::int64_t>* counted[] = {
+        &next.stock,       &next.departures,         &next.returns,    &next.employed,
+        &next.exits,       &next.permits_issued,     &next.detentions, &next.deportations,
+        &next.bans_active, &next.blocked_departures, &next.evacuated,  &next.naturalised};
+    std::vector<std::int64_t> buffer;
+    for (auto* v : counted) buffer.insert(buffer.end(), v->begin(), v->end());
+    comm.sum(buffer);
+    auto from = buffer.begin();
+    for (auto* v : counted) {
+      std::copy(from, from + static_cast<std::ptrdiff_t>(v->size()), v->begin());
+      from += static_cast<std::ptrdiff_t>(v->size());
     }
   }
 
@@ -548,12 +630,24 @@ struct Simulation::Impl {
     add_to_stock(next, i);
   }
 
-  void allocate_quotas(StepAggregates& next) {
+  /// Every rank's queue entries in one list: this rank's tallies, kept where `keep` says, then
+  /// gathered. The allocations sort the list fully, so the gathering order does not matter.
+  template <typename Entry, typename Keep>
+  std::vector<Entry> gather_queue(std::vector<Entry> Tally::*queue, Keep&& keep) const {
+    std::vector<Entry> local;
+    for (std::size_t lb = 0; lb < local_blocks(n_agents); ++lb)
+      for (const Entry& e : tallies[lb].*queue)
+        if (keep(e)) local.push_back(e);
+    return comm.gather(local);
+  }
+
+  void allocate_quotas(StepAggregates& next, std::vector<std::int64_t>& granted_by_country) {
     if (policy.pools.empty()) return;
     // An application made early in an agent's step may be overtaken by a later rule of the same
-    // step (a holder who applied for renewal then went home); only standing applications count.
+    // step (a holder who applied for renewal then went home); only standing applications count,
+    // which the rank holding the applicant checks before the queues are gathered.
     auto standing = [&](const QuotaApplicant& a) {
-      const std::uint8_t status = agents.status[a.id];
+      const std::uint8_t status = agents.status[slot_of(a.id)];
       switch (a.kind) {
         case Application::Arrival:
           return status == kAtHome || status == kReturned;
@@ -565,9 +659,8 @@ struct Simulation::Impl {
       return false;
     };
     std::vector<std::vector<QuotaApplicant>> by_pool(policy.pools.size());
-    for (const auto& t : tallies)
-      for (const auto& a : t.quota_applicants)
-        if (standing(a)) by_pool[static_cast<std::size_t>(a.pool)].push_back(a);
+    for (const auto& a : gather_queue(&Tally::quota_applicants, standing))
+      by_pool[static_cast<std::size_t>(a.pool)].push_back(a);
     const std::int32_t today = tables.today;
     for (std::size_t p = 0; p < by_pool.size(); ++p) {
       auto& applicants = by_pool[p];
@@ -577,7 +670,8 @@ struct Simulation::Impl {
                 [](const auto& a, const auto& b) { return std::tie(a.priority, a.id) < std::tie(b.priority, b.id); });
       for (std::size_t k = 0; k < applicants.size(); ++k) {
         const auto& a = applicants[k];
-        const std::size_t i = a.id, o = agents.origin[i], od = o * nD() + a.destination;
+        if (!holds(a.id)) continue;  // its own rank applies the decision
+        const std::size_t i = slot_of(a.id), o = agents.origin[i], od = o * nD() + a.destination;
         const bool accepted = k < granted;
         const std::int32_t expiry = today + policy.permit_validity_days;
         switch (a.kind) {
@@ -607,7 +701,7 @@ struct Simulation::Impl {
       }
       policies.record_permits(pool, static_cast<std::int64_t>(granted));
       pool.remaining -= static_cast<std::int64_t>(granted);
-      next.permits_issued[pool.country] += static_cast<std::int64_t>(granted);
+      granted_by_country[pool.country] += static_cast<std::int64_t>(granted);
     }
     for (const auto& pool : policy.pools) {
       double& cell = next.quota_remaining[pool.country];
@@ -618,8 +712,13 @@ struct Simulation::Impl {
   void allocate_schemes(StepAggregates& next) {
     if (policy.schemes.empty()) return;
     std::vector<std::vector<SchemeApplicant>> by_scheme(policy.schemes.size());
-    for (const auto& t : tallies)
-      for (const auto& a : t.scheme_applicants) by_scheme[a.scheme].push_back(a);
+    // Still at home after the quota decisions; who another scheme takes is tracked below.
+    auto at_home = [&](const SchemeApplicant& a) {
+      const std::uint8_t status = agents.status[slot_of(a.id)];
+      return status == kAtHome || status == kReturned;
+    };
+    for (const auto& a : gather_queue(&Tally::scheme_applicants, at_home)) by_scheme[a.scheme].push_back(a);
+    std::unordered_set<std::uint32_t> recruited_this_step;
     for (std::size_t k = 0; k < by_scheme.size(); ++k) {
       auto& applicants = by_scheme[k];
       auto& scheme = policy.schemes[k];
@@ -628,14 +727,15 @@ struct Simulation::Impl {
       std::int64_t recruited = 0;
       for (const auto& a : applicants) {
         if (recruited >= scheme.remaining) break;
-        if (agents.status[a.id] != kAtHome && agents.status[a.id] != kReturned)
-          continue;  // recruited by another scheme
-        depart_now(next, a.id, static_cast<unsigned>(scheme.destination), kSchemeWorker,
-                   tables.today + scheme.duration_days, scheme.travel_cost_usd);
-        add_to_stock(next, a.id, -1);
-        agents.traits[a.id] = Traits::with_job(agents.traits[a.id], scheme.sector);
-        add_to_stock(next, a.id);
+        if (!recruited_this_step.insert(a.id).second) continue;  // recruited by another scheme
         ++recruited;
+        if (!holds(a.id)) continue;
+        const std::size_t i = slot_of(a.id);
+        depart_now(next, i, static_cast<unsigned>(scheme.destination), kSchemeWorker,
+                   tables.today + scheme.duration_days, scheme.travel_cost_usd);
+        add_to_stock(next, i, -1);
+        agents.traits[i] = Traits::with_job(agents.traits[i], scheme.sector);
+        add_to_stock(next, i);
       }
       policies.record_scheme(scheme, recruited);
       scheme.remaining -= recruited;
@@ -645,8 +745,8 @@ struct Simulation::Impl {
   void evacuate(StepAggregates& next) {
     if (policy.evacuations.empty()) return;
     std::vector<std::vector<StrandedPerson>> by_pool(policy.evacuations.size());
-    for (const auto& t : tallies)
-      for (const auto& s : t.stranded) by_pool[static_cast<std::size_t>(s.pool)].push_back(s);
+    for (const auto& s : gather_queue(&Tally::stranded, [](const StrandedPerson&) { return true; }))
+      by_pool[static_cast<std::size_t>(s.pool)].push_back(s);
     for (std::size_t p = 0; p < by_pool.size(); ++p) {
       auto& waiting = by_pool[p];
       const auto seats =
@@ -657,7 +757,8 @@ struct Simulation::Impl {
                           return std::tie(a.since, a.priority, a.id) < std::tie(b.since, b.priority, b.id);
                         });
       for (std::size_t k = 0; k < seats; ++k) {
-        const std::size_t i = waiting[k].id, o = agents.origin[i], l = agents.location[i];
+        if (!holds(waiting[k].id)) continue;
+        const std::size_t i = slot_of(waiting[k].id), o = agents.origin[i], l = agents.location[i];
         add_to_stock(next, i, -1);
         agents.status[i] = kReturned;
         agents.location[i] = static_cast<std::uint8_t>(o);
@@ -674,14 +775,16 @@ struct Simulation::Impl {
 
 // ---- agent rules ---------------------------------------------------------------------------
 
-void Simulation::Impl::update_block(std::size_t begin, std::size_t end, std::uint32_t step_index, Tally& tally) {
+void Simulation::Impl::update_block(std::size_t begin, std::size_t end, std::size_t first_slot,
+                                    std::uint32_t step_index, Tally& tally) {
   const std::size_t n_loc = nL();
   const std::int32_t exit_birth_day = tables.exit_birth_day;
   DrawBlock draws;
   for (std::size_t first = begin; first < end; first += DrawBlock::kLanes) {
     rng.fill(Stream::AgentStep, first, step_index, draws);  // cheaper in bulk than one agent at a time
     const std::size_t last = std::min(end, first + DrawBlock::kLanes);
-    for (std::size_t i = first; i < last; ++i) {
+    for (std::size_t id = first; id < last; ++id) {
+      const std::size_t i = first_slot + (id - begin);
       const std::uint8_t status = agents.status[i];
       if (status == kExited) continue;
       const std::uint8_t origin = agents.origin[i];
@@ -690,10 +793,15 @@ void Simulation::Impl::update_block(std::size_t begin, std::size_t end, std::uin
         tally.exits[origin] += 1;
         continue;
       }
-      const std::size_t lane = i - first;
+      const std::size_t lane = id - first;
       const std::uint8_t location = agents.location[i], traits = agents.traits[i];
-      AgentStep a{i,        origin, status,
-                  location, traits, {draws.v[0][lane], draws.v[1][lane], draws.v[2][lane], draws.v[3][lane]},
+      AgentStep a{id,
+                  i,
+                  origin,
+                  status,
+                  location,
+                  traits,
+                  {draws.v[0][lane], draws.v[1][lane], draws.v[2][lane], draws.v[3][lane]},
                   tally};
       if (Traits::banned(a.traits)) [[unlikely]]
         lift_and_count_bans(a, step_index);
@@ -722,7 +830,7 @@ void MIGSIM_INLINE Simulation::Impl::home_step(AgentStep& a, std::uint32_t step_
 
   if (a.status == kDisplaced) {
     if (!pt.displacement_active[o]) {  // the crisis is over: back to the home region
-      a.status = agents.trips[a.id] > 0 ? kReturned : kAtHome;
+      a.status = agents.trips[a.slot] > 0 ? kReturned : kAtHome;
       a.location = a.origin;
     }
     return;
@@ -740,9 +848,9 @@ void MIGSIM_INLINE Simulation::Impl::home_step(AgentStep& a, std::uint32_t step_
     return;
   }
   const bool experienced = a.status == kReturned;
-  if (!(experienced && agents.moved_day[a.id] > t.cooldown_day)) {
+  if (!(experienced && agents.moved_day[a.slot] > t.cooldown_day)) {
     const std::size_t type =
-        (((o * 2 + Traits::female(a.traits)) * kSkills + skill) * kAgeBands + age_band(agents.birth_day[a.id])) * 2 +
+        (((o * 2 + Traits::female(a.traits)) * kSkills + skill) * kAgeBands + age_band(agents.birth_day[a.slot])) * 2 +
         experienced;
     if (u[0] < t.departure[type]) [[unlikely]] {
       const unsigned d = pick_float(cdf, n_destinations, unit_float(u[1]));
@@ -758,7 +866,7 @@ void MIGSIM_INLINE Simulation::Impl::home_step(AgentStep& a, std::uint32_t step_
     const std::size_t d = pt.schemes[k].destination, od = o * n_destinations + d;
     const int slot = pt.ban_slot_of_destination[d];
     const bool banned = slot >= 0 && Traits::banned(a.traits) &&
-                        agents.ban_until[a.id * pt.ban_slots + static_cast<std::size_t>(slot)] > t.today;
+                        agents.ban_until[a.slot * pt.ban_slots + static_cast<std::size_t>(slot)] > t.today;
     if ((pt.crossing[od] & detail::kDeparturesBlocked) || banned)
       a.tally.blocked[od] += 1;
     else
@@ -775,7 +883,7 @@ bool MIGSIM_COLD Simulation::Impl::try_depart(AgentStep& a, unsigned d, const st
   const std::size_t od = a.origin * nD() + d;
   const int slot = pt.ban_slot_of_destination[d];
   const bool banned = slot >= 0 && Traits::banned(a.traits) &&
-                      agents.ban_until[a.id * pt.ban_slots + static_cast<std::size_t>(slot)] > tables.today;
+                      agents.ban_until[a.slot * pt.ban_slots + static_cast<std::size_t>(slot)] > tables.today;
   if ((pt.crossing[od] & detail::kDeparturesBlocked) || banned) {
     a.tally.blocked[od] += 1;
     return false;
@@ -816,10 +924,10 @@ void MIGSIM_INLINE Simulation::Impl::leave_home(AgentStep& a, unsigned d, std::u
   a.status = status;
   a.location = static_cast<std::uint8_t>(nO() + d);
   a.traits = Traits::without_job(a.traits);
-  agents.moved_day[a.id] = tables.today;
-  agents.savings_usd[a.id] = -debt_usd;
-  agents.trips[a.id] = static_cast<std::uint8_t>(std::min(agents.trips[a.id] + 1, 255));
-  agents.status_day[a.id] = status_day;
+  agents.moved_day[a.slot] = tables.today;
+  agents.savings_usd[a.slot] = -debt_usd;
+  agents.trips[a.slot] = static_cast<std::uint8_t>(std::min(agents.trips[a.slot] + 1, 255));
+  agents.status_day[a.slot] = status_day;
   a.tally.departures[a.origin * nD() + d] += 1;
 }
 
@@ -828,14 +936,14 @@ void MIGSIM_INLINE Simulation::Impl::go_home(AgentStep& a) {
   a.status = kReturned;
   a.location = a.origin;
   a.traits = Traits::without_job(a.traits);
-  agents.moved_day[a.id] = tables.today;
-  agents.status_day[a.id] = detail::kNever;
+  agents.moved_day[a.slot] = tables.today;
+  agents.status_day[a.slot] = detail::kNever;
 }
 
 void MIGSIM_INLINE Simulation::Impl::ban(AgentStep& a, std::int32_t days) {
   const int slot = policy.ban_slot_of_destination[a.location - nO()];
   if (days <= 0 || slot < 0) return;
-  std::int32_t& until = agents.ban_until[a.id * policy.ban_slots + static_cast<std::size_t>(slot)];
+  std::int32_t& until = agents.ban_until[a.slot * policy.ban_slots + static_cast<std::size_t>(slot)];
   until = std::max(until, tables.today + days);
   a.traits |= Traits::kBanned;
 }
@@ -843,7 +951,7 @@ void MIGSIM_INLINE Simulation::Impl::ban(AgentStep& a, std::int32_t days) {
 void MIGSIM_COLD Simulation::Impl::lift_and_count_bans(AgentStep& a, std::uint32_t step_index) {
   bool any = false;
   for (std::size_t slot = 0; slot < policy.ban_slots; ++slot) {
-    std::int32_t& until = agents.ban_until[a.id * policy.ban_slots + slot];
+    std::int32_t& until = agents.ban_until[a.slot * policy.ban_slots + slot];
     if (policy.any_amnesty && until > tables.today) {
       const Threshold share = policy.amnesty[a.origin * policy.ban_slots + slot];
       // A draw of its own: the step's four draws feed the rules that follow.
@@ -864,8 +972,8 @@ void MIGSIM_INLINE Simulation::Impl::abroad_step(AgentStep& a, std::uint32_t ste
   const std::size_t o = a.origin, d = a.location - nO(), od = o * nD() + d, n_sectors = nS();
   const std::size_t ban_index =
       o * pt.ban_slots + static_cast<std::size_t>(std::max<int>(pt.ban_slot_of_destination[d], 0));
-  std::int32_t& status_day = agents.status_day[a.id];
-  float& savings = agents.savings_usd[a.id];
+  std::int32_t& status_day = agents.status_day[a.slot];
+  float& savings = agents.savings_usd[a.slot];
 
   switch (a.status) {
     case kNaturalised:
@@ -972,7 +1080,7 @@ void MIGSIM_INLINE Simulation::Impl::abroad_step(AgentStep& a, std::uint32_t ste
       break;
   }
   if ((a.status == kEaeuWorker || a.status == kPermitHolder || a.status == kResident) && draw >= natural_from &&
-      draw - natural_from < pt.naturalise[od] && t.today - agents.moved_day[a.id] >= pt.naturalise_min_days[od]) {
+      draw - natural_from < pt.naturalise[od] && t.today - agents.moved_day[a.slot] >= pt.naturalise_min_days[od]) {
     a.status = kNaturalised;
     a.traits = Traits::without_job(a.traits);  // no longer a migrant worker in the outputs
     a.tally.naturalised[d * nO() + o] += 1;
@@ -997,7 +1105,7 @@ void MIGSIM_INLINE Simulation::Impl::abroad_step(AgentStep& a, std::uint32_t ste
     const float fee = pt.fee_usd[od];
     // The first month is paid when the patent is issued (Moscow 2015: "за первый месяц"), so a
     // newcomer still looking for work carries the fee as debt; later, not paying ends the patent.
-    if (employed || savings >= fee || t.today - agents.moved_day[a.id] < kPrepaidDays) {
+    if (employed || savings >= fee || t.today - agents.moved_day[a.slot] < kPrepaidDays) {
       net -= fee;
       a.tally.fees_usd[d] += fee;
     } else {
@@ -1014,7 +1122,7 @@ void MIGSIM_INLINE Simulation::Impl::abroad_step(AgentStep& a, std::uint32_t ste
   if (a.status == kSchemeWorker) return;  // scheme workers go home when the stay ends
 
   // Return: whole years abroad (1461 days per 4 years) index the settlement term.
-  const auto years = std::min<std::int32_t>((t.today - agents.moved_day[a.id]) * 4 / 1461, kYearsAbroadBuckets - 1);
+  const auto years = std::min<std::int32_t>((t.today - agents.moved_day[a.slot]) * 4 / 1461, kYearsAbroadBuckets - 1);
   const bool target = savings >= t.savings_target_usd;
   if (u[3] < t.return_[((od * 2 + target) * 2 + !employed) * kYearsAbroadBuckets + years]) {
     if (pt.crossing[od] & detail::kReturnsBlocked) {
@@ -1115,10 +1223,14 @@ RunStats Simulation::stats() const {
   s.steps = impl_->steps_done;
   s.agent_steps = impl_->agent_steps;
   s.wall_seconds = impl_->wall_seconds;
-  s.agent_slots = impl_->agents.size();
+  s.agent_slots = impl_->n_agents;
+  s.local_agent_slots = impl_->agents.size();
   for (auto p : impl_->current.population) s.live_agents += static_cast<std::size_t>(p);
   s.agent_bytes = impl_->agents.bytes();
   s.threads = impl_->arena.max_concurrency();
+  s.ranks = impl_->comm.size();
+  s.rank = impl_->comm.rank();
+  s.communication_seconds = impl_->comm.seconds_communicating();
   return s;
 }
 

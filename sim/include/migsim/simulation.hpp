@@ -21,6 +21,9 @@ struct RunOptions {
   int threads = 0;            ///< 0 = all hardware threads
   std::int64_t scale = 1;     ///< people per agent
   std::optional<Date> until;  ///< last step start date to run (default: calendar end)
+  /// Split the agents over the processes of MPI_COMM_WORLD (initialising MPI if needed). The
+  /// output is the same as a single-process run, bit for bit. See docs/distributed.md.
+  bool distributed = false;
 };
 
 /// Residence and legal status of an agent. At home: AtHome (never migrated), Returned, Displaced
@@ -76,6 +79,10 @@ struct RunStats {
   std::size_t live_agents = 0;
   std::size_t agent_bytes = 0;  ///< memory held by agent arrays
   int threads = 0;              ///< worker threads requested (the TBB arena's concurrency)
+  int ranks = 1;                ///< MPI processes sharing the run (1 without MPI)
+  int rank = 0;                 ///< this process's rank
+  std::size_t local_agent_slots = 0;  ///< agents held by this rank (== agent_slots on one rank)
+  double communication_seconds = 0;   ///< time this rank spent in MPI collectives
 };
 
 class Simulation {
