@@ -195,6 +195,7 @@ struct Simulation::Impl {
   std::vector<Tally> tallies;
   detail::NetworkState network;
   std::vector<std::size_t> destination_country;  ///< [d]
+  std::vector<double> initial_quota_share;  ///< [pool] chance that an initial migrant wanting a quota permit has one
 
   StepAggregates current;  // last completed step (or initial state)
   std::vector<StepAggregates> history;
@@ -264,6 +265,18 @@ struct Simulation::Impl {
 
     const std::int32_t working_days = static_cast<std::int32_t>((p.exit_age - p.entry_age) * kDaysPerYear);
     const std::int32_t entry_days = static_cast<std::int32_t>(p.entry_age * kDaysPerYear);
+    // Quota permits held at the start were issued under the quota of the year before it, so a pool
+    // cannot have more initial holders than its yearly limit: where more migrants would take one,
+    // each gets it with the same reduced chance and the others are irregular.
+    initial_quota_share.assign(policy.pools.size(), 1.0);
+    std::vector<double> wanting(policy.pools.size(), 0.0);
+    for (std::size_t od = 0; od < nO() * nD(); ++od)
+      if (policy.route[od] == detail::EntryRoute::Permit && policy.quota_pool[od * nS()] >= 0)
+        wanting[static_cast<std::size_t>(policy.quota_pool[od * nS()])] +=
+            static_cast<double>(abroad_counts[od]) * static_cast<double>(policy.uptake[od]) / 4294967296.0;
+    for (std::size_t k = 0; k < wanting.size(); ++k)
+      if (wanting[k] > static_cast<double>(policy.pools[k].remaining))
+        initial_quota_share[k] = static_cast<double>(policy.pools[k].remaining) / wanting[k];
     in_arena([&] {
       tbb::parallel_for(std::size_t{0}, nO(), [&](std::size_t o) {
         std::size_t id = first[o];
@@ -299,8 +312,8 @@ struct Simulation::Impl {
     });
   }
 
-  /// Legal status of a migrant abroad at the start: the arrival rules of the first step,
-  /// without quota limits (their permits were issued before the start).
+  /// Legal status of a migrant abroad at the start: the arrival rules of the first step; quota
+  /// permits (issued before the start) up to each pool's yearly limit, not counted against it.
   std::uint8_t initial_status(std::size_t id, std::size_t od, double u) {
     const auto draw = static_cast<std::uint32_t>(u * 4294967296.0);
     switch (policy.route[od]) {
@@ -312,10 +325,14 @@ struct Simulation::Impl {
         return kIrregular;
       case detail::EntryRoute::Permit:
         if (draw < policy.uptake[od]) {
-          // Quota permits run out at a uniform point of their validity.
-          if (policy.quota_pool[od * nS()] >= 0)
+          const std::int16_t pool = policy.quota_pool[od * nS()];
+          if (pool < 0) return kPermitHolder;  // a patent
+          // Within the uptake interval, the pool's share of it holds a quota permit (see
+          // create_initial_agents); it runs out at a uniform point of its validity.
+          if (draw < policy.uptake[od] * initial_quota_share[static_cast<std::size_t>(pool)]) {
             agents.status_day[id] = static_cast<std::int32_t>(u * 1e9) % std::max(policy.permit_validity_days, 1);
-          return kPermitHolder;
+            return kPermitHolder;
+          }
         }
         agents.status_day[id] = agents.moved_day[id];
         return kIrregular;
