@@ -204,6 +204,7 @@ struct Simulation::Impl {
   std::vector<Tally> tallies;
   detail::NetworkState network;
   std::vector<std::size_t> destination_country;  ///< [d]
+  std::vector<double> initial_quota_share;  ///< [pool] chance that an initial migrant wanting a quota permit has one
 
   StepAggregates current;  // last completed step (or initial state)
   std::vector<StepAggregates> history;
@@ -307,6 +308,7 @@ struct Simulation::Impl {
       group_end[o * (nD() + 1) + nD()] = id += std::max(n, abroad) - abroad;
     }
     n_agents = id;
+    limit_initial_quota_permits(group_end);
     const double years = static_cast<double>(calendar.end() - calendar.start()) / kDaysPerYear;
     agents.reserve(static_cast<std::size_t>(local_size(n_agents) * (1.05 + 1.2 * p.entry_rate * years)));
     agents.resize(local_size(n_agents));
@@ -317,6 +319,25 @@ struct Simulation::Impl {
         create_initial_agent(id, first_slot + (id - begin), group / (nD() + 1), group % (nD() + 1));
       }
     });
+  }
+
+  /// Quota permits held at the start were issued under the quota of the year before it, so a pool
+  /// cannot have more initial holders than its yearly limit: where more migrants would take one,
+  /// each gets it with the same reduced chance and the others are irregular.
+  void limit_initial_quota_permits(const std::vector<std::size_t>& group_end) {
+    initial_quota_share.assign(policy.pools.size(), 1.0);
+    std::vector<double> wanting(policy.pools.size(), 0.0);
+    for (std::size_t o = 0; o < nO(); ++o)
+      for (std::size_t d = 0; d < nD(); ++d) {
+        const std::size_t od = o * nD() + d, group = o * (nD() + 1) + d;
+        const std::size_t abroad = group_end[group] - (group > 0 ? group_end[group - 1] : 0);
+        if (policy.route[od] == detail::EntryRoute::Permit && policy.quota_pool[od * nS()] >= 0)
+          wanting[static_cast<std::size_t>(policy.quota_pool[od * nS()])] +=
+              static_cast<double>(abroad) * static_cast<double>(policy.uptake[od]) / 4294967296.0;
+      }
+    for (std::size_t k = 0; k < wanting.size(); ++k)
+      if (wanting[k] > static_cast<double>(policy.pools[k].remaining))
+        initial_quota_share[k] = static_cast<double>(policy.pools[k].remaining) / wanting[k];
   }
 
   /// Agent `id` of origin o, abroad in destination d (or at home if d == nD).
@@ -349,8 +370,8 @@ struct Simulation::Impl {
     agents.traits[slot] = traits;
   }
 
-  /// Legal status of a migrant abroad at the start: the arrival rules of the first step,
-  /// without quota limits (their permits were issued before the start).
+  /// Legal status of a migrant abroad at the start: the arrival rules of the first step; quota
+  /// permits (issued before the start) up to each pool's yearly limit, not counted against it.
   std::uint8_t initial_status(std::size_t slot, std::size_t od, double u) {
     const auto draw = static_cast<std::uint32_t>(u * 4294967296.0);
     switch (policy.route[od]) {
@@ -362,10 +383,14 @@ struct Simulation::Impl {
         return kIrregular;
       case detail::EntryRoute::Permit:
         if (draw < policy.uptake[od]) {
-          // Quota permits run out at a uniform point of their validity.
-          if (policy.quota_pool[od * nS()] >= 0)
+          const std::int16_t pool = policy.quota_pool[od * nS()];
+          if (pool < 0) return kPermitHolder;  // a patent
+          // Within the uptake interval, the pool's share of it holds a quota permit (see
+          // create_initial_agents); it runs out at a uniform point of its validity.
+          if (draw < policy.uptake[od] * initial_quota_share[static_cast<std::size_t>(pool)]) {
             agents.status_day[slot] = static_cast<std::int32_t>(u * 1e9) % std::max(policy.permit_validity_days, 1);
-          return kPermitHolder;
+            return kPermitHolder;
+          }
         }
         agents.status_day[slot] = agents.moved_day[slot];
         return kIrregular;
