@@ -119,23 +119,28 @@ std::vector<EventTypeSpec> build_schema() {
                true,
                false,
                true});
-  s.push_back({EventType::BanRule,
-               "ban_rule",
-               "Entry ban of N years after deportation or overstay.",
-               "While the rule is in force, a migrant deported from `country` (`on: deportation`), or an irregular "
-               "migrant who leaves it after at least `min_overstay_days` of irregular stay (`on: overstay`), is "
-               "banned from re-entering it for `years`. Overstay rules with different `min_overstay_days` are tiers "
-               "(up to 4): the one with the longest minimum that the stay reached applies. A banned person who chooses "
-               "that country is blocked and "
-               "stays at home (`blocked_departures`).",
-               "- type: ban_rule\n  label: ru_overstay_ban\n  start: 2014-01-01\n  country: RU\n  on: overstay\n"
-               "  years: 3\n  min_overstay_days: 30\n",
-               {country("Country imposing the ban."),
-                {"on", K::Choice, &E::on, true, "", "", 0, 0, "What triggers the ban.", "deportation|overstay"},
-                number("years", &E::years, true, "", "years", 0, 100, "Length of the ban."),
-                number("min_overstay_days", &E::min_overstay_days, false, "0", "days", 0, 36500,
-                       "Overstay: irregular stay needed before a ban applies."),
-                citizenships("Citizenships the rule applies to.")}});
+  s.push_back(
+      {EventType::BanRule,
+       "ban_rule",
+       "Entry ban of N years after deportation or overstay.",
+       "While the rule is in force, a migrant deported from `country` (`on: deportation`), or an irregular "
+       "migrant who leaves it after at least `min_overstay_days` of irregular stay (`on: overstay`), is "
+       "banned from re-entering it for `years`. Overstay rules with different `min_overstay_days` are tiers "
+       "(up to 4): the one with the longest minimum that the stay reached applies, to a `share` of the leavers. A "
+       "banned person who chooses "
+       "that country is blocked and "
+       "stays at home (`blocked_departures`).",
+       "- type: ban_rule\n  label: ru_overstay_ban\n  start: 2014-01-01\n  country: RU\n  on: overstay\n"
+       "  years: 3\n  min_overstay_days: 30\n",
+       {country("Country imposing the ban."),
+        {"on", K::Choice, &E::on, true, "", "", 0, 0, "What triggers the ban.", "deportation|overstay"},
+        number("years", &E::years, true, "", "years", 0, 100, "Length of the ban."),
+        number("min_overstay_days", &E::min_overstay_days, false, "0", "days", 0, 36500,
+               "Overstay: irregular stay needed before a ban applies."),
+        number("share", &E::share, false, "1", "fraction", 0, 1,
+               "Overstay: share of the qualifying leavers who are banned (exit checks and records are "
+               "incomplete: many leave by land through a third country)."),
+        citizenships("Citizenships the rule applies to.")}});
   s.push_back({EventType::Amnesty,
                "amnesty",
                "Entry bans of some citizenships lifted on a date.",

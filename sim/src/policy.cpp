@@ -25,19 +25,20 @@ std::string join_ints(std::vector<int> items) {
 /// Rules with the same minimum overstay replace each other (the later wins); distinct minimums
 /// form tiers, kept in ascending order. A rule beyond kOverstayTiers tiers pushes out the one with
 /// the smallest minimum.
-void add_overstay_tier(OverstayTier* tiers, std::int32_t min_days, std::int32_t ban_days) {
+void add_overstay_tier(OverstayTier* tiers, std::int32_t min_days, std::int32_t ban_days, Threshold share) {
   std::size_t used = 0;
   while (used < kOverstayTiers && tiers[used].ban_days > 0) ++used;
   for (std::size_t i = 0; i < used; ++i)
     if (tiers[i].min_days == min_days) {
       tiers[i].ban_days = ban_days;
+      tiers[i].share = share;
       return;
     }
   if (used == kOverstayTiers) {
     std::copy(tiers + 1, tiers + kOverstayTiers, tiers);
     --used;
   }
-  tiers[used] = {min_days, ban_days};
+  tiers[used] = {min_days, ban_days, share};
   std::sort(tiers, tiers + used + 1, [](const auto& a, const auto& b) { return a.min_days < b.min_days; });
 }
 
@@ -325,7 +326,8 @@ void Policies::compute(Date from, Date until, std::int32_t step_days, double sca
             t.deportation_ban_days[o * t.ban_slots + slot] = ban_days;
           } else {
             add_overstay_tier(&t.overstay[(o * t.ban_slots + slot) * kOverstayTiers],
-                              static_cast<std::int32_t>(std::lround(e.min_overstay_days)), ban_days);
+                              static_cast<std::int32_t>(std::lround(e.min_overstay_days)), ban_days,
+                              to_threshold(e.share));
           }
         }
         break;

@@ -34,6 +34,7 @@ inline constexpr std::size_t kOverstayTiers = 4;
 struct OverstayTier {
   std::int32_t min_days = 0;
   std::int32_t ban_days = 0;
+  Threshold share = 0;  ///< chance that a qualifying leaver is banned
 };
 
 struct QuotaPool {

@@ -1149,7 +1149,8 @@ void MIGSIM_INLINE Simulation::Impl::abroad_step(AgentStep& a, std::uint32_t ste
   // Return: whole years abroad (1461 days per 4 years) index the settlement term.
   const auto years = std::min<std::int32_t>((t.today - agents.moved_day[a.slot]) * 4 / 1461, kYearsAbroadBuckets - 1);
   const bool target = savings >= t.savings_target_usd;
-  if (u[3] < t.return_[((od * 2 + target) * 2 + !employed) * kYearsAbroadBuckets + years]) {
+  const Threshold returning = t.return_[((od * 2 + target) * 2 + !employed) * kYearsAbroadBuckets + years];
+  if (u[3] < returning) {
     if (pt.crossing[od] & detail::kReturnsBlocked) {
       a.status = kStranded, status_day = t.today;
       a.traits = Traits::without_job(a.traits);
@@ -1157,10 +1158,14 @@ void MIGSIM_INLINE Simulation::Impl::abroad_step(AgentStep& a, std::uint32_t ste
     }
     if (a.status == kIrregular && pt.ban_slots > 0 && pt.ban_slot_of_destination[d] >= 0) {
       const detail::OverstayTier* tiers = &pt.overstay[ban_index * detail::kOverstayTiers];
-      std::int32_t ban_days = 0;  // the longest tier whose minimum the stay reached
+      const detail::OverstayTier* applies = nullptr;  // the longest tier whose minimum the stay reached
       for (std::size_t k = 0; k < detail::kOverstayTiers; ++k)
-        if (tiers[k].ban_days > 0 && t.today - status_day >= tiers[k].min_days) ban_days = tiers[k].ban_days;
-      ban(a, ban_days);
+        if (tiers[k].ban_days > 0 && t.today - status_day >= tiers[k].min_days) applies = &tiers[k];
+      // Whether the overstay is recorded: the part `share` of the return interval of u3, so no
+      // extra draw; a share of 1 bans everyone.
+      if (applies &&
+          (applies->share == std::numeric_limits<Threshold>::max() || u[3] < part_of(returning, applies->share)))
+        ban(a, applies->ban_days);
     }
     go_home(a);
   }

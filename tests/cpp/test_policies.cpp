@@ -825,6 +825,34 @@ TEST(Policies, BannedPeopleDoNotReenterBeforeTheBanEnds) {
   EXPECT_EQ(without.total(blocked), 0);
 }
 
+/// Overstay bans of 8 days: a person banned in step t is counted in bans_active at step t + 1
+/// only, so bans_active[t + 1] is the number banned in step t. Without deportation bans, that is
+/// `share` of the irregular people who left Russia of their own accord in step t.
+double overstay_ban_ratio(double share) {
+  Scenario sc = ban_toy("0.0219");
+  std::erase_if(sc.events, [](const migsim::Event& e) { return e.label == "ban_deported"; });
+  for (auto& e : sc.events) {
+    if (e.label == "ban_overstay") e.share = share;
+    if (e.label == "enforcement_ru") e.rate = 0.5;  // most leave of their own accord
+  }
+  const Outcome r = run(sc);
+  const Ix ix(sc);
+  const Set ru = ix.destinations_in("RU"), everyone = ix.all_origins();
+  std::int64_t banned = 0, left = 0;
+  for (std::size_t t = 0; t + 1 < r.steps(); ++t) {
+    banned += ix.bans(r.h()[t + 1], "RU", everyone);
+    left += ix.returns(r.h()[t], ru, everyone) - ix.deportations(r.h()[t], ru, everyone);
+  }
+  EXPECT_GT(left, 10000);
+  return static_cast<double>(banned) / static_cast<double>(left);
+}
+
+TEST(Policies, OverstayBansReachTheirShareOfLeavers) {
+  EXPECT_NEAR(overstay_ban_ratio(1.0), 1.0, 0.001);  // a few leavers were not irregular
+  EXPECT_NEAR(overstay_ban_ratio(0.3), 0.3, 0.02);
+  EXPECT_EQ(overstay_ban_ratio(0.0), 0.0);
+}
+
 TEST(Policies, BanRulesApplyToTheirCitizenshipsOnly) {
   const Scenario sc = ban_toy("0.5", "", ", citizenships: [TJ]");
   const Outcome r = run(sc);
