@@ -34,35 +34,58 @@ from .results import Results, open_results
 from .run import load_scenario, run
 from .scenario import Scenario
 from .simulation import Policy, PolicyError, Simulation, StepState
+from .observed import Pattern, Target, Targets, ard, fit_table, load_observed, load_targets, mape, observed_folder
+from .observed import pattern_table
+from .calibration import CalibrationResult, FitParameter, calibrate, fit_parameters
+from .sensitivity import SensitivityResult, sensitivity
+from .validate import ValidationReport, validate_fit
 
 __version__: str = _version()
 
 __all__ = [
     "ArgumentError",
+    "CalibrationResult",
     "Comparison",
     "Ensemble",
     "EVENT_TYPES",
     "Event",
+    "FitParameter",
     "MigsimError",
     "OutputError",
+    "Pattern",
     "Policy",
     "PolicyError",
     "Results",
     "Scenario",
     "ScenarioError",
+    "SensitivityResult",
     "Simulation",
     "StepState",
     "TableError",
+    "Target",
+    "Targets",
+    "ValidationReport",
     "__version__",
+    "ard",
     "builtin_scenarios",
+    "calibrate",
     "compare",
     "event_from_dict",
     "event_reference",
+    "fit_parameters",
+    "fit_table",
     "parameter_reference",
+    "load_observed",
     "load_scenario",
+    "load_targets",
+    "mape",
     "mpi_available",
+    "observed_folder",
     "open_results",
+    "pattern_table",
     "run",
+    "sensitivity",
+    "validate_fit",
     *[name for name in _event_names if name not in ("Event", "EVENT_TYPES", "event_from_dict")],
 ]
 

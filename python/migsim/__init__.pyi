@@ -39,35 +39,60 @@ from .results import Results as Results, open_results as open_results
 from .run import load_scenario as load_scenario, run as run
 from .scenario import Scenario as Scenario
 from .simulation import Policy as Policy, PolicyError as PolicyError, Simulation as Simulation, StepState as StepState
+from .observed import Pattern as Pattern, Target as Target, Targets as Targets, ard as ard, fit_table as fit_table
+from .observed import load_observed as load_observed, load_targets as load_targets, mape as mape
+from .observed import observed_folder as observed_folder, pattern_table as pattern_table
+from .calibration import CalibrationResult as CalibrationResult, FitParameter as FitParameter
+from .calibration import calibrate as calibrate, fit_parameters as fit_parameters
+from .sensitivity import SensitivityResult as SensitivityResult, sensitivity as sensitivity
+from .validate import ValidationReport as ValidationReport, validate_fit as validate_fit
 
 __version__: str
 
 __all__ = [
     "ArgumentError",
+    "CalibrationResult",
     "Comparison",
     "Ensemble",
     "EVENT_TYPES",
     "Event",
+    "FitParameter",
     "MigsimError",
     "OutputError",
+    "Pattern",
     "Policy",
     "PolicyError",
     "Results",
     "Scenario",
     "ScenarioError",
+    "SensitivityResult",
     "Simulation",
     "StepState",
     "TableError",
+    "Target",
+    "Targets",
+    "ValidationReport",
     "__version__",
+    "ard",
     "builtin_scenarios",
+    "calibrate",
     "compare",
     "event_from_dict",
     "event_reference",
+    "fit_parameters",
+    "fit_table",
     "parameter_reference",
+    "load_observed",
     "load_scenario",
+    "load_targets",
+    "mape",
     "mpi_available",
+    "observed_folder",
     "open_results",
+    "pattern_table",
     "run",
+    "sensitivity",
+    "validate_fit",
     # BEGIN GENERATED EVENT NAMES: tools/generate_stubs.py
     "Quota",
     "PermitFee",

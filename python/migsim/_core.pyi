@@ -60,7 +60,10 @@ def event_schema() -> list[dict[str, Any]]:
     ``unit``, ``min``, ``max``, ``description`` and ``choices`` (``|``-separated)."""
 
 def parameter_schema() -> list[dict[str, Any]]:
-    """Every scenario parameter: ``key``, ``unit``, ``default``, ``min``, ``max``, ``description``, ``source``."""
+    """Every scenario parameter: ``key``, ``unit``, ``default``, ``min``, ``max``, ``description``, ``source`` and
+    ``fit``: ``None``, or for the behavioural parameters worth calibrating a dict with ``min``, ``max`` (the range a
+    fit explores), ``log`` (search on a log scale), ``prior`` (``uniform``, ``loguniform``, ``normal``,
+    ``lognormal``), ``prior_args`` (mean and standard deviation for the normal priors) and ``rationale``."""
 
 def load_scenario(name_or_path: str, overrides: Mapping[str, str] = ...) -> Scenario:
     """Loads and validates a scenario (built-in name, folder or ``scenario.yaml``) with ``--set`` overrides."""

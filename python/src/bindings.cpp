@@ -173,6 +173,18 @@ PYBIND11_MODULE(_core, m) {
       d["max"] = spec.max;
       d["description"] = std::string(spec.description);
       d["source"] = std::string(spec.source);
+      if (const FitSpec* fit = find_fit(spec.key)) {
+        py::dict f;
+        f["min"] = fit->fit_min;
+        f["max"] = fit->fit_max;
+        f["log"] = fit->log;
+        f["prior"] = std::string(prior_name(fit->prior));
+        f["prior_args"] = py::make_tuple(fit->prior_a, fit->prior_b);
+        f["rationale"] = std::string(fit->rationale);
+        d["fit"] = f;
+      } else {
+        d["fit"] = py::none();
+      }
       out.append(d);
     }
     return out;

@@ -94,6 +94,37 @@ const std::array kSchema = {
   ParamSpec{"enforcement.base_detection_rate", ParamType::Real, "1/year", "0.02", 0, 365, "Detection hazard of an irregular migrant where no `enforcement` event is in force.", kAssumption, &P::base_detection_rate},
   ParamSpec{"enforcement.detention_days", ParamType::Real, "days", "14", 0, 3650, "Time in detention between detection and deportation.", kAssumption, &P::detention_days},
 };
+
+// Calibration ranges and priors of the behavioural parameters worth fitting (issue: calibration). The ranges are
+// plausible values, narrower than the schema's bounds (checked by the tests) and containing the defaults;
+// LogUniform where the value is a rate or scale known only to an order of magnitude; Normal where a source gives
+// a central value (its source is in the schema above).
+constexpr auto U = PriorKind::Uniform;
+constexpr auto LU = PriorKind::LogUniform;
+constexpr auto N = PriorKind::Normal;
+const std::array kCalibration = {
+  FitSpec{"behaviour.departure.base_rate", 0.002, 0.05, true, LU, 0, 0, "order of magnitude: 0.2-5 % of the reference population a year"},
+  FitSpec{"behaviour.departure.gain_coefficient", 0.2, 3, false, U, 0, 0, "elasticity of departures to the gain from migrating"},
+  FitSpec{"behaviour.destination.income_coefficient", 0.2, 4, false, U, 0, 0, "logit weight of log income"},
+  FitSpec{"behaviour.destination.network_coefficient", 0, 2, false, U, 0, 0, "logit weight of the diaspora term"},
+  FitSpec{"behaviour.destination.cost_coefficient", 0.1, 5, true, LU, 0, 0, "logit weight of travel cost per 1000 USD"},
+  FitSpec{"behaviour.destination.barrier_coefficient", 0.2, 5, true, LU, 0, 0, "logit weight of route barriers"},
+  FitSpec{"behaviour.work.migrant_wage_ratio", 0.5, 0.9, false, N, 0.7, 0.1, "HSE 2017 survey: about 0.75 of the Russian average wage"},
+  FitSpec{"behaviour.work.living_cost_share", 0.15, 0.6, false, N, 0.35, 0.1, "living costs in Moscow (input_statistics.md 5d)"},
+  FitSpec{"behaviour.work.job_loss_rate", 0.1, 2, true, LU, 0, 0, "mean job spell of 6 months to 10 years"},
+  FitSpec{"behaviour.remittances.share", 0.3, 0.9, false, N, 0.6, 0.15, "transfer sizes (observed_statistics.md topic 6)"},
+  FitSpec{"behaviour.return.base_rate", 0.1, 2, true, LU, 0, 0, "mean stay of 6 months to 10 years"},
+  FitSpec{"behaviour.return.savings_target_usd", 1000, 10000, true, LU, 0, 0, "one to a few years of remittances"},
+  FitSpec{"behaviour.return.target_factor", 1, 10, true, LU, 0, 0, "return multiplier once the target is reached"},
+  FitSpec{"behaviour.return.fx_loss_coefficient", 0, 5, false, U, 0, 0, "returns after the 2014-2015 rouble collapse"},
+  FitSpec{"behaviour.return.settlement_rate", 0, 0.5, false, U, 0, 0, "settling over years abroad"},
+  FitSpec{"behaviour.remigration.experience_factor", 1, 5, false, U, 0, 0, "circular migration"},
+  FitSpec{"permits.fee_sensitivity", 0.5, 8, true, LU, 0, 0, "patent take-up against the fee"},
+  FitSpec{"permits.lapse_rate", 0.05, 1, true, LU, 0, 0, "permits lapsing within 1 to 20 years"},
+  FitSpec{"permits.registration_mean_days", 1, 60, true, LU, 0, 0, "days to register after arrival"},
+  FitSpec{"permits.regularisation_rate", 0.1, 2, true, LU, 0, 0, "irregular migrants regularising"},
+  FitSpec{"enforcement.base_detection_rate", 0.005, 0.1, true, LU, 0, 0, "detection of irregular migrants without an enforcement event"},
+};
 // clang-format on
 
 std::string format_real(double v) {
@@ -119,6 +150,28 @@ std::string range_text(const ParamSpec& spec) {
 }  // namespace
 
 std::span<const ParamSpec> parameter_schema() { return kSchema; }
+
+std::span<const FitSpec> calibration_schema() { return kCalibration; }
+
+const FitSpec* find_fit(std::string_view key) {
+  for (const auto& fit : kCalibration)
+    if (fit.key == key) return &fit;
+  return nullptr;
+}
+
+std::string_view prior_name(PriorKind kind) {
+  switch (kind) {
+    case PriorKind::Uniform:
+      return "uniform";
+    case PriorKind::LogUniform:
+      return "loguniform";
+    case PriorKind::Normal:
+      return "normal";
+    case PriorKind::LogNormal:
+      return "lognormal";
+  }
+  return "";
+}
 
 const ParamSpec* find_parameter(std::string_view key) {
   for (const auto& spec : kSchema)
@@ -223,6 +276,19 @@ std::string parameter_reference_markdown() {
     std::string def = spec.default_text.empty() ? "*required*" : "`" + std::string(spec.default_text) + "`";
     out << "| `" << spec.key << "` | " << type_name(spec.type) << " | " << spec.unit << " | " << def << " | " << range
         << " | " << spec.description << " | " << spec.source << " |\n";
+  }
+  out << "\n### Calibration ranges and priors\n\n"
+      << "The behavioural parameters that `migsim.calibrate` and `migsim.sensitivity` explore when given only key "
+         "paths (see [validation.md](validation.md)): the range searched (inside the range above), whether it is "
+         "searched on a log scale, and the prior (truncated to the range).\n\n";
+  out << "| key | fit range | scale | prior | rationale |\n";
+  out << "|---|---|---|---|---|\n";
+  for (const auto& fit : kCalibration) {
+    std::string prior(prior_name(fit.prior));
+    if (fit.prior == PriorKind::Normal || fit.prior == PriorKind::LogNormal)
+      prior += "(" + format_real(fit.prior_a) + ", " + format_real(fit.prior_b) + ")";
+    out << "| `" << fit.key << "` | [" << format_real(fit.fit_min) << ", " << format_real(fit.fit_max) << "] | "
+        << (fit.log ? "log" : "linear") << " | " << prior << " | " << fit.rationale << " |\n";
   }
   return out.str();
 }

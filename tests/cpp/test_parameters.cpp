@@ -200,7 +200,9 @@ TEST(ParameterSchema, AssignRejectsOutOfRangeValuesNamingTheRange) {
 }
 
 TEST(ParameterSchema, MarkdownReferenceListsEveryKeyWithItsDefault) {
-  const std::string markdown = migsim::parameter_reference_markdown();
+  // The parameter table; the calibration ranges follow it in a table of their own.
+  const std::string full = migsim::parameter_reference_markdown();
+  const std::string markdown = full.substr(0, full.find("### Calibration ranges and priors"));
   ASSERT_TRUE(Contains(markdown, "| key |"));
   std::size_t rows = 0;
   for (std::size_t pos = 0; (pos = markdown.find("\n| `", pos)) != std::string::npos; ++pos) ++rows;
@@ -308,6 +310,36 @@ TEST(ParameterSchema, LoaderReadsEveryTableKey) {
   EXPECT_EQ(loaded.n_origins(), 1u);
   EXPECT_EQ(loaded.n_destinations(), 1u);
   fs::remove_all(dir);
+}
+
+TEST(CalibrationSchema, RangesArePlausibleAndInsideTheSchemaBounds) {
+  std::set<std::string> keys;
+  for (const auto& fit : migsim::calibration_schema()) {
+    SCOPED_TRACE(std::string(fit.key));
+    const ParamSpec* spec = migsim::find_parameter(fit.key);
+    ASSERT_NE(spec, nullptr) << "calibration range for an unknown key";
+    EXPECT_EQ(spec->type, ParamType::Real);
+    EXPECT_TRUE(keys.insert(std::string(fit.key)).second) << "listed twice";
+    EXPECT_EQ(migsim::find_fit(fit.key), &fit);
+    EXPECT_LT(fit.fit_min, fit.fit_max);
+    EXPECT_GE(fit.fit_min, spec->min);
+    EXPECT_LE(fit.fit_max, spec->max);
+    if (fit.log || fit.prior == migsim::PriorKind::LogUniform || fit.prior == migsim::PriorKind::LogNormal)
+      EXPECT_GT(fit.fit_min, 0) << "a log scale needs a positive range";
+    if (fit.prior == migsim::PriorKind::Normal || fit.prior == migsim::PriorKind::LogNormal)
+      EXPECT_GT(fit.prior_b, 0) << "a normal prior needs a positive standard deviation";
+    EXPECT_FALSE(fit.rationale.empty());
+  }
+  EXPECT_GE(keys.size(), 10u);
+  EXPECT_EQ(migsim::find_fit("behaviour.no_such_key"), nullptr);
+  EXPECT_EQ(migsim::find_fit("calendar.start"), nullptr);
+}
+
+TEST(CalibrationSchema, RangesAreInTheReference) {
+  const std::string text = migsim::parameter_reference_markdown();
+  EXPECT_TRUE(Contains(text, "### Calibration ranges and priors"));
+  for (const auto& fit : migsim::calibration_schema())
+    EXPECT_TRUE(Contains(text, "| `" + std::string(fit.key) + "` | ["));
 }
 
 }  // namespace

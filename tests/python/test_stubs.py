@@ -30,7 +30,7 @@ import migsim
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = REPO / "python" / "migsim"
 MODULES = ["migsim", "migsim.scenario", "migsim.simulation", "migsim.events", "migsim.run", "migsim.results",
-           "migsim.ensemble"]
+           "migsim.ensemble", "migsim.observed", "migsim.calibration", "migsim.sensitivity", "migsim.validate"]
 # Dunder methods that are part of a class's interface (the others are Python machinery).
 PROTOCOL = {"__init__", "__call__", "__getitem__", "__setitem__", "__iter__", "__len__", "__contains__", "__eq__",
             "__hash__", "__copy__", "__deepcopy__", "__getstate__", "__setstate__", "__enter__", "__exit__"}

@@ -117,8 +117,33 @@ struct ParamSpec {
   std::string_view choices = {};  ///< '|'-separated values for Choice
 };
 
+/// Prior distribution of a parameter for calibration. Uniform and LogUniform are flat on [fit_min, fit_max]
+/// (in the value or in its logarithm); Normal(a, b) has mean a and standard deviation b, LogNormal(a, b) has a
+/// normal logarithm with mean a and standard deviation b; both truncated to [fit_min, fit_max].
+enum class PriorKind { Uniform, LogUniform, Normal, LogNormal };
+
+/// Calibration metadata of a behavioural parameter worth fitting: the range a fit explores (inside the schema's
+/// bounds), whether to search it on a log scale, and the prior. `migsim.calibrate` and `migsim.sensitivity` use it
+/// when given only key paths.
+struct FitSpec {
+  std::string_view key;  ///< a key of parameter_schema()
+  double fit_min;        ///< plausible range for fitting (inclusive), inside [ParamSpec::min, ParamSpec::max]
+  double fit_max;
+  bool log;  ///< search on a log scale (fit_min > 0)
+  PriorKind prior;
+  double prior_a = 0;               ///< Normal/LogNormal: mean (of the log for LogNormal)
+  double prior_b = 0;               ///< Normal/LogNormal: standard deviation (of the log for LogNormal)
+  std::string_view rationale = {};  ///< why this range
+};
+
 /// Every parameter, in documentation order.
 std::span<const ParamSpec> parameter_schema();
+/// The behavioural parameters with calibration ranges and priors, in schema order.
+std::span<const FitSpec> calibration_schema();
+/// The calibration range and prior of `key`, or nullptr if it has none.
+const FitSpec* find_fit(std::string_view key);
+/// "uniform", "loguniform", "normal", "lognormal".
+std::string_view prior_name(PriorKind kind);
 /// Parameters with every schema default applied (required keys left empty).
 Parameters default_parameters();
 const ParamSpec* find_parameter(std::string_view key);

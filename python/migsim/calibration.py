@@ -1,0 +1,565 @@
+"""Calibration: fit chosen parameters of a scenario to its observed series.
+
+Quick start::
+
+    import migsim
+
+    fit = migsim.calibrate("kyrgyzstan", targets=["stock_russia", "remittances"],
+                           parameters=["behaviour.departure.base_rate", "behaviour.remittances.share"],
+                           n_trials=60, replicates=3, scale=100)
+    fit.values            # {'behaviour.departure.base_rate': 0.0131, 'behaviour.remittances.share': 0.71}
+    fit.uncertainty       # per parameter: best, low, median, high over the near-best trials
+    fit.report            # MAPE / ARD by series and period at the best values
+    fit.trials            # every trial: values, loss, per-series errors
+    fit.save("my-scenario-calibrated/")   # a scenario folder with the values and calibration.yaml
+
+Each candidate is run for ``replicates`` seeds (the same seeds for every candidate, so that candidates differ by
+their values, not by their random draws), in worker processes on every core; its loss is the weighted mean over the
+target series of each series' mean error of the replicates' median (relative error for levels, absolute for
+shares and changes; only rows of the calibration period, up to ``calibration_end`` of ``targets.yaml``).
+
+Two methods:
+
+- ``"optuna"``: Optuna's TPE sampler (seeded, multivariate), searching each parameter's range (on a log scale where
+  the schema says so). The uncertainty is the spread of the parameter values among the best trials (the ``top``
+  fraction): an indication of how tightly the targets pin a parameter down, not a posterior.
+- ``"abc"``: rejection approximate Bayesian computation. ``n_trials`` draws from the priors of the schema (uniform,
+  log-uniform or truncated normal), of which the ``top`` fraction with the smallest loss (the distance) is kept as
+  a sample of the approximate posterior; the values are its medians and the uncertainty its quantiles.
+
+Parameters given by key path alone take their range, scale and prior from the parameter schema
+(``migsim.parameter_reference()``, "Calibration ranges and priors").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import difflib
+import math
+import os
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, Union
+
+import migsim
+
+from . import _core
+from ._core import ArgumentError, MigsimError
+from ._lazy import LazyModule
+from ._progress import progress_bar
+from ._workers import RunSpec, WorkerPool, check_replicates
+from .ensemble import _check_int, derive_seeds
+from .observed import Targets, fit_table, load_targets, pattern_table, series_errors
+
+if TYPE_CHECKING:
+    import pandas
+
+    from .scenario import Scenario
+
+np: Any = LazyModule("numpy")
+pd: Any = LazyModule("pandas")
+
+__all__ = ["CalibrationResult", "FitParameter", "calibrate", "fit_parameters"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+ScenarioLike = Union[str, "os.PathLike[str]", "Scenario"]
+ParameterSpec = Union[Sequence[str], Mapping[str, Any]]
+_PRIORS = ("uniform", "loguniform", "normal", "lognormal")
+_METHODS = ("optuna", "abc")
+
+
+# -------------------------------------------------------------------------------------------- parameters
+
+
+@dataclasses.dataclass(frozen=True)
+class FitParameter:
+    """A parameter to fit: its key path, the range searched, the scale and the prior.
+
+    Attributes:
+        key: the parameter's key path (``behaviour.departure.base_rate``).
+        low, high: the range searched, inside the schema's bounds.
+        log: search on a log scale.
+        prior: ``uniform``, ``loguniform``, ``normal`` or ``lognormal`` (truncated to ``[low, high]``).
+        prior_args: mean and standard deviation for the normal priors (of the logarithm for ``lognormal``).
+    """
+
+    key: str
+    low: float
+    high: float
+    log: bool = False
+    prior: str = "uniform"
+    prior_args: tuple[float, float] = (0.0, 0.0)
+
+    def from_unit(self, u: Any) -> Any:
+        """Values for points ``u`` in [0, 1] of the range (log-spaced where ``log``)."""
+        u = np.asarray(u, dtype=float)
+        if self.log:
+            return np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
+        return self.low + u * (self.high - self.low)
+
+    def sample_prior(self, rng: Any, n: int) -> Any:
+        """``n`` draws from the prior, truncated to the range."""
+        if self.prior in ("uniform", "loguniform"):
+            if self.prior == "loguniform":
+                return np.exp(rng.uniform(np.log(self.low), np.log(self.high), n))
+            return rng.uniform(self.low, self.high, n)
+        mean, sd = self.prior_args
+        low, high = (np.log(self.low), np.log(self.high)) if self.prior == "lognormal" else (self.low, self.high)
+        out = np.empty(0)
+        while out.size < n:  # rejection from the normal; the ranges hold most of the mass
+            draw = rng.normal(mean, sd, 4 * n)
+            out = np.concatenate([out, draw[(draw >= low) & (draw <= high)]])
+        out = out[:n]
+        return np.exp(out) if self.prior == "lognormal" else out
+
+    def describe(self) -> str:
+        """``[0.002, 0.05] log, loguniform``."""
+        prior = self.prior + (f"({self.prior_args[0]:g}, {self.prior_args[1]:g})"
+                              if self.prior in ("normal", "lognormal") else "")
+        return f"[{self.low:g}, {self.high:g}]{' log' if self.log else ''}, {prior}"
+
+
+def _schema() -> dict[str, dict[str, Any]]:
+    return {p["key"]: p for p in _core.parameter_schema()}
+
+
+def fit_parameters(parameters: ParameterSpec | None = None) -> list[FitParameter]:
+    """The parameters to fit, checked against the parameter schema.
+
+    Args:
+        parameters: ``None`` (every parameter with a calibration range in the schema); key paths (their schema
+            range, scale and prior); or a mapping of key path to ``None`` (the schema's), ``(low, high)``, or a dict
+            with any of ``low``, ``high``, ``log``, ``prior``, ``prior_args`` (the rest from the schema).
+
+    Raises:
+        migsim.ArgumentError: an unknown key (with a "did you mean"), a parameter that is not a real number, a key
+            without a calibration range in the schema and none given, or a range outside the schema's bounds.
+    """
+    schema = _schema()
+    if parameters is None:
+        items: list[tuple[str, Any]] = [(k, None) for k, p in schema.items() if p.get("fit")]
+    elif isinstance(parameters, str):
+        raise ArgumentError(f"parameters: expected a list of key paths or a mapping, found {parameters!r}; "
+                            f"write [{parameters!r}]")
+    elif isinstance(parameters, Mapping):
+        items = list(parameters.items())
+    else:
+        items = [(k, None) for k in parameters]
+    if not items:
+        raise ArgumentError("parameters: empty; name at least one parameter to fit")
+    out: list[FitParameter] = []
+    for key, given in items:
+        if not isinstance(key, str):
+            raise ArgumentError(f"parameters: expected key paths such as 'behaviour.departure.base_rate', found {key!r}")
+        key = key.replace("__", ".")
+        if key not in schema:
+            hint = difflib.get_close_matches(key, list(schema), n=1)
+            raise ArgumentError(f"parameters: unknown key '{key}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
+                                + " (see migsim.parameter_reference())")
+        spec = schema[key]
+        if spec["unit"] == "date" or not isinstance(spec["min"], float) or spec["max"] <= spec["min"]:
+            raise ArgumentError(f"parameters: '{key}' is not a real-valued parameter and cannot be fitted")
+        fit = dict(spec.get("fit") or {})
+        if isinstance(given, Mapping):
+            unknown = sorted(set(given) - {"low", "high", "log", "prior", "prior_args"})
+            if unknown:
+                raise ArgumentError(f"parameters['{key}']: unknown field {unknown[0]!r}; expected low, high, log, "
+                                    f"prior, prior_args")
+            fit.update({("min" if k == "low" else "max" if k == "high" else k): v for k, v in given.items()})
+        elif given is not None:
+            try:
+                low, high = given
+                fit.update(min=float(low), max=float(high))
+            except (TypeError, ValueError):
+                raise ArgumentError(f"parameters['{key}']: expected (low, high) or a dict, found {given!r}") from None
+            if not spec.get("fit"):
+                fit.setdefault("log", False)
+                fit.setdefault("prior", "uniform")
+        if "min" not in fit or "max" not in fit:
+            raise ArgumentError(f"parameters: '{key}' has no calibration range in the schema; give one: "
+                                f"{{'{key}': (low, high)}} within [{spec['min']:g}, {spec['max']:g}]")
+        low, high = float(fit["min"]), float(fit["max"])
+        if not (math.isfinite(low) and math.isfinite(high)) or low >= high:
+            raise ArgumentError(f"parameters['{key}']: expected low < high, found ({low:g}, {high:g})")
+        if low < spec["min"] or high > spec["max"]:
+            raise ArgumentError(f"parameters['{key}']: range ({low:g}, {high:g}) is outside the schema bounds "
+                                f"[{spec['min']:g}, {spec['max']:g}]")
+        log = bool(fit.get("log", False))
+        prior = str(fit.get("prior", "loguniform" if log else "uniform"))
+        if prior not in _PRIORS:
+            raise ArgumentError(f"parameters['{key}']: prior {prior!r}: expected one of {', '.join(_PRIORS)}")
+        if (log or prior in ("loguniform", "lognormal")) and low <= 0:
+            raise ArgumentError(f"parameters['{key}']: a log scale needs low > 0, found {low:g}")
+        args = tuple(float(a) for a in fit.get("prior_args", (0.0, 0.0)))
+        if prior in ("normal", "lognormal") and (len(args) != 2 or not args[1] > 0):
+            raise ArgumentError(f"parameters['{key}']: prior {prior} needs prior_args (mean, sd) with sd > 0")
+        out.append(FitParameter(key, low, high, log, prior, (args[0], args[1]) if len(args) == 2 else (0.0, 0.0)))
+    keys = [p.key for p in out]
+    if len(set(keys)) != len(keys):
+        raise ArgumentError(f"parameters: {next(k for k in keys if keys.count(k) > 1)!r} appears twice")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- results
+
+
+class CalibrationResult:
+    """What :func:`calibrate` found.
+
+    Attributes:
+        values: the fitted values by key path (Optuna: the best trial; ABC: the posterior medians).
+        loss: the loss at those values (ABC: of the best accepted draw).
+        baseline_loss: the loss of the scenario's own values (Optuna, when they lie in the ranges), else ``None``.
+        uncertainty: one row per parameter: ``best``, ``low``, ``median``, ``high`` (10, 50, 90 % quantiles),
+            ``std`` and ``n`` over the near-best trials (Optuna) or the accepted draws (ABC); ``basis`` says which.
+        report: errors by series and period at the fitted values (:func:`migsim.fit_table`).
+        comparison: observed and simulated values, row by row, at the fitted values.
+        patterns: the stylised facts of ``targets.yaml`` at the fitted values (:func:`migsim.pattern_table`).
+        trials: every trial: its values, ``loss``, ``state`` and the error of each target series.
+        parameters: the :class:`FitParameter` searched.
+        targets: the :class:`migsim.Targets` fitted (with their weights).
+        method: ``optuna`` or ``abc``.
+        settings: trials, replicates, seeds, scale, until, period, processes, seed.
+    """
+
+    def __init__(self, *, scenario: Any, values: dict[str, float], loss: float, baseline_loss: float | None,
+                 uncertainty: pandas.DataFrame, comparison: pandas.DataFrame, simulated: pandas.DataFrame,
+                 trials: pandas.DataFrame, parameters: list[FitParameter], targets: Targets, method: str,
+                 settings: dict[str, Any], created: str) -> None:
+        self.scenario = scenario
+        self.values = values
+        self.loss = loss
+        self.baseline_loss = baseline_loss
+        self.uncertainty = uncertainty
+        self.comparison = comparison
+        self.report = fit_table(comparison)
+        self.patterns = pattern_table(targets, simulated)
+        self.trials = trials
+        self.parameters = parameters
+        self.targets = targets
+        self.method = method
+        self.settings = settings
+        self.created = created
+
+    def to_scenario(self) -> Scenario:
+        """A copy of the scenario with the fitted values set (rounded to 4 significant digits)."""
+        sc = migsim.Scenario.load(self.scenario) if isinstance(self.scenario, (str, os.PathLike)) else \
+            self.scenario.copy()
+        for key, value in self.values.items():
+            sc.set(key, _round(value))
+        return sc
+
+    def record(self) -> dict[str, Any]:
+        """The provenance of the fit (what ``calibration.yaml`` holds): date, method, data and their hashes, loss,
+        values with their uncertainty, and the errors by series."""
+        uncertainty = self.uncertainty.set_index("parameter")
+        previous = _current_values(self.scenario, [p.key for p in self.parameters])
+        errors = {}
+        for row in self.report.itertuples():
+            metric = row.mae if math.isnan(row.mape) else row.mape
+            errors.setdefault(str(row.series), {})[str(row.period)] = {
+                ("mae" if math.isnan(row.mape) else "mape"): _round(float(metric)), "n": int(row.n)}
+        return {"calibration": {
+            "date": self.created,
+            "migsim_version": migsim.__version__,
+            "git_commit": str(_core.git_commit()),
+            "scenario": str(getattr(self.scenario, "_source", self.scenario)),
+            "method": self.method,
+            "settings": {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.settings.items()},
+            "loss": {"definition": "weighted mean over the target series of each series' mean error of the "
+                                   "replicates' median (relative |sim-obs|/|obs|, or absolute for shares and "
+                                   f"changes), rows of the {self.settings['period']} period",
+                     "value": _round(self.loss),
+                     "baseline": None if self.baseline_loss is None else _round(self.baseline_loss)},
+            "parameters": {p.key: {"value": _round(self.values[p.key]),
+                                   "previous": previous.get(p.key),
+                                   "low": _round(float(uncertainty.loc[p.key, "low"])),
+                                   "high": _round(float(uncertainty.loc[p.key, "high"])),
+                                   "range": p.describe()} for p in self.parameters},
+            "uncertainty": str(self.uncertainty["basis"].iloc[0]),
+            "targets": {name: t.weight for name, t in self.targets.targets.items()},
+            "data": {"folder": str(self.targets.folder), "calibration_end": self.targets.calibration_end,
+                     "sha256": self.targets.file_hashes()},
+            "errors": errors,
+            "patterns": {str(r.pattern): bool(r.holds) for r in self.patterns.itertuples()},
+        }}
+
+    def save(self, folder: PathLike) -> Path:
+        """Writes a new scenario version: a scenario folder (as :meth:`migsim.Scenario.save`) with the fitted values,
+        ``calibration.yaml`` (the provenance, :meth:`record`), ``observed/`` (a copy of the data fitted to, so
+        ``migsim-validate-fit <folder>`` works), ``fit_report.csv`` and ``trials.csv``. ``folder`` must not exist
+        or be empty."""
+        import yaml
+
+        folder = Path(folder)
+        sc = self.to_scenario()
+        sc.save(folder)
+        (folder / "calibration.yaml").write_text(
+            "# Written by migsim.calibrate: how the values in scenario.yaml were fitted (docs/validation.md).\n"
+            + yaml.safe_dump(self.record(), sort_keys=False, allow_unicode=True, width=110), encoding="utf-8")
+        shutil.copytree(self.targets.folder, folder / "observed",
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        self.report.to_csv(folder / "fit_report.csv", index=False)
+        self.trials.to_csv(folder / "trials.csv", index=False)
+        scenario_yaml = folder / "scenario.yaml"
+        header = (f"# Calibrated by migsim.calibrate ({self.method}) on {self.created[:10]} against observed/; "
+                  f"fitted: {', '.join(self.values)}. See calibration.yaml.\n")
+        scenario_yaml.write_text(header + scenario_yaml.read_text(encoding="utf-8"), encoding="utf-8")
+        migsim.Scenario.load(folder)  # still loads
+        return folder
+
+    def __repr__(self) -> str:
+        lines = [f"<migsim.CalibrationResult {self.method}: loss {self.loss:.4g}"
+                 + (f" (scenario's own values: {self.baseline_loss:.4g})" if self.baseline_loss is not None else "")
+                 + f", {len(self.trials)} trials x {self.settings['replicates']} replicates>"]
+        for row in self.uncertainty.itertuples():
+            lines.append(f"  {row.parameter} = {_round(self.values[row.parameter])}  "
+                         f"[{row.low:.4g}, {row.high:.4g}]")
+        return "\n".join(lines)
+
+
+def _round(value: float, digits: int = 4) -> float:
+    if value == 0 or not math.isfinite(value):
+        return float(value)
+    return float(f"{value:.{digits}g}")
+
+
+def _current_values(scenario: Any, keys: Iterable[str]) -> dict[str, Any]:
+    sc = migsim.Scenario.load(scenario) if isinstance(scenario, (str, os.PathLike)) else scenario
+    return {key: sc.get(key) for key in keys}
+
+
+# ---------------------------------------------------------------------------------------------- calibrate
+
+
+def _check_targets(scenario: ScenarioLike, targets: Any, observed: PathLike | None) -> Targets:
+    if isinstance(targets, Targets):
+        return targets.select(None)
+    all_targets = load_targets(scenario, observed)
+    return all_targets.select(targets)
+
+
+def calibrate(
+    scenario: ScenarioLike = "kyrgyzstan",
+    targets: Sequence[str] | Mapping[str, float] | Targets | None = None,
+    parameters: ParameterSpec | None = None,
+    *,
+    n_trials: int = 50,
+    replicates: int = 3,
+    scale: int = 100,
+    processes: int | None = None,
+    seed: int = 0,
+    until: str | datetime.date | None = None,
+    method: str = "optuna",
+    observed: PathLike | None = None,
+    top: float = 0.1,
+    quiet: bool = False,
+) -> CalibrationResult:
+    """Fits parameters of a scenario to its observed series.
+
+    Args:
+        scenario: a built-in name, a scenario folder or a :class:`migsim.Scenario` (the values not fitted are its
+            own).
+        targets: the observed series to fit: names (weights from ``targets.yaml``, 1 where that gives 0), a mapping
+            of name to weight, a :class:`migsim.Targets`, or ``None`` for the series weighted in ``targets.yaml``.
+        parameters: the parameters to fit (see :func:`fit_parameters`): key paths take the schema's range, scale
+            and prior. Required.
+        n_trials: candidates evaluated (Optuna trials, or ABC draws from the prior).
+        replicates: seeds run per candidate (the same seeds for every candidate; the median is compared).
+        scale: people per agent of every run (larger is faster and noisier).
+        processes: worker processes (default: every available core; 1 runs in this process).
+        seed: seeds the sampler and the replicates' seeds.
+        until: last simulated date (default: ``calibration_end`` of ``targets.yaml``, or the scenario's end if
+            earlier): later observations cannot enter the loss anyway.
+        method: ``"optuna"`` (TPE) or ``"abc"`` (rejection ABC from the priors).
+        observed: a folder with ``targets.yaml`` and the series (default: the scenario's ``observed/``).
+        top: the fraction of trials that gives the uncertainty (Optuna) or the ABC acceptance rate.
+        quiet: no progress bar.
+
+    Returns:
+        A :class:`CalibrationResult`.
+
+    Raises:
+        migsim.ArgumentError: unknown series or parameter key, a range outside the schema's bounds, bad options;
+            ``ImportError`` if Optuna is missing (``pip install 'migsim[calibration]'``).
+        migsim.MigsimError: when every candidate run failed.
+    """
+    if method not in _METHODS:
+        hint = difflib.get_close_matches(str(method), _METHODS, n=1)
+        raise ArgumentError(f"method: expected one of {', '.join(_METHODS)}, found {method!r}"
+                            + (f"; did you mean {hint[0]!r}?" if hint else ""))
+    if parameters is None:
+        raise ArgumentError("parameters: name the parameters to fit, e.g. ['behaviour.departure.base_rate'] "
+                            "(the schema gives their ranges; see migsim.parameter_reference())")
+    space = fit_parameters(parameters)
+    n_trials = _check_int("n_trials", n_trials, 2, None)
+    replicates = check_replicates(replicates)
+    scale = _check_int("scale", scale, 1, None)
+    seed = _check_int("seed", seed, 0, 2**63 - 1)
+    if not (isinstance(top, (int, float)) and 0 < top <= 1):
+        raise ArgumentError(f"top: expected a fraction in (0, 1], found {top!r}")
+    base = migsim.Scenario.load(scenario) if isinstance(scenario, (str, os.PathLike)) else scenario.copy()
+    fitted_targets = _check_targets(base, targets, observed)
+    until_text = _until(until, fitted_targets.calibration_end, base.end)
+    seeds = derive_seeds(seed, replicates)
+    created = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
+    settings: dict[str, Any] = {"n_trials": n_trials, "replicates": replicates, "seeds": seeds, "scale": scale,
+                                "until": until_text, "period": "calibration", "seed": seed, "top": top}
+    evaluator = _Evaluator(base, fitted_targets, seeds, scale, until_text)
+    with WorkerPool(processes) as pool:
+        settings["processes"] = pool.processes
+        evaluator.pool = pool
+        with progress_bar(total=n_trials, desc=f"calibrate {base.name}", unit="trial", disable=quiet) as bar:
+            if method == "optuna":
+                records, baseline = _run_optuna(evaluator, space, n_trials, seed, pool.processes, bar.update)
+            else:
+                records, baseline = _run_abc(evaluator, space, n_trials, seed, bar.update), None
+    done = [r for r in records if math.isfinite(r["loss"])]
+    if not done:
+        errors = [r.get("error", "") for r in records]
+        raise MigsimError(f"calibrate: every candidate failed; the first error: {errors[0] if errors else '?'}")
+    done.sort(key=lambda r: r["loss"])
+    keep = done[:max(2 if method == "abc" else 3, math.ceil(top * len(done)))] if len(done) > 1 else done
+    table = np.array([[r["values"][p.key] for p in space] for r in keep])
+    best = done[0]
+    if method == "optuna":
+        values = dict(best["values"])
+        basis = (f"spread of the values over the best {len(keep)} of {len(done)} trials (top {top:.0%}); "
+                 f"not a posterior")
+        chosen = best
+    else:
+        values = {p.key: float(np.median(table[:, i])) for i, p in enumerate(space)}
+        basis = f"approximate posterior: the {len(keep)} of {len(done)} prior draws with the smallest loss (ABC)"
+        chosen = best
+    uncertainty = pd.DataFrame([{
+        "parameter": p.key, "best": best["values"][p.key], "low": float(np.quantile(table[:, i], 0.1)),
+        "median": float(np.median(table[:, i])), "high": float(np.quantile(table[:, i], 0.9)),
+        "std": float(np.std(table[:, i], ddof=1)) if len(keep) > 1 else math.nan, "n": len(keep), "basis": basis,
+    } for i, p in enumerate(space)])
+    if method == "abc":
+        # The report is for the posterior medians: run them once more with the same seeds.
+        with WorkerPool(processes) as pool:
+            evaluator.pool = pool
+            chosen = evaluator.evaluate([values])[0]
+    loss = chosen["loss"] if method == "abc" else best["loss"]
+    trials = pd.DataFrame([{"trial": r["trial"], **{p.key: r["values"][p.key] for p in space}, "loss": r["loss"],
+                            "state": r["state"], **{f"error:{k}": v for k, v in r.get("errors", {}).items()}}
+                           for r in records])
+    return CalibrationResult(scenario=base, values=values, loss=loss, baseline_loss=baseline,
+                             uncertainty=uncertainty, comparison=chosen["comparison"], simulated=chosen["simulated"],
+                             trials=trials, parameters=space, targets=fitted_targets, method=method,
+                             settings=settings, created=created)
+
+
+def _until(until: Any, calibration_end: str, scenario_end: str) -> str | None:
+    if isinstance(until, datetime.date):
+        until = until.isoformat()
+    if until is None:
+        return min(calibration_end, scenario_end)
+    if not isinstance(until, str):
+        raise ArgumentError(f"until: expected a date YYYY-MM-DD, found {until!r}")
+    try:
+        return datetime.date.fromisoformat(until).isoformat()
+    except ValueError:
+        raise ArgumentError(f"until: expected a date YYYY-MM-DD, found {until!r}") from None
+
+
+class _Evaluator:
+    """Runs candidates (replicates each) and scores them against the targets."""
+
+    def __init__(self, scenario: Any, targets: Targets, seeds: list[int], scale: int, until: str | None) -> None:
+        self.scenario, self.targets, self.seeds, self.scale, self.until = scenario, targets, seeds, scale, until
+        self.pool: WorkerPool | None = None
+        self.count = 0
+        self._rows: pandas.DataFrame | None = None
+
+    def rows(self) -> pandas.DataFrame:
+        """The observation rows (series, date, region, observed), in the order of the simulated values."""
+        if self._rows is None:
+            rows = []
+            for name, target in self.targets.targets.items():
+                frame = self.targets.frame(name)
+                for i in range(len(frame)):
+                    rows.append({"series": name, "date": frame["date"].iloc[i],
+                                 "region": frame[target.by[1]].iloc[i] if target.by else "",
+                                 "observed": frame["value"].iloc[i]})
+            self._rows = pd.DataFrame(rows)
+        return self._rows
+
+    def evaluate(self, candidates: Sequence[Mapping[str, float]]) -> list[dict[str, Any]]:
+        assert self.pool is not None
+        specs = [RunSpec(self.scenario, dict(values), seed, self.scale, self.until, targets=self.targets)
+                 for values in candidates for seed in self.seeds]
+        outputs = self.pool.map(specs, on_error="keep")
+        records = []
+        k = len(self.seeds)
+        for index, values in enumerate(candidates):
+            self.count += 1
+            chunk = outputs[index * k:(index + 1) * k]
+            failure = next((o for o in chunk if isinstance(o, BaseException)), None)
+            record: dict[str, Any] = {"trial": self.count - 1, "values": dict(values)}
+            if failure is not None:
+                record.update(loss=math.inf, state="failed", error=str(failure))
+                records.append(record)
+                continue
+            simulated = self.rows().copy()
+            for r, column in enumerate(chunk):
+                simulated[r] = column
+            comparison = self.targets.compare(simulated)
+            errors = series_errors(comparison)
+            loss = self.targets.loss(comparison)
+            record.update(loss=loss, state="complete" if math.isfinite(loss) else "no data", errors=errors,
+                          comparison=comparison, simulated=simulated)
+            records.append(record)
+        return records
+
+
+def _run_optuna(evaluator: _Evaluator, space: list[FitParameter], n_trials: int, seed: int, processes: int,
+                advance: Any) -> tuple[list[dict[str, Any]], float | None]:
+    try:
+        import optuna
+    except ImportError as error:
+        raise ImportError("migsim.calibrate(method='optuna') needs Optuna: pip install 'migsim[calibration]'") \
+            from error
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    sampler = optuna.samplers.TPESampler(seed=seed % 2**32, multivariate=True, constant_liar=True,
+                                         n_startup_trials=min(10, max(2, n_trials // 3)))
+    study = optuna.create_study(direction="minimize", sampler=sampler)
+    distributions = {p.key: optuna.distributions.FloatDistribution(p.low, p.high, log=p.log) for p in space}
+    current = _current_values(evaluator.scenario, [p.key for p in space])
+    baseline_in_range = all(isinstance(current[p.key], (int, float)) and p.low <= current[p.key] <= p.high
+                            for p in space)
+    if baseline_in_range:
+        study.enqueue_trial({p.key: float(current[p.key]) for p in space})
+    batch = max(1, processes // len(evaluator.seeds))
+    records: list[dict[str, Any]] = []
+    baseline: float | None = None
+    while len(records) < n_trials:
+        trials = [study.ask(distributions) for _ in range(min(batch, n_trials - len(records)))]
+        results = evaluator.evaluate([trial.params for trial in trials])
+        for trial, record in zip(trials, results):
+            if math.isfinite(record["loss"]):
+                study.tell(trial, record["loss"])
+            else:
+                study.tell(trial, state=optuna.trial.TrialState.FAIL)
+            if baseline_in_range and record["trial"] == 0:
+                baseline = record["loss"]
+            records.append(record)
+            advance(1)
+    return records, baseline
+
+
+def _run_abc(evaluator: _Evaluator, space: list[FitParameter], n_trials: int, seed: int,
+             advance: Any) -> list[dict[str, Any]]:
+    rng = np.random.default_rng(seed)
+    draws = {p.key: p.sample_prior(rng, n_trials) for p in space}
+    candidates = [{p.key: float(draws[p.key][i]) for p in space} for i in range(n_trials)]
+    records: list[dict[str, Any]] = []
+    assert evaluator.pool is not None
+    batch = max(1, evaluator.pool.processes * 4 // len(evaluator.seeds))
+    for start in range(0, n_trials, batch):
+        chunk = evaluator.evaluate(candidates[start:start + batch])
+        records += chunk
+        advance(len(chunk))
+    return records

@@ -1,0 +1,314 @@
+"""Global sensitivity analysis: which behavioural assumptions drive a scenario's outputs and a policy's effect.
+
+Quick start::
+
+    import migsim
+
+    sa = migsim.sensitivity("quota-cut", contrast="quota_halved", trajectories=10, scale=200)
+    sa.table            # per output and parameter: mu*, its confidence, sigma (Morris)
+    sa.plot()           # one panel per output, parameters ranked by mu*
+    sa.save("out/sensitivity")   # sensitivity.csv, sensitivity.md, sensitivity.png, samples.csv
+
+The parameters vary over their calibration ranges from the parameter schema (on a log scale where it says so);
+SALib draws the design and computes the indices. ``method="morris"`` (elementary effects; ``trajectories x
+(parameters + 1)`` runs) ranks many parameters cheaply; ``method="sobol"`` (Saltelli design; ``samples x
+(2 x parameters + 2)`` runs) gives first-order and total variance shares. With ``contrast="<event label>"`` each
+run is paired with a run without that event (same seed), and the outputs include the policy effect: the
+difference between the two.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
+
+import migsim
+
+from ._core import ArgumentError
+from ._lazy import LazyModule
+from ._progress import progress_bar
+from ._workers import RunSpec, WorkerPool, check_replicates
+from .calibration import FitParameter, ParameterSpec, fit_parameters
+from .ensemble import _check_int, derive_seeds
+
+if TYPE_CHECKING:
+    import pandas
+    import xarray
+    from matplotlib.figure import Figure
+
+    from .scenario import Scenario
+
+np: Any = LazyModule("numpy")
+pd: Any = LazyModule("pandas")
+
+__all__ = ["SensitivityResult", "quota_cut_outputs", "sensitivity"]
+
+ScenarioLike = Union[str, "os.PathLike[str]", "Scenario"]
+Output = Callable[["xarray.Dataset"], float]
+_ABROAD = ["resident", "eaeu_worker", "permit_holder", "irregular", "detained", "convicted", "stranded",
+          "scheme_worker"]
+
+
+def _in_russia(ds: Any, name: str) -> Any:
+    da = ds[name]
+    return da.isel(location=np.flatnonzero(ds["location_country"].values == "RU"))
+
+
+def _from(ds: Any, start: str) -> Any:
+    return ds.sel(time=slice(start, None))
+
+
+def stock_russia_end(ds: xarray.Dataset) -> float:
+    """Migrants in Russia (every origin, statuses abroad) at the last step."""
+    return float(_in_russia(ds, "stock").sel(status=_ABROAD).isel(time=-1).sum())
+
+
+def permits_issued_russia(ds: xarray.Dataset) -> float:
+    """Patents and permits issued by Russia from 2027 (the quota cut) to the end."""
+    return float(_from(ds, "2027-01-01")["permits_issued"].sel(country="RU").sum())
+
+
+def irregular_share_russia(ds: xarray.Dataset) -> float:
+    """Irregular migrants as a share of migrants in Russia, averaged over the steps from 2027."""
+    stock = _in_russia(_from(ds, "2027-01-01"), "stock")
+    irregular = stock.sel(status="irregular").sum([d for d in stock.dims if d not in ("time", "status")])
+    total = stock.sel(status=_ABROAD).sum([d for d in stock.dims if d != "time"])
+    return float((irregular / total.where(total > 0)).mean())
+
+
+def remittances_total(ds: xarray.Dataset) -> float:
+    """Remittances sent home from 2027 to the end, USD."""
+    return float(_from(ds, "2027-01-01")["remittances_usd"].sum())
+
+
+def quota_cut_outputs() -> dict[str, Output]:
+    """The main outputs of the ``quota-cut`` scenario: stock in Russia at the end, permits issued, irregular share
+    in Russia and remittances (from 2027, the year of the cut)."""
+    return {"stock_russia_end": stock_russia_end, "permits_issued_russia": permits_issued_russia,
+            "irregular_share_russia": irregular_share_russia, "remittances_usd": remittances_total}
+
+
+_VARIABLES = ("stock", "permits_issued", "remittances_usd")
+
+
+class SensitivityResult:
+    """What :func:`sensitivity` found.
+
+    Attributes:
+        table: one row per output and parameter. Morris: ``mu_star`` (mean absolute elementary effect, in the
+            output's unit per whole range), ``mu_star_conf``, ``mu``, ``sigma`` (spread of the effects:
+            interactions or non-linearity), ``rank`` and ``mu_star_share`` (mu* over the output's largest).
+            Sobol: ``S1``, ``S1_conf``, ``ST``, ``ST_conf``, ``rank``.
+        samples: the design (parameter values) and the outputs of every point.
+        parameters: the :class:`migsim.FitParameter` varied.
+        outputs: the output names.
+        method: ``morris`` or ``sobol``.
+        settings: scenario, contrast, scale, until, replicates, seeds, runs.
+    """
+
+    def __init__(self, table: pandas.DataFrame, samples: pandas.DataFrame, parameters: list[FitParameter],
+                 outputs: list[str], method: str, settings: dict[str, Any]) -> None:
+        self.table, self.samples, self.parameters = table, samples, parameters
+        self.outputs, self.method, self.settings = outputs, method, settings
+
+    def ranking(self, output: str) -> list[str]:
+        """The parameters by decreasing influence on ``output`` (mu*, or ST for Sobol)."""
+        if output not in self.outputs:
+            raise ArgumentError(f"unknown output {output!r}; the outputs are {', '.join(self.outputs)}")
+        rows = self.table[self.table["output"] == output].sort_values("rank")
+        return rows["parameter"].tolist()
+
+    def plot(self, outputs: Sequence[str] | None = None) -> Figure:
+        """One panel per output: parameters ranked by mu* (bars, with its confidence) and sigma (dots), or by ST
+        and S1 for Sobol."""
+        import matplotlib.pyplot as plt
+
+        names = list(outputs) if outputs is not None else self.outputs
+        cols = min(2, len(names))
+        rows = math.ceil(len(names) / cols)
+        height = max(2.5, 0.28 * len(self.parameters) + 1.2)
+        fig, axes = plt.subplots(rows, cols, figsize=(7 * cols, height * rows), squeeze=False)
+        first, second = ("mu_star", "sigma") if self.method == "morris" else ("ST", "S1")
+        for ax, name in zip(axes.flat, names):
+            rows_ = self.table[self.table["output"] == name].sort_values(first)
+            y = np.arange(len(rows_))
+            conf = rows_[f"{first}_conf"] if f"{first}_conf" in rows_ else None
+            ax.barh(y, rows_[first], xerr=conf, color="#4477aa", alpha=0.8, label="mu*" if first == "mu_star" else first)
+            ax.plot(rows_[second], y, "o", color="#cc6677", label=second)
+            ax.set_yticks(y, [p.replace("behaviour.", "") for p in rows_["parameter"]], fontsize=8)
+            ax.set_title(name + (" (effect of " + self.settings["contrast"] + ")" if name.endswith("_effect") else ""),
+                         fontsize=10)
+            ax.axvline(0, color="grey", lw=0.5)
+            ax.legend(fontsize=8, loc="lower right")
+        for ax in list(axes.flat)[len(names):]:
+            ax.set_visible(False)
+        fig.suptitle(f"{self.method.capitalize()} sensitivity of {self.settings['scenario']} "
+                     f"({self.settings['runs']} runs, scale {self.settings['scale']})", fontsize=11)
+        fig.tight_layout()
+        return fig
+
+    def save(self, folder: str | os.PathLike[str]) -> Path:
+        """Writes ``sensitivity.csv`` (the table), ``sensitivity.md``, ``sensitivity.png`` and ``samples.csv``."""
+        import matplotlib.pyplot as plt
+
+        from .validate import markdown_table
+
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.table.to_csv(folder / "sensitivity.csv", index=False)
+        self.samples.to_csv(folder / "samples.csv", index=False)
+        fig = self.plot()
+        fig.savefig(folder / "sensitivity.png", dpi=120)
+        plt.close(fig)
+        settings = ", ".join(f"{k}={v}" for k, v in self.settings.items() if k != "seeds")
+        (folder / "sensitivity.md").write_text(
+            f"# {self.method.capitalize()} sensitivity analysis\n\n{settings}\n\n" + markdown_table(self.table) + "\n",
+            encoding="utf-8")
+        return folder
+
+    def __repr__(self) -> str:
+        lines = [f"<migsim.SensitivityResult {self.method}: {len(self.parameters)} parameters, "
+                 f"{self.settings['runs']} runs>"]
+        for output in self.outputs:
+            lines.append(f"  {output}: " + ", ".join(self.ranking(output)[:3]))
+        return "\n".join(lines)
+
+
+def sensitivity(
+    scenario: ScenarioLike = "quota-cut",
+    parameters: ParameterSpec | None = None,
+    outputs: Mapping[str, Output] | None = None,
+    *,
+    method: str = "morris",
+    trajectories: int = 10,
+    levels: int = 4,
+    samples: int = 64,
+    contrast: str | None = None,
+    replicates: int = 1,
+    scale: int = 100,
+    until: str | None = None,
+    processes: int | None = None,
+    seed: int = 0,
+    quiet: bool = False,
+) -> SensitivityResult:
+    """Global sensitivity analysis of a scenario's outputs to its behavioural parameters (SALib).
+
+    Args:
+        scenario: a built-in name, a scenario folder or a :class:`migsim.Scenario`.
+        parameters: the parameters varied (see :func:`migsim.fit_parameters`; default: every parameter with a
+            calibration range in the schema, over that range).
+        outputs: output name -> function of a run's ``xarray.Dataset`` returning a number (default:
+            :func:`quota_cut_outputs`). The functions run in this process, on every output variable of a run
+            (with the default outputs, only ``stock``, ``permits_issued`` and ``remittances_usd`` are sent back).
+        method: ``"morris"`` or ``"sobol"``.
+        trajectories: Morris trajectories (runs: ``trajectories x (parameters + 1)``).
+        levels: Morris grid levels.
+        samples: Sobol base samples, a power of 2 (runs: ``samples x (2 x parameters + 2)``).
+        contrast: the label of an event: every point is also run without it (same seed) and each output gets a
+            ``<name>_effect`` twin, the difference with minus without, the policy effect.
+        replicates: seeds per point (the outputs are averaged; the same seeds at every point).
+        scale, until, processes, seed, quiet: as for :func:`migsim.calibrate`.
+
+    Raises:
+        migsim.ArgumentError: unknown parameter, method, event label or output; bad options.
+        ImportError: SALib is missing (``pip install 'migsim[calibration]'``).
+    """
+    try:
+        from SALib.analyze import morris as morris_analyze
+        from SALib.analyze import sobol as sobol_analyze
+        from SALib.sample import morris as morris_sample
+        from SALib.sample import sobol as sobol_sample
+    except ImportError as error:
+        raise ImportError("migsim.sensitivity needs SALib: pip install 'migsim[calibration]'") from error
+    if method not in ("morris", "sobol"):
+        raise ArgumentError(f"method: expected 'morris' or 'sobol', found {method!r}")
+    space = fit_parameters(parameters)
+    variables = _VARIABLES if outputs is None else None
+    outputs = dict(outputs) if outputs is not None else quota_cut_outputs()
+    if not outputs or not all(callable(f) for f in outputs.values()):
+        raise ArgumentError("outputs: expected a mapping of name to a function of a run's Dataset")
+    replicates = check_replicates(replicates)
+    scale = _check_int("scale", scale, 1, None)
+    seed = _check_int("seed", seed, 0, 2**32 - 1)
+    base = migsim.Scenario.load(scenario) if isinstance(scenario, (str, os.PathLike)) else scenario.copy()
+    if contrast is not None:
+        labels = [e.label for e in base.events]
+        if contrast not in labels:
+            import difflib
+
+            hint = difflib.get_close_matches(contrast, labels, n=1)
+            raise ArgumentError(f"contrast: scenario {base.name} has no event {contrast!r}"
+                                + (f"; did you mean {hint[0]!r}?" if hint else ""))
+    problem = {"num_vars": len(space), "names": [p.key for p in space], "bounds": [[0.0, 1.0]] * len(space)}
+    if method == "morris":
+        trajectories = _check_int("trajectories", trajectories, 2, None)
+        levels = _check_int("levels", levels, 2, None)
+        unit = morris_sample.sample(problem, N=trajectories, num_levels=levels, seed=seed)
+    else:
+        samples = _check_int("samples", samples, 2, None)
+        unit = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
+    design = np.column_stack([p.from_unit(unit[:, i]) for i, p in enumerate(space)])
+    seeds = derive_seeds(seed, replicates)
+    variants = [()] + ([(contrast,)] if contrast else [])
+    specs = [RunSpec(base, {p.key: float(row[i]) for i, p in enumerate(space)}, s, scale, until, removed,
+                     variables=variables)
+             for row in design for removed in variants for s in seeds]
+    with WorkerPool(processes) as pool, progress_bar(total=len(specs), desc=f"sensitivity {base.name}",
+                                                     unit="run", disable=quiet) as bar:
+        datasets = pool.map(specs, advance=bar.update)
+    per_point = len(variants) * len(seeds)
+    names = list(outputs)
+    results: dict[str, list[float]] = {n: [] for n in names}
+    if contrast:
+        results.update({f"{n}_effect": [] for n in names})
+    for index in range(len(design)):
+        chunk = datasets[index * per_point:(index + 1) * per_point]
+        with_event = [chunk[k] for k in range(len(seeds))]
+        for name, function in outputs.items():
+            level = [_output(function, ds, name) for ds in with_event]
+            results[name].append(float(np.mean(level)))
+            if contrast:
+                without = [chunk[len(seeds) + k] for k in range(len(seeds))]
+                results[f"{name}_effect"].append(float(np.mean(
+                    [a - _output(function, ds, name) for a, ds in zip(level, without)])))
+    rows = []
+    for name, ys in results.items():
+        y = np.asarray(ys, dtype=float)
+        if method == "morris":
+            si = morris_analyze.analyze(problem, unit, y, num_levels=levels, seed=seed, print_to_console=False)
+            top = max(float(np.nanmax(si["mu_star"])), 1e-300)
+            for i, p in enumerate(space):
+                rows.append({"output": name, "parameter": p.key, "mu_star": float(si["mu_star"][i]),
+                             "mu_star_conf": float(si["mu_star_conf"][i]), "mu": float(si["mu"][i]),
+                             "sigma": float(si["sigma"][i]), "mu_star_share": float(si["mu_star"][i]) / top})
+        else:
+            si = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=seed, print_to_console=False)
+            for i, p in enumerate(space):
+                rows.append({"output": name, "parameter": p.key, "S1": float(si["S1"][i]),
+                             "S1_conf": float(si["S1_conf"][i]), "ST": float(si["ST"][i]),
+                             "ST_conf": float(si["ST_conf"][i])})
+    table = pd.DataFrame(rows)
+    key = "mu_star" if method == "morris" else "ST"
+    table["rank"] = table.groupby("output")[key].rank(ascending=False, method="first").astype(int)
+    table = table.sort_values(["output", "rank"], key=lambda c: c.map(
+        {n: i for i, n in enumerate(results)}) if c.name == "output" else c).reset_index(drop=True)
+    sample_frame = pd.DataFrame(design, columns=[p.key for p in space])
+    for name, ys in results.items():
+        sample_frame[name] = ys
+    settings = {"scenario": base.name, "contrast": contrast, "scale": scale, "until": until,
+                "replicates": replicates, "seeds": seeds, "runs": len(specs), "seed": seed}
+    if method == "morris":
+        settings.update(trajectories=trajectories, levels=levels)
+    else:
+        settings.update(samples=samples)
+    return SensitivityResult(table, sample_frame, space, list(results), method, settings)
+
+
+def _output(function: Output, ds: Any, name: str) -> float:
+    try:
+        value = float(function(ds))
+    except KeyError as error:
+        raise ArgumentError(f"output {name!r}: {type(error).__name__}: {error}") from error
+    return value

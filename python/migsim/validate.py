@@ -1,0 +1,298 @@
+"""The validation report: an ensemble of a scenario against its observed series, as figures and tables.
+
+From the shell (``migsim-validate-fit`` is installed with the package; ``python -m migsim.validate`` is the same)::
+
+    migsim-validate-fit                                   # kyrgyzstan, 10 seeds, scale 100 -> out/validate-fit/kyrgyzstan
+    migsim-validate-fit kyrgyzstan --seeds 20 --scale 10 -o out/validate-full
+    migsim-validate-fit my-calibrated-scenario/ --series stock_russia,remittances
+
+From Python::
+
+    report = migsim.validate_fit("kyrgyzstan", seeds=10, scale=100, output="out/validate-fit")
+    report.table        # MAPE / ARD by series and period
+    report.patterns     # the stylised facts, reproduced or not
+
+It writes, into the output folder: one PNG per compared series (the simulated median and 10-90 % band over the
+seeds, the observed points, the calibration and validation periods), ``fit_table.csv`` and ``fit_table.md`` (errors
+by series and period), ``patterns.csv``, ``comparison.csv`` (every observation with its simulated median and band)
+and ``README.md`` (the command, the settings and both tables). Exit codes: 0 done, 2 bad input (the message names
+the argument, series or file), 1 any other failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import math
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence, Union
+
+import migsim
+
+from ._core import ArgumentError, MigsimError
+from ._lazy import LazyModule
+from .observed import Target, Targets, fit_table, load_targets, pattern_table, _simulate_target
+
+if TYPE_CHECKING:
+    import pandas
+    import xarray
+
+    from .scenario import Scenario
+
+np: Any = LazyModule("numpy")
+pd: Any = LazyModule("pandas")
+
+__all__ = ["ValidationReport", "main", "markdown_table", "validate_fit"]
+
+ScenarioLike = Union[str, "os.PathLike[str]", "Scenario"]
+
+
+class ValidationReport:
+    """What :func:`validate_fit` wrote.
+
+    Attributes:
+        folder: the output folder.
+        table: errors by series and period (:func:`migsim.fit_table`).
+        independent: the same without the rows used to build the inputs.
+        patterns: the stylised facts (:func:`migsim.pattern_table`).
+        comparison: every observation with the simulated median and band.
+        figures: the PNG written for each series.
+        settings: scenario, seeds, scale, until, master seed.
+    """
+
+    def __init__(self, folder: Path, table: pandas.DataFrame, independent: pandas.DataFrame,
+                 patterns: pandas.DataFrame, comparison: pandas.DataFrame, figures: dict[str, Path],
+                 settings: dict[str, Any]) -> None:
+        self.folder, self.table, self.independent, self.patterns = folder, table, independent, patterns
+        self.comparison, self.figures, self.settings = comparison, figures, settings
+
+    def __repr__(self) -> str:
+        return f"<migsim.ValidationReport {self.folder}: {len(self.figures)} figures>"
+
+
+def markdown_table(frame: pandas.DataFrame, digits: int = 3) -> str:
+    """A DataFrame as a GitHub Markdown table (numbers to ``digits`` significant digits, NaN as blank)."""
+
+    def cell(value: Any) -> str:
+        if isinstance(value, (bool, np.bool_)):
+            return "yes" if value else "no"
+        if isinstance(value, (float, np.floating)):
+            if math.isnan(value):
+                return ""
+            return f"{value:.{digits}g}" if abs(value) < 1e6 else f"{value:,.0f}"
+        return str(value).replace("|", "\\|")
+
+    lines = ["| " + " | ".join(map(str, frame.columns)) + " |", "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def _variables(targets: Targets) -> list[str]:
+    return sorted({t.variable for t in targets if t.compare and t.variable})
+
+
+def _grid(target: Target, frame: pandas.DataFrame, times: Any) -> list[str]:
+    """Dates at which to draw the simulated curve of a series."""
+    first, last = str(times[0])[:10], str(times[-1])[:10]
+    if target.time == "at_date":
+        return [str(t)[:10] for t in times[:: max(1, len(times) // 400)]] + [last]
+    if target.time == "since":
+        return sorted(set(frame["date"]))
+    month_days = sorted({d[5:] for d in frame["date"]})
+    years = range(int(first[:4]), int(last[:4]) + 1)
+    return sorted(f"{y}-{md}" for y in years for md in month_days if first <= f"{y}-{md}" <= last)
+
+
+def _curve(target: Target, ds: Any, frame: pandas.DataFrame, dates: list[str]) -> Any:
+    rows = pd.DataFrame({"date": dates, "value": 0.0})
+    if target.by:
+        return None
+    return _simulate_target(target, rows, ds)
+
+
+def plot_series(targets: Targets, name: str, ds: xarray.Dataset, comparison: pandas.DataFrame,
+                path: Path) -> Path:
+    """Draws one series: simulated median and 10-90 % band, observed points (hollow: used to build the inputs;
+    crosses: excluded), the validation period shaded. Series by region are drawn as bars by region."""
+    import matplotlib.pyplot as plt
+
+    target = targets[name]
+    frame = targets.frame(name)
+    rows = comparison[comparison["series"] == name]
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    unit = frame["unit"].iloc[0] if len(frame) else ""
+    if target.by:
+        x = np.arange(len(rows))
+        ax.bar(x - 0.2, rows["observed"], 0.4, label="observed", color="#222222")
+        ax.bar(x + 0.2, rows["simulated"], 0.4, yerr=[rows["simulated"] - rows["low"], rows["high"] - rows["simulated"]],
+               label="simulated (median, 10-90 %)", color="#4477aa")
+        ax.set_xticks(x, rows["region"])
+        ax.set_title(f"{name} ({rows['date'].iloc[0] if len(rows) else ''})", fontsize=11)
+    else:
+        times = ds["time"].values
+        dates = _grid(target, frame, times)
+        curve = _curve(target, ds, frame, dates)
+        x = pd.to_datetime(dates)
+        if curve is not None and len(dates):
+            with np.errstate(all="ignore"):
+                import warnings
+
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    low, mid, high = np.nanquantile(curve, [0.1, 0.5, 0.9], axis=1)
+            style = "-" if target.time == "at_date" else "o-"
+            ax.fill_between(x, low, high, color="#4477aa", alpha=0.25, lw=0, label="simulated 10-90 %")
+            ax.plot(x, mid, style, color="#4477aa", ms=3, lw=1.3, label="simulated median")
+        obs_x = pd.to_datetime(rows["date"])
+        normal = (~rows["circular"]) & (rows["excluded"] == "")
+        ax.plot(obs_x[normal], rows["observed"][normal], "o", color="#222222", label="observed")
+        if rows["circular"].any():
+            c = rows["circular"] & (rows["excluded"] == "")
+            ax.plot(obs_x[c], rows["observed"][c], "o", mfc="white", color="#222222", label="observed (used for inputs)")
+        if (rows["excluded"] != "").any():
+            e = rows["excluded"] != ""
+            ax.plot(obs_x[e], rows["observed"][e], "x", color="#cc3311", label="observed (excluded)")
+        end = pd.Timestamp(targets.calibration_end)
+        right = max(pd.Timestamp(times[-1]), obs_x.max() if len(obs_x) else end)
+        if right > end:
+            ax.axvspan(end, right, color="#eeeeee", zorder=0, label="validation period")
+        ax.axvline(end, color="grey", lw=0.8, ls="--")
+        ax.set_title(name, fontsize=11)
+    ax.set_ylabel(unit)
+    concept = str(frame["concept"].iloc[0]) if len(frame) else ""
+    fig.text(0.01, 0.01, (concept[:140] + "...") if len(concept) > 140 else concept, fontsize=7, color="#555555")
+    ax.legend(fontsize=7, loc="best")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def validate_fit(
+    scenario: ScenarioLike = "kyrgyzstan",
+    seeds: int = 10,
+    scale: int = 100,
+    output: str | os.PathLike[str] | None = None,
+    *,
+    until: str | None = None,
+    series: Sequence[str] | None = None,
+    observed: str | os.PathLike[str] | None = None,
+    processes: int | None = None,
+    master_seed: int = 0,
+    quiet: bool = False,
+) -> ValidationReport:
+    """Runs an ensemble of ``scenario`` and writes the validation report (figures and tables) into ``output``.
+
+    Args:
+        scenario: a built-in name, a scenario folder (its ``observed/`` is used) or a :class:`migsim.Scenario`.
+        seeds: runs in the ensemble.
+        scale: people per agent.
+        output: the folder written (default ``out/validate-fit/<scenario name>``).
+        until: last simulated date (default: the scenario's end).
+        series: only these observed series (default: every compared series).
+        observed: a folder with ``targets.yaml`` and the series (default: the scenario's ``observed/``).
+        processes, master_seed, quiet: as for :class:`migsim.Ensemble`.
+
+    Raises:
+        migsim.ArgumentError: an unknown series or bad option; migsim.ScenarioError: a scenario or
+            ``targets.yaml`` that does not load.
+    """
+    if until is not None:
+        try:
+            until = datetime.date.fromisoformat(str(until)).isoformat()
+        except ValueError:
+            raise ArgumentError(f"until: expected a date YYYY-MM-DD, found {until!r}") from None
+    targets = load_targets(scenario, observed)
+    if series is not None:
+        targets = targets.select({n: targets[n].weight for n in series})
+    compared = Targets(targets.folder, {n: t for n, t in targets.targets.items() if t.compare},
+                       targets.calibration_end, targets.patterns)
+    compared._frames = targets._frames
+    if not len(compared):
+        raise ArgumentError("series: none of the chosen series is compared with the model")
+    name = scenario.name if hasattr(scenario, "name") else Path(os.fspath(scenario)).name
+    folder = Path(output) if output is not None else Path("out") / "validate-fit" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    ens = migsim.Ensemble(scenario, seeds=seeds, scale=scale, until=until, processes=processes,
+                          master_seed=master_seed, quiet=quiet, variables=_variables(compared))
+    ds = ens.run()
+    simulated = compared.simulate(ds)
+    comparison = compared.compare(simulated)
+    table = fit_table(comparison)
+    independent = fit_table(comparison, independent_only=True)
+    patterns = pattern_table(compared, simulated)
+    figures: dict[str, Path] = {}
+    for series_name in compared.names:
+        figures[series_name] = plot_series(compared, series_name, ds, comparison, folder / f"{series_name}.png")
+    comparison.to_csv(folder / "comparison.csv", index=False)
+    table.to_csv(folder / "fit_table.csv", index=False)
+    independent.to_csv(folder / "fit_table_independent.csv", index=False)
+    patterns.to_csv(folder / "patterns.csv", index=False)
+    (folder / "fit_table.md").write_text(markdown_table(table) + "\n", encoding="utf-8")
+    settings = {"scenario": str(getattr(scenario, "_source", scenario)), "seeds": seeds, "scale": scale,
+                "until": until or "scenario end", "master_seed": master_seed, "observed": str(compared.folder),
+                "calibration_end": compared.calibration_end, "migsim": migsim.__version__,
+                "created": datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()}
+    not_compared = {n: t.reason for n, t in targets.targets.items() if not t.compare}
+    text = [f"# Validation report: {name}", "",
+            "Written by `migsim-validate-fit` (docs/validation.md). Settings: "
+            + ", ".join(f"{k} = {v}" for k, v in settings.items()) + ".", "",
+            "MAPE and ARD are fractions (0.1 = 10 %), for level series; MAE is in the unit of the series, for shares "
+            "and changes; bias is the mean of sim/obs - 1 (levels) or sim - obs; in_band is the share of observations "
+            "inside the simulated 10-90 % band. `all series` averages the series (each counts once).", "",
+            "## Errors by series and period (every row)", "", markdown_table(table), "",
+            "## Errors without the rows used to build the inputs", "", markdown_table(independent), "",
+            "## Patterns", "", markdown_table(patterns), "", "## Figures", ""]
+    text += [f"![{n}]({p.name})" for n, p in figures.items()]
+    if not_compared:
+        text += ["", "## Series not compared", ""] + [f"- `{n}`: {r}" for n, r in not_compared.items()]
+    (folder / "README.md").write_text("\n".join(text) + "\n", encoding="utf-8")
+    return ValidationReport(folder, table, independent, patterns, comparison, figures, settings)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The ``migsim-validate-fit`` command (``python -m migsim.validate``); returns the exit code."""
+    parser = argparse.ArgumentParser(
+        prog="migsim-validate-fit",
+        description="Run an ensemble of a scenario and compare it with the scenario's observed series: one figure "
+                    "per series and tables of errors (MAPE, ARD) by series and period.")
+    parser.add_argument("scenario", nargs="?", default="kyrgyzstan",
+                        help="built-in name or scenario folder with an observed/ folder (default: kyrgyzstan)")
+    parser.add_argument("--seeds", type=int, default=10, help="runs in the ensemble (default 10)")
+    parser.add_argument("--scale", type=int, default=100, help="people per agent (default 100)")
+    parser.add_argument("--until", help="last simulated date YYYY-MM-DD (default: the scenario's end)")
+    parser.add_argument("-o", "--output", help="output folder (default: out/validate-fit/<scenario>)")
+    parser.add_argument("--series", help="comma-separated observed series (default: every compared series)")
+    parser.add_argument("--observed", help="folder with targets.yaml and the series (default: <scenario>/observed)")
+    parser.add_argument("--processes", type=int, help="worker processes (default: every core)")
+    parser.add_argument("--master-seed", type=int, default=0, help="seed of the ensemble's seeds (default 0)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+    if args.observed is not None and not Path(args.observed).is_dir():
+        print(f"migsim-validate-fit: error: --observed: no folder {args.observed}", file=sys.stderr)
+        return 2
+    series = [s.strip() for s in args.series.split(",") if s.strip()] if args.series else None
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        report = validate_fit(args.scenario, seeds=args.seeds, scale=args.scale, output=args.output,
+                              until=args.until, series=series, observed=args.observed, processes=args.processes,
+                              master_seed=args.master_seed, quiet=args.quiet)
+    except (migsim.ArgumentError, migsim.ScenarioError) as error:
+        print(f"migsim-validate-fit: error: {error}", file=sys.stderr)
+        return 2
+    except MigsimError as error:
+        print(f"migsim-validate-fit: error: {error}", file=sys.stderr)
+        return 1
+    calibration = report.table[(report.table["series"] == "all series") & (report.table["period"] == "calibration")]
+    summary = f"; calibration-period MAPE (mean over series) {calibration['mape'].iloc[0]:.1%}" if len(calibration) \
+        and not math.isnan(calibration["mape"].iloc[0]) else ""
+    print(f"wrote {len(report.figures)} figures and the tables to {report.folder}{summary}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

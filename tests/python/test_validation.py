@@ -1,0 +1,218 @@
+"""Observed series, their mapping to model quantities, the error metrics and the validation report command.
+
+Small scale throughout (one agent per 1000 people, two seeds, runs to 2016), so the file takes seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import migsim
+from migsim import observed as obs
+
+REPO = Path(__file__).resolve().parents[2]
+OBSERVED = REPO / "scenarios" / "kyrgyzstan" / "observed"
+ABROAD = ["resident", "eaeu_worker", "permit_holder", "irregular", "detained", "convicted", "stranded",
+          "scheme_worker"]
+
+
+@pytest.fixture(scope="module")
+def targets() -> migsim.Targets:
+    return migsim.load_targets("kyrgyzstan")
+
+
+@pytest.fixture(scope="module")
+def small_run() -> migsim.Results:
+    return migsim.run("kyrgyzstan", seed=3, scale=1000, until="2016-12-31", quiet=True, threads=1)
+
+
+# ------------------------------------------------------------------------------------------- the data
+
+
+def test_every_observed_file_has_a_target(targets: migsim.Targets) -> None:
+    files = sorted(p.name for p in OBSERVED.glob("*.csv"))
+    assert sorted(t.file for t in targets) == files
+    assert len(files) == 26
+    assert targets.calibration_end == "2019-12-31"
+    for target in targets:
+        if not target.compare:
+            assert target.reason, target.name
+
+
+def test_observed_is_tidy_and_flags_rows(targets: migsim.Targets) -> None:
+    table = migsim.load_observed("kyrgyzstan")
+    assert list(table.columns[:4]) == ["series", "date", "region", "value"]
+    assert len(table) == sum(len(targets.frame(n)) for n in targets.names)
+    assert set(table["period"]) == {"calibration", "validation"}
+    stock = table[table["series"] == "stock_russia"].set_index("date")
+    assert stock.loc["2014-07-01", "circular"] and not stock.loc["2013-10-18", "circular"]
+    bans = table[table["series"] == "entry_bans"].set_index("date")
+    assert "implausible" in bans.loc["2015-02-18", "excluded"]
+    oblast = table[table["series"] == "stock_by_oblast_2018"]
+    assert set(oblast["region"]) == {"batken", "jalal_abad", "osh_oblast", "chuy"}
+
+
+def test_the_installed_observed_folder_is_the_source_one() -> None:
+    """The package data (migsim/observed/kyrgyzstan, copied by CMake) matches scenarios/kyrgyzstan/observed."""
+    folder = migsim.observed_folder("kyrgyzstan")
+    assert (folder / "targets.yaml").is_file()
+    for path in OBSERVED.iterdir():
+        copy = folder / path.name
+        assert copy.is_file(), f"{copy} is missing: rebuild with `make build`"
+        assert hashlib.sha256(copy.read_bytes()).digest() == hashlib.sha256(path.read_bytes()).digest(), path.name
+    assert migsim.observed_folder(REPO / "scenarios" / "kyrgyzstan") == OBSERVED
+    assert migsim.observed_folder(OBSERVED) == OBSERVED
+
+
+def test_no_observed_folder_is_a_clear_error() -> None:
+    with pytest.raises(migsim.ArgumentError, match="no observed series"):
+        migsim.load_targets("quota-cut")
+
+
+def test_unknown_series_has_a_hint(targets: migsim.Targets) -> None:
+    with pytest.raises(migsim.ArgumentError, match="did you mean 'stock_russia'"):
+        targets.select(["stock_rusia"])
+    with pytest.raises(migsim.ArgumentError, match="not compared"):
+        targets.select(["entry_ban_removals"])
+
+
+def test_bad_targets_yaml_names_series_and_field(tmp_path: Path) -> None:
+    folder = tmp_path / "observed"
+    shutil.copytree(OBSERVED, folder)
+    text = (folder / "targets.yaml").read_text()
+    (folder / "targets.yaml").write_text(text.replace("    time: year_mean\n", "    time: yearly\n", 1))
+    with pytest.raises(migsim.ScenarioError, match=r"series\.stock_russia_alt_working\.time: expected one of"):
+        migsim.load_targets(observed=folder)
+    (folder / "targets.yaml").write_text(text.replace("    variable: bans_active\n", "    variable: bans\n"))
+    with pytest.raises(migsim.ScenarioError, match="no output 'bans'; did you mean 'bans_active'"):
+        migsim.load_targets(observed=folder).select(["entry_bans"]).simulate(
+            migsim.run("kyrgyzstan", scale=2000, until="2010-03-01", quiet=True))
+
+
+# ------------------------------------------------------------------------------------------ the mapping
+
+
+def test_model_values_follow_the_readme(targets: migsim.Targets, small_run: migsim.Results) -> None:
+    ds = small_run.to_xarray()
+    sim = targets.simulate(small_run).set_index(["series", "date", "region"])[0]
+    in_russia = ds.stock.isel(location=np.flatnonzero(ds.location_country.values == "RU"))
+    # A stock at the end of the step containing the date.
+    step = ds.time.values[np.searchsorted(ds.time.values, np.datetime64("2016-04-05"), side="right") - 1]
+    expected = float(in_russia.sel(time=step, status=ABROAD).sum())
+    assert sim[("stock_russia", "2016-04-05", "")] == expected
+    # An annual flow: the steps starting in the year.
+    year = ds.remittances_usd.sel(time=slice("2010-01-01", "2010-12-31")).sum()
+    assert sim[("remittances", "2010-12-31", "")] == pytest.approx(float(year))
+    # A share: LEGAL / WORKING in Russia and Kazakhstan, means over the year.
+    eaeu = ds.stock.isel(location=np.flatnonzero(np.isin(ds.location_country.values, ["RU", "KZ"])))
+    y2016 = eaeu.sel(time=slice("2016-01-01", "2016-12-31"))
+    legal = y2016.sel(status=["resident", "eaeu_worker", "permit_holder", "scheme_worker"]).sum(
+        ["origin", "location", "status"]).mean()
+    working = y2016.sel(status=["resident", "eaeu_worker", "permit_holder", "irregular", "scheme_worker"]).sum(
+        ["origin", "location", "status"]).mean()
+    assert sim[("legal_share_russia", "2016-07-01", "")] == pytest.approx(float(legal / working))
+    # Year-on-year change of the flow from 1 January to the date.
+    y15 = float(ds.remittances_usd.sel(time=slice("2015-01-01", "2015-12-31")).sum())
+    y14 = float(ds.remittances_usd.sel(time=slice("2014-01-01", "2014-12-31")).sum())
+    assert sim[("remittances_yoy_change", "2015-12-31", "")] == pytest.approx(y15 / y14 - 1)
+    # By region: one origin each.
+    oblast = ds.stock.isel(location=np.flatnonzero(ds.location_country.values != "KG"))
+    # (2018 is after this run's end: not simulated.)
+    assert math.isnan(sim[("stock_by_oblast_2018", "2018-11-01", "batken")])
+    assert oblast.sizes["origin"] == 9
+    # Entry bans in Russia, at the date; a date after the run: NaN.
+    assert sim[("entry_bans", "2015-07-01", "")] > 0
+    assert math.isnan(sim[("stock_russia", "2018-06-01", "")])
+
+
+def test_metrics() -> None:
+    assert migsim.mape([100, 200], [110, 180]) == pytest.approx(0.1)
+    assert math.isnan(migsim.mape([0.0], [1.0]))
+    # ARD: per date, sum of absolute differences over the sum of observations, then the mean over dates.
+    assert migsim.ard([100, 300, 50], [150, 300, 25], dates=["a", "a", "b"]) == pytest.approx((50 / 400 + 0.5) / 2)
+    assert migsim.ard([100, 200], [110, 180]) == pytest.approx(migsim.mape([100, 200], [110, 180]))
+
+
+def test_fit_table_and_patterns(targets: migsim.Targets) -> None:
+    ens = migsim.Ensemble("kyrgyzstan", seeds=2, scale=1000, until="2016-12-31", processes=1, quiet=True,
+                          master_seed=1, variables=["stock", "remittances_usd", "bans_active", "permits_issued",
+                                                    "departures", "naturalised", "evacuated"])
+    sim = targets.simulate(ens.run())
+    assert [c for c in sim.columns if isinstance(c, int)] == [0, 1]
+    comparison = targets.compare(sim)
+    assert (comparison["low"] <= comparison["simulated"]).all() or comparison["simulated"].isna().any()
+    table = migsim.fit_table(comparison)
+    row = table[(table["series"] == "stock_russia") & (table["period"] == "calibration")].iloc[0]
+    rows = comparison[(comparison["series"] == "stock_russia") & comparison["simulated"].notna()]
+    assert row["n"] == len(rows)
+    assert row["mape"] == pytest.approx(float((abs(rows.simulated - rows.observed) / rows.observed).mean()))
+    assert "all series" in set(table["series"])
+    shares = table[table["series"] == "legal_share_russia"].iloc[0]
+    assert math.isnan(shares["mape"]) and shares["mae"] >= 0
+    patterns = migsim.pattern_table(targets, sim)
+    fall = patterns.set_index("pattern").loc["remittance_fall_2015"]
+    assert fall["observed"] == -0.258 and fall["low"] <= fall["simulated"] <= fall["high"]
+    assert math.isfinite(targets.select().loss(comparison))
+
+
+# -------------------------------------------------------------------------------------------- the report
+
+
+def _validate(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    return subprocess.run([sys.executable, "-m", "migsim.validate", *args], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=300)
+
+
+def test_report_command_writes_figures_and_tables(tmp_path: Path, targets: migsim.Targets) -> None:
+    result = _validate("kyrgyzstan", "--seeds", "2", "--scale", "1000", "--until", "2016-12-31", "--processes", "2",
+                       "-q", "-o", str(tmp_path / "report"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "calibration-period MAPE" in result.stdout
+    folder = tmp_path / "report"
+    compared = [t.name for t in targets if t.compare]
+    for name in compared:
+        png = folder / f"{name}.png"
+        assert png.is_file() and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+    for name in ("fit_table.csv", "fit_table.md", "fit_table_independent.csv", "patterns.csv", "comparison.csv",
+                 "README.md"):
+        assert (folder / name).is_file(), name
+    import pandas as pd
+
+    table = pd.read_csv(folder / "fit_table.csv")
+    assert {"series", "period", "mape", "ard", "mae", "bias", "in_band"} <= set(table.columns)
+    assert "stock_russia" in set(table["series"])
+    text = (folder / "README.md").read_text()
+    assert "| series | period |" in text and "![stock_russia](stock_russia.png)" in text
+    assert "entry_ban_removals" in text  # listed as not compared, with its reason
+
+
+def test_report_command_is_installed() -> None:
+    script = Path(sys.executable).parent / "migsim-validate-fit"
+    assert script.is_file(), "run `make build`: pyproject's [project.scripts] installs migsim-validate-fit"
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "--seeds" in result.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--series", "stock_rusia"], "unknown observed series 'stock_rusia'; did you mean 'stock_russia'"),
+    (["--seeds", "0"], "seeds"),
+    (["quota-cut"], "has no observed series"),
+    (["--observed", "no/such/folder"], "--observed"),
+    (["--until", "2016-13-45"], "until"),
+])
+def test_report_command_bad_input_exits_2(tmp_path: Path, args: list[str], message: str) -> None:
+    result = _validate(*args, "--scale", "2000", "--seeds", "1", "-q", "-o", str(tmp_path / "r"), cwd=tmp_path) \
+        if "--seeds" not in args else _validate(*args, "--scale", "2000", "-q", "-o", str(tmp_path / "r"), cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
