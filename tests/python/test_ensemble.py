@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 
 import matplotlib
@@ -70,15 +72,17 @@ def test_seeds_derive_from_a_recorded_master_seed(eight: tuple[migsim.Ensemble, 
 
 
 def test_sweep_gives_runs_for_every_seed_and_value() -> None:
-    ens = migsim.Ensemble("kyrgyzstan", seeds=[1, 2, 3], sweep={RATE: [0.01, 0.03]}, processes=2, quiet=True, **TINY)
+    low = migsim.Scenario.load("kyrgyzstan").get(RATE)  # the scenario's own rate
+    high = 3 * low
+    ens = migsim.Ensemble("kyrgyzstan", seeds=[1, 2, 3], sweep={RATE: [low, high]}, processes=2, quiet=True, **TINY)
     ds = ens.run()
     assert ds.sizes["run"] == 6
-    assert ds[RATE].values.tolist() == [0.01, 0.01, 0.01, 0.03, 0.03, 0.03]
+    assert ds[RATE].values.tolist() == [low, low, low, high, high, high]
     assert ds["seed"].values.tolist() == [1, 2, 3, 1, 2, 3]
-    assert ds.attrs["sweep"] == '{"behaviour.departure.base_rate": [0.01, 0.03]}'
+    assert ds.attrs["sweep"] == json.dumps({"behaviour.departure.base_rate": [low, high]})
     grid = ds.departures.sum(["time", "origin", "location"]).set_index(run=[RATE, "seed"]).unstack("run")
     assert grid.dims == (RATE, "seed") and grid.shape == (2, 3)
-    assert (grid.sel({RATE: 0.03}).values > grid.sel({RATE: 0.01}).values).all()
+    assert (grid.sel({RATE: high}).values > grid.sel({RATE: low}).values).all()
     # The low-rate runs are the plain runs with those seeds.
     plain = migsim.run("kyrgyzstan", seed=2, threads=1, **TINY)
     np.testing.assert_array_equal(ds.departures.isel(run=1).values, plain["departures"])
