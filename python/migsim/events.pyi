@@ -488,13 +488,14 @@ class Enforcement(Event):
 class BanRule(Event):
     """Entry ban of N years after deportation or overstay.
 
-    While the rule is in force, a migrant deported from `country` (`on: deportation`), or an irregular migrant who leaves it after at least `min_overstay_days` of irregular stay (`on: overstay`), is banned from re-entering it for `years`. Overstay rules with different `min_overstay_days` are tiers (up to 4): the one with the longest minimum that the stay reached applies. A banned person who chooses that country is blocked and stays at home (`blocked_departures`).
+    While the rule is in force, a migrant deported from `country` (`on: deportation`), or an irregular migrant who leaves it after at least `min_overstay_days` of irregular stay (`on: overstay`), is banned from re-entering it for `years`. Overstay rules with different `min_overstay_days` are tiers (up to 4): the one with the longest minimum that the stay reached applies, to a `share` of the leavers. A banned person who chooses that country is blocked and stays at home (`blocked_departures`).
 
     Fields (besides start, end, label, source):
         country (country, ISO code; required): Country imposing the ban.
         on (choice; required): What triggers the ban.
         years (number, years; required): Length of the ban.
         min_overstay_days (number, days; default 0): Overstay: irregular stay needed before a ban applies.
+        share (number, fraction; default 1): Overstay: share of the qualifying leavers who are banned (exit checks and records are incomplete: many leave by land through a third country).
         citizenships (country_list, ISO codes; default all): Citizenships the rule applies to.
 
     Example in a scenario file::
@@ -519,6 +520,7 @@ class BanRule(Event):
         on: Literal["deportation", "overstay"],
         years: float,
         min_overstay_days: float | None = None,
+        share: float | None = None,
         citizenships: list[str] | tuple[str, ...] | None = None,
         label: str | None = None,
         source: str | None = None,
@@ -532,6 +534,7 @@ class BanRule(Event):
             on: What triggers the ban (one of ``"deportation"``, ``"overstay"``; required).
             years: Length of the ban (years; required; 0 to 100).
             min_overstay_days: Overstay: irregular stay needed before a ban applies (days; default 0; 0 to 36500).
+            share: Overstay: share of the qualifying leavers who are banned (exit checks and records are incomplete: many leave by land through a third country) (fraction; default 1; 0 to 1).
             citizenships: Citizenships the rule applies to (ISO codes; default all).
             label: unique name of the event in its scenario, ``[a-z0-9_]+`` (default: ``<type>_<n>``).
             source: citation for the event.
@@ -555,6 +558,9 @@ class BanRule(Event):
     def min_overstay_days(self) -> float | None:
         """Overstay: irregular stay needed before a ban applies."""
     @property
+    def share(self) -> float | None:
+        """Overstay: share of the qualifying leavers who are banned (exit checks and records are incomplete: many leave by land through a third country)."""
+    @property
     def citizenships(self) -> list[str] | None:
         """Citizenships the rule applies to."""
     def replace(  # type: ignore[override]
@@ -566,6 +572,7 @@ class BanRule(Event):
         on: Literal["deportation", "overstay"] = ...,
         years: float = ...,
         min_overstay_days: float | None = ...,
+        share: float | None = ...,
         citizenships: list[str] | tuple[str, ...] | None = ...,
         label: str | None = ...,
         source: str | None = ...,

@@ -121,7 +121,7 @@ def test_copies_are_independent(kg_base: migsim.Results) -> None:
     assert "eaeu_russia" in a_results.to_xarray().event.values
     assert "eaeu_russia" not in b_results.to_xarray().event.values
     # ...and the original, edited back, gives exactly the unedited baseline.
-    a.set(RATE, 0.01)
+    a.set(RATE, original)
     assert_same_results(migsim.run(a, seed=3, quiet=True, **KG), kg_base)
 
 
