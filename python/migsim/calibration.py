@@ -28,7 +28,9 @@ Two methods:
   a sample of the approximate posterior; the values are its medians and the uncertainty its quantiles.
 
 Parameters given by key path alone take their range, scale and prior from the parameter schema
-(``migsim.parameter_reference()``, "Calibration ranges and priors").
+(``migsim.parameter_reference()``, "Calibration ranges and priors"). A numeric event field
+(``events.<label>.<field>``, e.g. ``events.ban_russia_overstay_30.share``) can be fitted too, with an explicit range
+inside the field's bounds in the event schema (events have no calibration ranges of their own).
 """
 
 from __future__ import annotations
@@ -124,13 +126,47 @@ def _schema() -> dict[str, dict[str, Any]]:
     return {p["key"]: p for p in _core.parameter_schema()}
 
 
-def fit_parameters(parameters: ParameterSpec | None = None) -> list[FitParameter]:
-    """The parameters to fit, checked against the parameter schema.
+def _event_field_spec(key: str, scenario: Any) -> dict[str, Any]:
+    """A parameter-schema-like entry (``key``, ``unit``, ``default``, ``min``, ``max``, ``fit``) for the event field
+    ``events.<label>.<field>``, from the event schema of the labelled event's type (any type having the field when
+    no scenario is given)."""
+    parts = key.split(".")
+    if len(parts) != 3 or not parts[1] or not parts[2]:
+        raise ArgumentError(f"parameters: expected an event field as 'events.<label>.<field>', found '{key}'")
+    label, field = parts[1], parts[2]
+    types = {t["name"]: t for t in _core.event_schema()}
+    if scenario is not None:
+        sc = migsim.Scenario.load(scenario) if isinstance(scenario, (str, os.PathLike)) else scenario
+        try:
+            event_type = sc.event(label).to_dict()["type"]
+        except _core.ScenarioError as error:
+            raise ArgumentError(f"parameters: '{key}': {error}") from None
+        candidates = [types[event_type]]
+    else:
+        candidates = list(types.values())
+    fields = [f for t in candidates for f in t["fields"] if f["name"] == field]
+    if not fields:
+        names = sorted({f["name"] for t in candidates for f in t["fields"]})
+        hint = difflib.get_close_matches(field, names, n=1)
+        raise ArgumentError(f"parameters: '{key}': unknown event field '{field}'"
+                            + (f"; did you mean '{hint[0]}'?" if hint else ""))
+    spec = fields[0]
+    if spec["kind"] != "number" or not spec["max"] > spec["min"]:
+        raise ArgumentError(f"parameters: '{key}' is not a real-valued event field and cannot be fitted")
+    return {"key": key, "unit": spec["unit"], "default": spec["default"], "min": float(spec["min"]),
+            "max": float(spec["max"]), "fit": None}
+
+
+def fit_parameters(parameters: ParameterSpec | None = None, scenario: ScenarioLike | None = None
+                   ) -> list[FitParameter]:
+    """The parameters to fit, checked against the parameter schema (and the event schema for event fields).
 
     Args:
         parameters: ``None`` (every parameter with a calibration range in the schema); key paths (their schema
             range, scale and prior); or a mapping of key path to ``None`` (the schema's), ``(low, high)``, or a dict
-            with any of ``low``, ``high``, ``log``, ``prior``, ``prior_args`` (the rest from the schema).
+            with any of ``low``, ``high``, ``log``, ``prior``, ``prior_args`` (the rest from the schema). An event
+            field ``events.<label>.<field>`` needs its range given, inside the field's bounds in the event schema.
+        scenario: the scenario whose events the event fields name (checks the label and the field of its type).
 
     Raises:
         migsim.ArgumentError: an unknown key (with a "did you mean"), a parameter that is not a real number, a key
@@ -153,11 +189,14 @@ def fit_parameters(parameters: ParameterSpec | None = None) -> list[FitParameter
         if not isinstance(key, str):
             raise ArgumentError(f"parameters: expected key paths such as 'behaviour.departure.base_rate', found {key!r}")
         key = key.replace("__", ".")
-        if key not in schema:
+        if key.startswith("events."):
+            spec = _event_field_spec(key, scenario)
+        elif key not in schema:
             hint = difflib.get_close_matches(key, list(schema), n=1)
             raise ArgumentError(f"parameters: unknown key '{key}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
                                 + " (see migsim.parameter_reference())")
-        spec = schema[key]
+        else:
+            spec = schema[key]
         if spec["unit"] == "date" or not isinstance(spec["min"], float) or spec["max"] <= spec["min"]:
             raise ArgumentError(f"parameters: '{key}' is not a real-valued parameter and cannot be fitted")
         fit = dict(spec.get("fit") or {})
@@ -327,7 +366,15 @@ def _round(value: float, digits: int = 4) -> float:
 
 def _current_values(scenario: Any, keys: Iterable[str]) -> dict[str, Any]:
     sc = migsim.Scenario.load(scenario) if isinstance(scenario, (str, os.PathLike)) else scenario
-    return {key: sc.get(key) for key in keys}
+    values = {key: sc.get(key) for key in keys}
+    for key, value in values.items():
+        if value is None and key.startswith("events."):  # an event field left at its default
+            default = _event_field_spec(key, sc)["default"]
+            try:
+                values[key] = float(default)
+            except ValueError:
+                pass
+    return values
 
 
 # ---------------------------------------------------------------------------------------------- calibrate
@@ -364,7 +411,7 @@ def calibrate(
         targets: the observed series to fit: names (weights from ``targets.yaml``, 1 where that gives 0), a mapping
             of name to weight, a :class:`migsim.Targets`, or ``None`` for the series weighted in ``targets.yaml``.
         parameters: the parameters to fit (see :func:`fit_parameters`): key paths take the schema's range, scale
-            and prior. Required.
+            and prior; event fields (``{"events.<label>.<field>": (low, high)}``) need a range. Required.
         n_trials: candidates evaluated (Optuna trials, or ABC draws from the prior).
         replicates: seeds run per candidate (the same seeds for every candidate; the median is compared).
         scale: people per agent of every run (larger is faster and noisier).
@@ -392,14 +439,14 @@ def calibrate(
     if parameters is None:
         raise ArgumentError("parameters: name the parameters to fit, e.g. ['behaviour.departure.base_rate'] "
                             "(the schema gives their ranges; see migsim.parameter_reference())")
-    space = fit_parameters(parameters)
+    base = migsim.Scenario.load(scenario) if isinstance(scenario, (str, os.PathLike)) else scenario.copy()
+    space = fit_parameters(parameters, base)
     n_trials = _check_int("n_trials", n_trials, 2, None)
     replicates = check_replicates(replicates)
     scale = _check_int("scale", scale, 1, None)
     seed = _check_int("seed", seed, 0, 2**63 - 1)
     if not (isinstance(top, (int, float)) and 0 < top <= 1):
         raise ArgumentError(f"top: expected a fraction in (0, 1], found {top!r}")
-    base = migsim.Scenario.load(scenario) if isinstance(scenario, (str, os.PathLike)) else scenario.copy()
     fitted_targets = _check_targets(base, targets, observed)
     until_text = _until(until, fitted_targets.calibration_end, base.end)
     seeds = derive_seeds(seed, replicates)

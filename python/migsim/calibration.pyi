@@ -41,7 +41,8 @@ class FitParameter:
     def describe(self) -> str:
         """``[0.002, 0.05] log, loguniform``."""
 
-def fit_parameters(parameters: ParameterSpec | None = None) -> list[FitParameter]: ...
+def fit_parameters(parameters: ParameterSpec | None = None, scenario: ScenarioLike | None = None
+                   ) -> list[FitParameter]: ...
 
 class CalibrationResult:
     """What :func:`calibrate` found."""

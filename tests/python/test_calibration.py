@@ -84,6 +84,31 @@ def test_bad_calibrate_arguments_are_clear_errors() -> None:
         migsim.calibrate("kyrgyzstan", ["stock_russia"], [KEY], replicates=0, quiet=True)
 
 
+EVENT_KEY = "events.ban_russia_overstay_30.share"  # a ban_rule field: the share of qualifying overstayers banned
+EVENT_CURRENT = float(migsim.Scenario.load("kyrgyzstan").get(EVENT_KEY))
+
+
+def test_event_fields_can_be_fitted_with_an_explicit_range() -> None:
+    [p] = migsim.fit_parameters({EVENT_KEY: (0.05, 0.8)}, "kyrgyzstan")
+    assert (p.key, p.low, p.high, p.log, p.prior) == (EVENT_KEY, 0.05, 0.8, False, "uniform")
+    [q] = migsim.fit_parameters({EVENT_KEY: {"low": 0.02, "high": 0.5, "log": True}})  # no scenario: by field name
+    assert (q.low, q.high, q.log, q.prior) == (0.02, 0.5, True, "loguniform")
+
+
+@pytest.mark.parametrize("parameters, message", [
+    ([EVENT_KEY], "has no calibration range in the schema; give one"),
+    ({EVENT_KEY: (0.1, 2)}, r"range \(0.1, 2\) is outside the schema bounds \[0, 1\]"),
+    ({"events.ban_russia_overstay_3.share": (0, 1)}, "no event labelled 'ban_russia_overstay_3'; did you mean "
+                                                    "'ban_russia_overstay_30'"),
+    ({"events.ban_russia_overstay_30.shar": (0, 1)}, "unknown event field 'shar'; did you mean 'share'"),
+    ({"events.ban_russia_overstay_30.on": (0, 1)}, "not a real-valued event field"),
+    ({"events.ban_russia_overstay_30": (0, 1)}, "expected an event field as 'events.<label>.<field>'"),
+])
+def test_bad_event_fields_are_clear_errors(parameters: object, message: str) -> None:
+    with pytest.raises(migsim.ArgumentError, match=message):
+        migsim.fit_parameters(parameters, "kyrgyzstan")  # type: ignore[arg-type]
+
+
 # ----------------------------------------------------------------------------------- synthetic recovery
 
 
@@ -171,6 +196,20 @@ def test_a_fit_is_written_back_as_a_new_scenario_version(fit: migsim.Calibration
     assert (folder / "fit_report.csv").is_file() and (folder / "trials.csv").is_file()
     with pytest.raises(FileExistsError):
         fit.save(folder)
+
+
+def test_calibrate_fits_an_event_field(synthetic: Path, tmp_path: Path) -> None:
+    import yaml
+
+    result = migsim.calibrate("kyrgyzstan", targets={"stock_russia": 1}, parameters={EVENT_KEY: (0.005, 1.0)},
+                              observed=synthetic, n_trials=3, replicates=1, scale=2000, processes=1, seed=7,
+                              until="2014-12-31", quiet=True)
+    assert result.trials.loc[0, EVENT_KEY] == pytest.approx(EVENT_CURRENT)  # first: the scenario's own share
+    assert result.baseline_loss is not None and 0.005 <= result.values[EVENT_KEY] <= 1.0
+    assert result.to_scenario().get(EVENT_KEY) == pytest.approx(result.values[EVENT_KEY], rel=1e-3)
+    record = yaml.safe_load((result.save(tmp_path / "fit") / "calibration.yaml").read_text())["calibration"]
+    assert record["parameters"][EVENT_KEY]["previous"] == pytest.approx(EVENT_CURRENT)
+    assert migsim.Scenario.load(tmp_path / "fit").get(EVENT_KEY) == pytest.approx(result.values[EVENT_KEY], rel=1e-3)
 
 
 def test_abc_gives_a_posterior_sample(synthetic: Path) -> None:
