@@ -77,10 +77,10 @@ struct RunStats {
   double wall_seconds = 0;
   std::size_t agent_slots = 0;  ///< agents ever created (live and exited)
   std::size_t live_agents = 0;
-  std::size_t agent_bytes = 0;  ///< memory held by agent arrays
-  int threads = 0;              ///< worker threads requested (the TBB arena's concurrency)
-  int ranks = 1;                ///< MPI processes sharing the run (1 without MPI)
-  int rank = 0;                 ///< this process's rank
+  std::size_t agent_bytes = 0;        ///< memory held by agent arrays
+  int threads = 0;                    ///< worker threads requested (the TBB arena's concurrency)
+  int ranks = 1;                      ///< MPI processes sharing the run (1 without MPI)
+  int rank = 0;                       ///< this process's rank
   std::size_t local_agent_slots = 0;  ///< agents held by this rank (== agent_slots on one rank)
   double communication_seconds = 0;   ///< time this rank spent in MPI collectives
 };
