@@ -259,9 +259,11 @@ struct Simulation::Impl {
 
   std::size_t blocks_of(std::size_t n) const { return (n + kBlockSize - 1) / kBlockSize; }
   /// Blocks of the first n agents that this rank holds: global blocks rank, rank + ranks, ...
-  std::size_t local_blocks(std::size_t n) const {
+  std::size_t local_blocks(std::size_t n) const { return blocks_held(n, rank); }
+  /// Blocks of the first n agents that rank r holds.
+  std::size_t blocks_held(std::size_t n, std::size_t r) const {
     const std::size_t blocks = blocks_of(n);
-    return blocks > rank ? (blocks - rank + ranks - 1) / ranks : 0;
+    return blocks > r ? (blocks - r + ranks - 1) / ranks : 0;
   }
   std::size_t global_block(std::size_t local_block) const { return local_block * ranks + rank; }
   bool holds(std::size_t id) const { return (id / kBlockSize) % ranks == rank; }
@@ -600,8 +602,7 @@ struct Simulation::Impl {
     const std::vector<double> all = comm.gather(money);  // rank by rank, each in local block order
     const std::size_t width = nO() + nD(), blocks = blocks_of(n_agents);
     std::vector<std::size_t> rank_offset(ranks, 0);  // first block total of each rank in `all`
-    for (std::size_t r = 1; r < ranks; ++r)
-      rank_offset[r] = rank_offset[r - 1] + (blocks > r - 1 ? (blocks - (r - 1) + ranks - 1) / ranks : 0);
+    for (std::size_t r = 1; r < ranks; ++r) rank_offset[r] = rank_offset[r - 1] + blocks_held(n_agents, r - 1);
     for (std::size_t b = 0; b < blocks; ++b) {
       const double* block = &all[(rank_offset[b % ranks] + b / ranks) * width];
       for (std::size_t o = 0; o < nO(); ++o) next.remittances_usd[o] += block[o] * scale();

@@ -7,6 +7,7 @@ file, and `migsim.run(..., mpi=True)` under `mpirun -np N python`.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -121,8 +122,7 @@ def test_python_under_mpirun_gives_every_rank_the_one_process_results(tmp_path: 
     assert [line[:2] for line in lines] == [["0", "2"], ["1", "2"]]
     alone = migsim.run("quota-cut", scale=200, seed=3, threads=2, until="2029-12-31", quiet=True)
     ds = alone.to_xarray()
-    import hashlib
-
+    # The same digest as the script prints on each rank.
     expected = hashlib.sha256(b"".join(ds[v].values.tobytes() for v in sorted(ds.data_vars))).hexdigest()
     assert {line[2] for line in lines} == {expected}
     # Only rank 0 wrote the file, and it is complete.
