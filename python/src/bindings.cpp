@@ -162,6 +162,38 @@ PYBIND11_MODULE(_core, m) {
   m.def("parameter_reference_markdown", &parameter_reference_markdown);
   m.def("event_reference_markdown", &event_reference_markdown);
   m.def("event_schema", &event_schema_to_python);
+  m.def("status_schema", [] {
+    py::list out;
+    for (const auto& s : kStatuses) {
+      py::dict d;
+      d["name"] = std::string(s.name);
+      d["code"] = static_cast<int>(s.status);
+      d["abroad"] = s.abroad;
+      d["description"] = std::string(s.description);
+      out.append(d);
+    }
+    return out;
+  });
+  m.def("output_schema", [] {
+    py::list out;
+    for (const auto& spec : kOutputs) {
+      py::dict d;
+      std::vector<std::string> dims = {"time"};
+      for (auto dim : spec.dims)
+        if (!dim.empty()) dims.emplace_back(dim);
+      d["name"] = std::string(spec.name);
+      d["dims"] = dims;
+      d["units"] = std::string(spec.units);
+      d["long_name"] = std::string(spec.long_name);
+      d["standard_name"] = std::string(spec.standard_name);
+      d["cell_method"] = spec.cell_method == CellMethod::Point ? "time: point" : "time: sum";
+      d["kind"] = spec.kind == OutputKind::Count ? "count" : spec.kind == OutputKind::Money ? "money" : "derived";
+      d["comment"] = std::string(spec.comment);
+      out.append(d);
+    }
+    return out;
+  });
+  m.def("output_reference_markdown", &output_reference_markdown);
   m.def("parameter_schema", [] {
     py::list out;
     for (const auto& spec : parameter_schema()) {

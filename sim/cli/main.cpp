@@ -60,12 +60,13 @@ void print_summary(const Simulation& sim, const fs::path& output, double total_s
   const auto& sc = sim.scenario();
   const auto& last = sim.last();
   const std::int64_t scale = sim.options().scale;
+  const OutputShape shape{sc.n_origins(), sc.n_locations(), sc.countries.size()};
   long long people = 0, abroad = 0;
   for (std::size_t o = 0; o < sc.n_origins(); ++o) {
     people += last.population[o] * scale;
     for (std::size_t d = 0; d < sc.n_destinations(); ++d)
       for (std::size_t s = 0; s < kReportedStatuses; ++s)
-        abroad += last.stock[(o * sc.n_locations() + sc.n_origins() + d) * kReportedStatuses + s] * scale;
+        abroad += last.stock[shape.stock(o, sc.n_origins() + d, s)] * scale;
   }
   // Remittances over the last 52 steps (or fewer), a yearly figure comparable with statistics.
   double remitted = 0;

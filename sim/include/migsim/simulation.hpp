@@ -12,7 +12,9 @@
 
 #include "migsim/calendar.hpp"
 #include "migsim/dataset.hpp"
+#include "migsim/outputs.hpp"
 #include "migsim/scenario.hpp"
+#include "migsim/status.hpp"
 
 namespace migsim {
 
@@ -26,50 +28,6 @@ struct RunOptions {
   bool distributed = false;
 };
 
-/// Residence and legal status of an agent. At home: AtHome (never migrated), Returned, Displaced
-/// (moved inside the country by a displacement event). Abroad: every status from Resident on.
-enum class Status : std::uint8_t {
-  AtHome = 0,
-  Returned = 1,
-  Displaced = 2,
-  Resident = 3,      ///< abroad where no permit regime is in force
-  EaeuWorker = 4,    ///< EAEU citizen in an EAEU country, registered
-  PermitHolder = 5,  ///< patent or quota work permit
-  Irregular = 6,
-  Detained = 7,
-  Convicted = 8,      ///< serving a prison term abroad
-  Stranded = 9,       ///< wants to return, border closed
-  SchemeWorker = 10,  ///< on a bilateral scheme
-  Naturalised = 11,   ///< took the destination's citizenship
-  Exited = 255,       ///< past working age (not reported)
-};
-inline constexpr std::size_t kReportedStatuses = 12;  ///< AtHome .. Naturalised
-inline constexpr bool is_abroad(Status s) { return s >= Status::Resident && s != Status::Exited; }
-const char* status_name(Status status);
-
-/// Aggregates of one step, in agents (multiply by scale for people); flat row-major arrays.
-struct StepAggregates {
-  std::vector<std::int64_t> population;  ///< [origin]
-  std::vector<std::int64_t> stock;       ///< [origin][location][status]
-  std::vector<std::int64_t> departures;  ///< [origin][location]
-  std::vector<std::int64_t> returns;     ///< [location][origin]; every arrival home, incl. deportations and evacuations
-  std::vector<std::int64_t> employed;    ///< [origin][location]
-  std::vector<std::int64_t> entries;     ///< [origin]
-  std::vector<std::int64_t> exits;       ///< [origin]
-  std::vector<double> remittances_usd;   ///< [origin], already in people (scaled)
-
-  // Institutions (agents unless noted).
-  std::vector<std::int64_t> permits_issued;      ///< [country] new patents and quota permits
-  std::vector<double> quota_remaining;           ///< [country] people; NaN where no quota is in force
-  std::vector<std::int64_t> detentions;          ///< [location][origin]
-  std::vector<std::int64_t> deportations;        ///< [location][origin]
-  std::vector<std::int64_t> bans_active;         ///< [country][origin]
-  std::vector<std::int64_t> blocked_departures;  ///< [origin][location]
-  std::vector<std::int64_t> evacuated;           ///< [location][origin]
-  std::vector<std::int64_t> naturalised;         ///< [location][origin]
-  std::vector<double> fees_paid_usd;             ///< [location], already in people (scaled)
-  std::vector<std::uint8_t> policy_state;        ///< [event] 1 if in force during the step
-};
 
 struct RunStats {
   std::size_t steps = 0;

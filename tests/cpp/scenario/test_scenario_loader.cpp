@@ -18,7 +18,7 @@
 #include "migsim/errors.hpp"
 #include "migsim/parameters.hpp"
 #include "migsim/scenario.hpp"
-#include "test_support.hpp"
+#include "../test_support.hpp"
 
 namespace {
 

@@ -33,22 +33,20 @@ std::vector<std::int64_t> stacked(std::span<const StepAggregates> history,
   return out;
 }
 
-/// Like `stacked`, for [outer][inner] fields reported as [time][inner][outer] (e.g. a stock
-/// kept as [origin][location] reported by (location, origin)).
-std::vector<std::int64_t> stacked_status(std::span<const StepAggregates> history, std::size_t n_origins,
-                                         std::size_t n_locations, Status status, std::int64_t scale) {
-  std::vector<std::int64_t> out;
-  out.reserve(history.size() * n_origins * n_locations);
-  for (const auto& step : history)
-    for (std::size_t l = 0; l < n_locations; ++l)
-      for (std::size_t o = 0; o < n_origins; ++o)
-        out.push_back(step.stock[(o * n_locations + l) * kReportedStatuses + static_cast<std::size_t>(status)] * scale);
-  return out;
-}
-
 std::vector<double> stacked_real(std::span<const StepAggregates> history, std::vector<double> StepAggregates::*field) {
   std::vector<double> out;
   for (const auto& step : history) out.insert(out.end(), (step.*field).begin(), (step.*field).end());
+  return out;
+}
+
+std::vector<std::int64_t> stacked_status(std::span<const StepAggregates> history, const OutputShape& shape,
+                                         Status status, std::int64_t scale) {
+  std::vector<std::int64_t> out;
+  out.reserve(history.size() * shape.origins * shape.locations);
+  for (const auto& step : history)
+    for (std::size_t l = 0; l < shape.locations; ++l)
+      for (std::size_t o = 0; o < shape.origins; ++o)
+        out.push_back(step.stock[shape.stock(o, l, static_cast<std::size_t>(status))] * scale);
   return out;
 }
 
@@ -59,12 +57,26 @@ std::string utc_now() {
   return buf;
 }
 
-Variable people(std::string name, std::vector<std::string> dims, std::vector<std::int64_t> data,
-                std::string long_name) {
-  return Variable{std::move(name),
-                  std::move(dims),
-                  std::move(data),
-                  {{"units", std::string("people")}, {"long_name", std::move(long_name)}}};
+/// Stock of one status as [time][location][origin] (the layout of the flows between places).
+std::vector<std::int64_t> stacked_status(std::span<const StepAggregates> history, const OutputShape& shape,
+                                         Status status, std::int64_t scale);
+
+/// One variable of the schema over the steps of `history`, in people or USD.
+Variable output_variable(const OutputSpec& spec, std::span<const StepAggregates> hist, const OutputShape& shape,
+                         std::int64_t scale) {
+  std::vector<std::string> dims = {"time"};
+  for (auto d : spec.dims)
+    if (!d.empty()) dims.emplace_back(d);
+  std::vector<Attribute> attrs = {{"units", std::string(spec.units)}, {"long_name", std::string(spec.long_name)}};
+  if (!spec.comment.empty()) attrs.push_back({"comment", std::string(spec.comment)});
+  Variable v{std::string(spec.name), std::move(dims), {}, std::move(attrs)};
+  if (spec.counts)
+    v.data = stacked(hist, spec.counts, scale);
+  else if (spec.reals)
+    v.data = stacked_real(hist, spec.reals);
+  else  // the one derived variable: stranded people, from the stock
+    v.data = stacked_status(hist, shape, Status::Stranded, scale);
+  return v;
 }
 
 /// CF `coordinates` attribute: the label variables that belong to a data variable's dims.
@@ -167,69 +179,8 @@ output::Dataset dataset(const Simulation& sim, std::size_t first_step, bool prov
   ds.variables.push_back(labels("country", "country", country_codes, "ISO 3166-1 alpha-2 country code"));
   ds.variables.push_back(labels("country_name", "country", country_names, "country name"));
 
-  ds.variables.push_back(people("population", {"time", "origin"}, stacked(hist, &StepAggregates::population, scale),
-                                "working-age people by origin, at home or abroad, at the end of the step"));
-  ds.variables.push_back(people("stock", {"time", "origin", "location", "status"},
-                                stacked(hist, &StepAggregates::stock, scale),
-                                "people by origin, location and status at the end of the step"));
-  ds.variables.push_back(people("departures", {"time", "origin", "location"},
-                                stacked(hist, &StepAggregates::departures, scale),
-                                "departures from origin to destination during the step"));
-  ds.variables.push_back(people("returns", {"time", "location", "origin"},
-                                stacked(hist, &StepAggregates::returns, scale),
-                                "returns from a destination to the origin during the step"));
-  ds.variables.push_back(people("employed", {"time", "origin", "location"},
-                                stacked(hist, &StepAggregates::employed, scale),
-                                "migrants with a job at the end of the step"));
-  ds.variables.push_back(people("entries", {"time", "origin"}, stacked(hist, &StepAggregates::entries, scale),
-                                "people reaching working age during the step"));
-  ds.variables.push_back(people("exits", {"time", "origin"}, stacked(hist, &StepAggregates::exits, scale),
-                                "people leaving working age during the step"));
-  ds.variables.push_back(Variable{
-      "remittances_usd",
-      {"time", "origin"},
-      stacked_real(hist, &StepAggregates::remittances_usd),
-      {{"units", std::string("USD")}, {"long_name", std::string("remittances sent home during the step, by origin")}}});
-
-  // Institutions.
-  const std::size_t nO = sc.n_origins(), nL = sc.n_locations();
-  ds.variables.push_back(
-      people("permits_issued", {"time", "country"}, stacked(hist, &StepAggregates::permits_issued, scale),
-             "new patents and quota work permits issued by the destination country during the step"));
-  std::vector<double> remaining = stacked_real(hist, &StepAggregates::quota_remaining);
-  ds.variables.push_back(Variable{"quota_remaining",
-                                  {"time", "country"},
-                                  std::move(remaining),
-                                  {{"units", std::string("people")},
-                                   {"long_name", std::string("work permits left in the quota year after the step")},
-                                   {"comment", std::string("NaN where no quota is in force")}}});
-  ds.variables.push_back(people("detentions", {"time", "location", "origin"},
-                                stacked(hist, &StepAggregates::detentions, scale),
-                                "irregular migrants detected and detained during the step"));
-  ds.variables.push_back(people("deportations", {"time", "location", "origin"},
-                                stacked(hist, &StepAggregates::deportations, scale),
-                                "people deported home during the step (included in returns)"));
-  ds.variables.push_back(people("bans_active", {"time", "country", "origin"},
-                                stacked(hist, &StepAggregates::bans_active, scale),
-                                "people with an entry ban of the country in force at the start of the step"));
-  ds.variables.push_back(people("blocked_departures", {"time", "origin", "location"},
-                                stacked(hist, &StepAggregates::blocked_departures, scale),
-                                "people who chose a destination but could not go (closed border, ban, refused "
-                                "quota with on_refusal: stay)"));
-  ds.variables.push_back(people("stranded", {"time", "location", "origin"},
-                                stacked_status(hist, nO, nL, Status::Stranded, scale),
-                                "people who want to return but cannot (closed border), at the end of the step"));
-  ds.variables.push_back(people("evacuated", {"time", "location", "origin"},
-                                stacked(hist, &StepAggregates::evacuated, scale),
-                                "stranded people brought home by evacuation during the step (included in returns)"));
-  ds.variables.push_back(people("naturalised", {"time", "location", "origin"},
-                                stacked(hist, &StepAggregates::naturalised, scale),
-                                "migrants who took the destination's citizenship during the step"));
-  ds.variables.push_back(Variable{
-      "fees_paid",
-      {"time", "location"},
-      stacked_real(hist, &StepAggregates::fees_paid_usd),
-      {{"units", std::string("USD")}, {"long_name", std::string("patent fees paid by migrants during the step")}}});
+  const OutputShape shape{sc.n_origins(), sc.n_locations(), sc.countries.size()};
+  for (const auto& spec : kOutputs) ds.variables.push_back(output_variable(spec, hist, shape, scale));
   if (!sc.events.empty()) {
     std::vector<std::string> event_labels, event_types;
     for (const auto& e : sc.events) {
@@ -253,7 +204,7 @@ output::Dataset dataset(const Simulation& sim, std::size_t first_step, bool prov
   }
 
   for (auto& v : ds.variables)
-    if ((v.dims.size() > 1 || v.name == "remittances_usd") && v.name != "policy_state") attach_label_coordinates(v);
+    if (v.dims.size() > 1 && v.name != "policy_state") attach_label_coordinates(v);
 
   ds.attrs.push_back({"coordinates", std::string("origin_label location_label location_country country_name")});
   if (provenance) add_provenance(sim, ds);

@@ -1,4 +1,4 @@
-#include "agents.hpp"
+#include "model/agents.hpp"
 
 namespace migsim::detail {
 

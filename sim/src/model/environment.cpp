@@ -1,4 +1,4 @@
-#include "environment.hpp"
+#include "model/environment.hpp"
 
 #include <Eigen/Dense>
 #include <algorithm>

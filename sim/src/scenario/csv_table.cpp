@@ -1,4 +1,4 @@
-#include "csv_table.hpp"
+#include "scenario/csv_table.hpp"
 
 #include <algorithm>
 #include <charconv>

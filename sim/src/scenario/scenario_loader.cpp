@@ -9,8 +9,8 @@
 #include <set>
 #include <sstream>
 
-#include "csv_table.hpp"
-#include "event_parser.hpp"
+#include "scenario/csv_table.hpp"
+#include "events/parser.hpp"
 #include "migsim/builtin.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/scenario.hpp"

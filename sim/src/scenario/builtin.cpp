@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <fstream>
 
-#include "embedded_files.hpp"
+#include "scenario/embedded_files.hpp"
 #include "migsim/errors.hpp"
 
 namespace migsim {

@@ -18,7 +18,7 @@
 #include "migsim/random.hpp"
 #include "migsim/scenario.hpp"
 #include "migsim/simulation.hpp"
-#include "test_support.hpp"
+#include "../test_support.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "policy.hpp"
+#include "events/policies.hpp"
 
 #include <algorithm>
 #include <cmath>

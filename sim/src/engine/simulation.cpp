@@ -13,9 +13,9 @@
 #include <tuple>
 #include <unordered_set>
 
-#include "agents.hpp"
-#include "communicator.hpp"
-#include "environment.hpp"
+#include "model/agents.hpp"
+#include "parallel/communicator.hpp"
+#include "model/environment.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/random.hpp"
 
@@ -35,38 +35,6 @@ using detail::kYearsAbroadBuckets;
 using detail::StepTables;
 using detail::Threshold;
 using detail::Traits;
-
-const char* status_name(Status status) {
-  switch (status) {
-    case Status::AtHome:
-      return "at_home";
-    case Status::Returned:
-      return "returned";
-    case Status::Displaced:
-      return "displaced";
-    case Status::Resident:
-      return "resident";
-    case Status::EaeuWorker:
-      return "eaeu_worker";
-    case Status::PermitHolder:
-      return "permit_holder";
-    case Status::Irregular:
-      return "irregular";
-    case Status::Detained:
-      return "detained";
-    case Status::Convicted:
-      return "convicted";
-    case Status::Stranded:
-      return "stranded";
-    case Status::SchemeWorker:
-      return "scheme_worker";
-    case Status::Naturalised:
-      return "naturalised";
-    case Status::Exited:
-      return "exited";
-  }
-  return "unknown";
-}
 
 namespace {
 
@@ -426,27 +394,8 @@ struct Simulation::Impl {
     update_network();
   }
 
-  StepAggregates empty_aggregates() const {
-    StepAggregates a;
-    a.population.assign(nO(), 0);
-    a.stock.assign(nO() * nL() * kReportedStatuses, 0);
-    a.departures.assign(nO() * nL(), 0);
-    a.returns.assign(nL() * nO(), 0);
-    a.employed.assign(nO() * nL(), 0);
-    a.entries.assign(nO(), 0);
-    a.exits.assign(nO(), 0);
-    a.remittances_usd.assign(nO(), 0.0);
-    a.permits_issued.assign(nC(), 0);
-    a.quota_remaining.assign(nC(), std::numeric_limits<double>::quiet_NaN());
-    a.detentions.assign(nL() * nO(), 0);
-    a.deportations.assign(nL() * nO(), 0);
-    a.bans_active.assign(nC() * nO(), 0);
-    a.blocked_departures.assign(nO() * nL(), 0);
-    a.evacuated.assign(nL() * nO(), 0);
-    a.naturalised.assign(nL() * nO(), 0);
-    a.fees_paid_usd.assign(nL(), 0.0);
-    return a;
-  }
+  StepAggregates empty_aggregates() const { return migsim::empty_aggregates(shape()); }
+  OutputShape shape() const { return {nO(), nL(), nC()}; }
 
   /// Stock and employment cells of the agent in slot i in its current state.
   void add_to_stock(StepAggregates& a, std::size_t i, std::int64_t sign = 1) const {

@@ -1,4 +1,4 @@
-#include "event_parser.hpp"
+#include "events/parser.hpp"
 
 #include <algorithm>
 #include <charconv>

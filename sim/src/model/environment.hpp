@@ -7,7 +7,7 @@
 
 #include "migsim/calendar.hpp"
 #include "migsim/scenario.hpp"
-#include "policy.hpp"
+#include "events/policies.hpp"
 
 namespace migsim::detail {
 

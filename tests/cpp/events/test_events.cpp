@@ -24,7 +24,7 @@
 #include "migsim/errors.hpp"
 #include "migsim/events.hpp"
 #include "migsim/scenario.hpp"
-#include "test_support.hpp"
+#include "../test_support.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "communicator.hpp"
+#include "parallel/communicator.hpp"
 
 #include <chrono>
 #include <cstdlib>
