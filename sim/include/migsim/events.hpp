@@ -16,25 +16,30 @@
 
 namespace migsim {
 
-enum class EventType {
-  Quota,
-  PermitFee,
-  RegistrationDeadline,
-  EaeuAccession,
-  Enforcement,
-  BanRule,
-  Amnesty,
-  BorderClosure,
-  ExchangeRate,
-  WageShock,
-  LabourDemandShock,
-  BilateralScheme,
-  NaturalisationRule,
-  ReintegrationProgramme,
-  HomeInvestment,
-  ReturnShock,
-  Displacement,
-};
+/// Every event type as (EventType value, YAML name), in documentation order: the one list from
+/// which the enum and the registry of event kinds (sim/src/events/) are made.
+#define MIGSIM_EVENT_TYPES(X)                        \
+  X(Quota, quota)                                    \
+  X(PermitFee, permit_fee)                           \
+  X(RegistrationDeadline, registration_deadline)     \
+  X(EaeuAccession, eaeu_accession)                   \
+  X(Enforcement, enforcement)                        \
+  X(BanRule, ban_rule)                               \
+  X(Amnesty, amnesty)                                \
+  X(BorderClosure, border_closure)                   \
+  X(ExchangeRate, exchange_rate)                     \
+  X(WageShock, wage_shock)                           \
+  X(LabourDemandShock, labour_demand_shock)          \
+  X(BilateralScheme, bilateral_scheme)               \
+  X(NaturalisationRule, naturalisation_rule)         \
+  X(ReintegrationProgramme, reintegration_programme) \
+  X(HomeInvestment, home_investment)                 \
+  X(ReturnShock, return_shock)                       \
+  X(Displacement, displacement)
+
+#define MIGSIM_ENUM_VALUE(Type, name) Type,
+enum class EventType { MIGSIM_EVENT_TYPES(MIGSIM_ENUM_VALUE) };
+#undef MIGSIM_ENUM_VALUE
 
 enum class BanTrigger { Deportation, Overstay };
 enum class Refusal { Irregular, Stay };

@@ -28,7 +28,6 @@ struct RunOptions {
   bool distributed = false;
 };
 
-
 struct RunStats {
   std::size_t steps = 0;
   std::uint64_t agent_steps = 0;

@@ -58,7 +58,9 @@ constexpr bool statuses_in_code_order() {
 }
 static_assert(statuses_in_code_order(), "kStatuses must list every reported status at its code");
 
-inline constexpr bool is_abroad(Status s) { return s != Status::Exited && kStatuses[static_cast<std::size_t>(s)].abroad; }
+inline constexpr bool is_abroad(Status s) {
+  return s != Status::Exited && kStatuses[static_cast<std::size_t>(s)].abroad;
+}
 const char* status_name(Status status);
 
 }  // namespace migsim

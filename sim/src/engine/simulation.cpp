@@ -15,6 +15,7 @@
 
 #include "model/agents.hpp"
 #include "parallel/communicator.hpp"
+#include "events/kind.hpp"
 #include "model/environment.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/random.hpp"
@@ -1177,7 +1178,7 @@ void Simulation::add_event(Event event) {
   const std::size_t before = sc.events.size();
   migsim::add_event(sc, std::move(event));
   const Event& added = sc.events.back();
-  if (added.type == EventType::BanRule && impl_->policies.ban_slot(static_cast<std::size_t>(added.country_index)) < 0) {
+  if (detail::event_kind(added.type).keeps_ban_record && impl_->policies.ban_slot(static_cast<std::size_t>(added.country_index)) < 0) {
     const std::string message = "event '" + added.label + "': a ban_rule for " + added.country +
                                 " cannot be added during a run, because the scenario has no ban rules for " +
                                 added.country +

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "events/kind.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/parameters.hpp"
 
@@ -291,17 +292,6 @@ int find_sector(const Scenario& sc, const std::string& name, std::string& proble
   return -1;
 }
 
-RegionRole region_role(EventType type) {
-  switch (type) {
-    case EventType::ReintegrationProgramme:
-    case EventType::HomeInvestment:
-    case EventType::Displacement:
-      return RegionRole::Origin;
-    default:
-      return RegionRole::Destination;
-  }
-}
-
 }  // namespace
 
 std::string default_label(const Event& event, std::size_t position) {
@@ -310,7 +300,8 @@ std::string default_label(const Event& event, std::size_t position) {
 
 std::string resolve_event(Event& e, const Scenario& sc) {
   std::string problem;
-  const RegionRole role = region_role(e.type);
+  const EventKind& kind = event_kind(e.type);
+  const RegionRole role = kind.regions;
   e.country_index = -1;
   if (!e.country.empty()) {
     e.country_index = find_country(sc, e.country);
@@ -322,9 +313,6 @@ std::string resolve_event(Event& e, const Scenario& sc) {
     if (c < 0) return "countries: " + unknown("country", code, country_codes(sc));
     e.country_indices.push_back(c);
   }
-  if (e.type == EventType::BorderClosure &&
-      (e.country_indices.size() != 2 || e.country_indices[0] == e.country_indices[1]))
-    return "countries: expected two different country codes, found [" + join(e.countries) + "]";
   e.citizenship_indices.clear();
   for (const auto& code : e.citizenships) {
     int c = find_country(sc, code);
@@ -347,19 +335,14 @@ std::string resolve_event(Event& e, const Scenario& sc) {
   }
   e.location_index = -1;
   if (!e.region.empty()) {
-    const auto region_role = e.type == EventType::Displacement ? RegionRole::Origin : RegionRole::Destination;
-    e.location_index = find_location(sc, e.region, region_role, problem);
+    e.location_index = find_location(sc, e.region, role, problem);
     if (e.location_index < 0) return "region: " + problem;
   }
   e.to_index = -1;
   if (!e.to.empty()) {
     e.to_index = find_location(sc, e.to, RegionRole::Origin, problem);
     if (e.to_index < 0) return "to: " + problem;
-    if (e.to_index == e.location_index)
-      return "to: expected a region other than the displaced region '" + e.region + "'";
   }
-  if (e.type == EventType::Displacement && e.to.empty() && e.abroad_share < 1)
-    return "to: missing; the displaced who stay in the country (abroad_share < 1) need a receiving origin region";
   e.sector_index = -1;
   if (!e.sector.empty()) {
     e.sector_index = find_sector(sc, e.sector, problem);
@@ -371,7 +354,7 @@ std::string resolve_event(Event& e, const Scenario& sc) {
     if (it == sc.currencies.end()) return "currency: " + unknown("currency", e.currency, sc.currencies);
     e.currency_index = static_cast<int>(it - sc.currencies.begin());
   }
-  return "";
+  return kind.check ? kind.check(e, sc) : "";
 }
 
 Event parse_event(const YAML::Node& node, const std::string& where, std::size_t position, const Scenario& sc) {

@@ -1,7 +1,9 @@
 // Policies: the scenario's events compiled, step by step, into tables the agent pass reads
 // (routes, thresholds, quota pools, closures, bans) and into the multipliers the environment
-// applies (wages, demand, exchange rates, return and departure factors). Also keeps the state
-// that outlives a step: permits issued per quota year, scheme places filled, evacuation credit.
+// applies (wages, demand, exchange rates, return and departure factors). What each event type
+// does is its kind's (events/kind.hpp, one file per type); this class runs them in scenario order
+// and keeps the state that outlives a step: permits issued per quota year, scheme places filled,
+// evacuation credit.
 #pragma once
 
 #include <cstdint>
@@ -38,10 +40,11 @@ struct OverstayTier {
 };
 
 struct QuotaPool {
-  std::size_t key = 0;  ///< index of the pool's scope in Policies' yearly counters
+  std::size_t key = 0;  ///< index of the pool's scope in the yearly counters
   std::size_t country = 0;
   std::int64_t remaining = 0;  ///< agents that may still receive a permit this calendar year
   Refusal on_refusal = Refusal::Irregular;
+  std::string scope;  ///< country, regions, sectors and citizenships: quotas of one scope share a count
 };
 
 struct SchemeStep {
@@ -117,6 +120,29 @@ struct Modifiers {
   std::vector<double> fee_usd_month;      ///< [od], for the destination choice
 };
 
+/// Counts that restart every calendar year (quota permits issued per scope, scheme places filled
+/// per scheme), kept across steps.
+class YearCounters {
+ public:
+  /// The counter of `key`, restarted from 0 if it last counted another year than `year`.
+  std::size_t counter(const std::string& key, int year);
+  std::int64_t used(std::size_t counter) const { return counts_[counter].used; }
+  void add(std::size_t counter, std::int64_t agents) { counts_[counter].used += agents; }
+
+ private:
+  struct YearCount {
+    int year = 0;
+    std::int64_t used = 0;
+  };
+  std::map<std::string, std::size_t> index_;
+  std::vector<YearCount> counts_;
+};
+
+/// The calendar year in which an event in force during a step starting `from` counts: a step that
+/// starts in December but overlaps an event starting on 1 January counts in the event's year, so
+/// a one-year quota is never drawn on twice.
+int count_year(Date from, const Event& e);
+
 class Policies {
  public:
   /// `scenario` must outlive the Policies; events appended to it later are picked up.
@@ -125,7 +151,8 @@ class Policies {
   std::size_t ban_slots() const { return ban_country_.size(); }
   int ban_slot(std::size_t country) const;
 
-  /// Fills `t` for the step [from, until). Its only effect on the Policies is to start new
+  /// Fills `t` for the step [from, until): the scenario's parameters, then each event in force
+  /// compiled by its kind, in scenario order. Its only effect on the Policies is to start new
   /// calendar-year counts; calling it twice for one step is harmless.
   void compute(Date from, Date until, std::int32_t step_days, double scale, PolicyTables& t);
   /// Adds this step's evacuation seats to the credit of each closure and sets the pools'
@@ -147,20 +174,12 @@ class Policies {
   std::vector<std::uint8_t> in_force(Date from, Date until) const;
 
  private:
-  struct YearCount {
-    int year = 0;
-    std::int64_t used = 0;
-  };
-  std::size_t counter(const std::string& key, int year);
-  static int count_year(Date from, const Event& e);
   bool member(std::size_t country, Date from, Date until) const;
-  bool covers_destination(const Event& e, std::size_t d) const;
-  static bool covers_citizen(const Event& e, std::size_t country);
+  void reset(PolicyTables& t, double days) const;
 
   const Scenario& sc_;
   std::vector<std::size_t> ban_country_;  ///< slot -> country
-  std::map<std::string, std::size_t> counter_index_;
-  std::vector<YearCount> counters_;
+  YearCounters counters_;
   std::vector<double> evacuation_credit_;  ///< per event, people (fraction of an agent carried over)
 };
 

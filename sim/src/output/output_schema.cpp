@@ -61,13 +61,14 @@ std::string output_reference_markdown() {
     std::string dims = "time";
     for (auto d : spec.dims)
       if (!d.empty()) dims += ", " + std::string(d);
-    out << "| `" << spec.name << "` | " << dims << " | " << spec.units << " | time: "
-        << (spec.cell_method == CellMethod::Point ? "point" : "sum") << " | " << kind_name(spec.kind) << " | "
-        << source_text(spec.source) << " | " << spec.long_name;
+    out << "| `" << spec.name << "` | " << dims << " | " << spec.units
+        << " | time: " << (spec.cell_method == CellMethod::Point ? "point" : "sum") << " | " << kind_name(spec.kind)
+        << " | " << source_text(spec.source) << " | " << spec.long_name;
     if (!spec.comment.empty()) out << " (" << spec.comment << ")";
     out << " |\n";
   }
-  out << "\nStatuses (`status` coordinate, in code order):\n\n| code | status | abroad | meaning |\n|---|---|---|---|\n";
+  out << "\nStatuses (`status` coordinate, in code order):\n\n| code | status | abroad | meaning "
+         "|\n|---|---|---|---|\n";
   for (const auto& s : kStatuses)
     out << "| " << static_cast<int>(s.status) << " | `" << s.name << "` | " << (s.abroad ? "yes" : "no") << " | "
         << s.description << " |\n";

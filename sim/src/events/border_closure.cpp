@@ -1,0 +1,71 @@
+// border_closure: crossings blocked between two countries, and evacuation of the stranded.
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "events/kind.hpp"
+
+namespace migsim::detail {
+namespace {
+
+using E = Event;
+using K = FieldKind;
+
+std::string check(const Event& e, const Scenario&) {
+  if (e.country_indices.size() != 2 || e.country_indices[0] == e.country_indices[1]) {
+    std::string found;
+    for (const auto& code : e.countries) found += (found.empty() ? "" : ", ") + code;
+    return "countries: expected two different country codes, found [" + found + "]";
+  }
+  return "";
+}
+
+void compile(const Event& e, StepCompilation& c) {
+  PolicyTables& t = c.tables;
+  const auto a = static_cast<std::size_t>(e.country_indices[0]), b = static_cast<std::size_t>(e.country_indices[1]);
+  std::uint8_t flags = 0;
+  if (!e.exemptions.departures) flags |= kDeparturesBlocked;
+  if (!e.exemptions.returns) flags |= kReturnsBlocked;
+  if (!e.exemptions.deportations) flags |= kDeportationsBlocked;
+  int pool = -1;
+  if (e.evacuation_capacity > 0) {
+    pool = static_cast<int>(t.evacuations.size());
+    t.evacuations.push_back({c.event, e.evacuation_capacity * c.days / 7.0, 0});
+  }
+  const std::size_t nD = c.nD();
+  for (std::size_t o = 0; o < c.nO(); ++o)
+    for (std::size_t d = 0; d < nD; ++d) {
+      const std::size_t co = c.origin_country(o), cd = c.sc.destinations[d].country;
+      if (!((co == a && cd == b) || (co == b && cd == a))) continue;
+      t.crossing[o * nD + d] |= flags;
+      if (pool >= 0) t.evacuation[o * nD + d] = static_cast<std::int16_t>(pool);
+    }
+}
+
+}  // namespace
+
+EventKind border_closure_kind() {
+  EventKind kind{{EventType::BorderClosure,
+                  "border_closure",
+                  "Border closed between two countries, with exemptions and evacuation capacity.",
+                  "While in force, nobody crosses between the two countries in the directions not exempted: would-be "
+                  "migrants are blocked (`blocked_departures`); migrants who decide to return become stranded "
+                  "(`stranded`), keep paying living costs and do not work; deportations wait in detention. Each step, "
+                  "`evacuation_capacity` (per week, prorated to the step length) brings stranded people home in order "
+                  "of waiting time (ties in a seeded random order). When the border reopens the stranded return.",
+                  "- type: border_closure\n  label: covid_closure_ru\n  start: 2020-03-20\n  end: 2020-08-01\n"
+                  "  countries: [KG, RU]\n  evacuation_capacity: 2000\n",
+                  {{"countries", K::CountryList, &E::countries, true, "", "two ISO codes", 0, 0,
+                    "The two countries whose common border closes."},
+                   {"exemptions", K::ChoiceList, &E::exemptions, false, "[]", "", 0, 0,
+                    "Crossings still allowed: `departures` (outward from the origin country), `returns` (home), "
+                    "`deportations`.",
+                    "departures|returns|deportations"},
+                   number_field("evacuation_capacity", &E::evacuation_capacity, false, "0", "people per week", 0, kBig,
+                                "Charter flights and buses home for stranded people.")}}};
+  kind.check = check;
+  kind.compile = compile;
+  return kind;
+}
+
+}  // namespace migsim::detail

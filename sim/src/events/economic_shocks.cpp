@@ -1,0 +1,83 @@
+// exchange_rate, wage_shock, labour_demand_shock: multipliers on the economy of the destinations.
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "events/kind.hpp"
+
+namespace migsim::detail {
+namespace {
+
+using E = Event;
+using K = FieldKind;
+
+double currency_factor(const Event& e, std::size_t currency) {
+  return e.currency_index == static_cast<int>(currency) ? e.factor : 1.0;
+}
+
+/// Multiplies `target` [d * nS + sector] by the factor in the covered regions and sectors.
+void multiply(const Event& e, const Scenario& sc, std::vector<double>& target) {
+  const std::size_t nS = sc.sectors.size();
+  for (std::size_t d = 0; d < sc.n_destinations(); ++d)
+    if (covers_destination(sc, e, d))
+      for (std::size_t s = 0; s < nS; ++s)
+        if (e.sector_indices.empty() || contains(e.sector_indices, s)) target[d * nS + s] *= e.factor;
+}
+
+void modify_wage(const Event& e, const Scenario& sc, Modifiers& m) { multiply(e, sc, m.wage); }
+void modify_demand(const Event& e, const Scenario& sc, Modifiers& m) { multiply(e, sc, m.demand); }
+
+}  // namespace
+
+EventKind exchange_rate_kind() {
+  EventKind kind{{EventType::ExchangeRate,
+                  "exchange_rate",
+                  "Multiplier on a currency's units per USD.",
+                  "Multiplies the exchange-rate table of `currency` while in force (factor > 1 weakens the currency): "
+                  "it changes wages in USD, remittances and the exchange-rate loss in the return hazard.",
+                  "- type: exchange_rate\n  label: rouble_falls\n  start: 2026-01-01\n  currency: RUB\n  factor: 1.5\n",
+                  {{"currency", K::Currency, &E::currency, true, "", "ISO 4217", 0, 0, "Currency affected."},
+                   factor_field("factor", &E::factor, true, "Multiplier on units of currency per USD.")}}};
+  kind.currency_factor = currency_factor;
+  return kind;
+}
+
+EventKind wage_shock_kind() {
+  EventKind kind{
+      {EventType::WageShock,
+       "wage_shock",
+       "Multiplier on wages by destination region and sector.",
+       "Multiplies the wage table of the covered regions (for the covered sectors) while in force, in the "
+       "earnings of migrants and in the expected income of the destination choice. Factors of overlapping "
+       "shocks multiply.",
+       "- type: wage_shock\n  label: construction_slump\n  start: 2015-01-01\n  end: 2015-12-31\n"
+       "  country: RU\n  sectors: [construction]\n  factor: 0.8\n",
+       {scope_country("Destination country (all its regions)."), scope_regions("Destination regions covered."),
+        sectors_field("Sectors covered."), factor_field("factor", &E::factor, true, "Multiplier on wages.")},
+       true,
+       false,
+       true}};
+  kind.modify = modify_wage;
+  return kind;
+}
+
+EventKind labour_demand_shock_kind() {
+  EventKind kind{
+      {EventType::LabourDemandShock,
+       "labour_demand_shock",
+       "Multiplier on labour demand by destination region and sector.",
+       "While in force, job finding in the covered regions is multiplied by the demand factor (sectors "
+       "weighted by their shares) and job loss in a covered sector is divided by it; the job chance in the "
+       "destination choice moves with it. Factors of overlapping shocks multiply.",
+       "- type: labour_demand_shock\n  label: covid_demand\n  start: 2020-04-01\n  end: 2020-09-30\n"
+       "  country: RU\n  factor: 0.5\n",
+       {scope_country("Destination country (all its regions)."), scope_regions("Destination regions covered."),
+        sectors_field("Sectors covered."), factor_field("factor", &E::factor, true, "Multiplier on labour demand.")},
+       true,
+       false,
+       true}};
+  kind.modify = modify_demand;
+  return kind;
+}
+
+}  // namespace migsim::detail
