@@ -9,6 +9,10 @@
 
 namespace migsim {
 
+/// Mean days per year and per month, for converting annual rates and monthly amounts to steps.
+inline constexpr double kDaysPerYear = 365.25;
+inline constexpr double kDaysPerMonth = kDaysPerYear / 12.0;
+
 /// A calendar date, stored as days since 1970-01-01 (proleptic Gregorian).
 class Date {
  public:

@@ -16,9 +16,6 @@
 
 namespace migsim::detail {
 
-inline constexpr double kDaysPerYear = 365.25;
-inline constexpr double kDaysPerMonth = kDaysPerYear / 12.0;
-
 inline bool contains(const std::vector<int>& items, std::size_t value) {
   return std::find(items.begin(), items.end(), static_cast<int>(value)) != items.end();
 }

@@ -8,9 +8,6 @@
 namespace migsim::detail {
 namespace {
 
-constexpr double kDaysPerYear = 365.25;
-constexpr double kDaysPerMonth = kDaysPerYear / 12.0;
-
 std::int32_t years_to_days(double years) { return static_cast<std::int32_t>(std::lround(years * kDaysPerYear)); }
 
 }  // namespace

@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "events/policies.hpp"
 #include "migsim/calendar.hpp"
 #include "migsim/scenario.hpp"
-#include "events/policies.hpp"
 
 namespace migsim::detail {
 

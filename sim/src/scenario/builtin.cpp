@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <fstream>
 
-#include "scenario/embedded_files.hpp"
 #include "migsim/errors.hpp"
+#include "scenario/embedded_files.hpp"
 
 namespace migsim {
 namespace {

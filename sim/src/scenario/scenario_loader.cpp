@@ -9,11 +9,11 @@
 #include <set>
 #include <sstream>
 
-#include "scenario/csv_table.hpp"
 #include "events/parser.hpp"
 #include "migsim/builtin.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/scenario.hpp"
+#include "scenario/csv_table.hpp"
 
 namespace migsim {
 namespace {

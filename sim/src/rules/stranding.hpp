@@ -1,0 +1,26 @@
+// Stranding and evacuation (ODD submodel "closures"): the stranded keep paying living costs and
+// queue for evacuation seats (decided by the evacuation market after the pass); they go home when
+// the border reopens.
+#pragma once
+
+#include "rules/context.hpp"
+#include "rules/moves.hpp"
+
+namespace migsim::detail {
+
+/// True if the agent is stranded (their step ends here).
+MIGSIM_INLINE bool stranded_step(Agent& a, const StepContext& c) {
+  if (a.status != kStranded) return false;
+  const std::size_t d = c.destination(a), od = c.od(a, d);
+  if (!(c.pt.crossing[od] & kReturnsBlocked)) {
+    go_home(a, c);
+    return true;
+  }
+  c.agents.savings_usd[a.slot] -= c.t.living_cost_usd[d];
+  if (c.pt.evacuation[od] >= 0)
+    a.tally.stranded.push_back(
+        {c.agents.status_day[a.slot], c.priority(a.id), static_cast<std::uint32_t>(a.id), c.pt.evacuation[od]});
+  return true;
+}
+
+}  // namespace migsim::detail

@@ -1,0 +1,35 @@
+// Work (ODD submodel "work"): migrants lose jobs at the sector's job-loss hazard and find jobs
+// at the destination's job-finding hazard, in a sector drawn from the demand shares; a job pays
+// the destination's wage for the skill and sector (less for irregular workers).
+#pragma once
+
+#include "rules/context.hpp"
+#include "rules/draws.hpp"
+
+namespace migsim::detail {
+
+/// Job loss or job finding this step.
+MIGSIM_INLINE void work_step(Agent& a, const StepContext& c) {
+  const StepTables& t = c.t;
+  const std::size_t d = c.destination(a);
+  const std::uint32_t u = a.u[draw::kJob];
+  if (Traits::employed(a.traits)) {
+    if (u < t.job_loss[d * c.nS + Traits::sector(a.traits)]) a.traits = Traits::without_job(a.traits);
+  } else if (u < t.job_finding[d]) {
+    a.traits = Traits::with_job(a.traits, pick_threshold(&t.sector_cdf[d * c.nS], c.nS, a.u[draw::kSector]));
+  }
+}
+
+/// This step's earnings less living costs, in USD (negative without a job).
+MIGSIM_INLINE float net_income(const Agent& a, const StepContext& c) {
+  const std::size_t d = c.destination(a);
+  float net = -c.t.living_cost_usd[d];
+  if (Traits::employed(a.traits)) {
+    float earnings = c.t.earnings_usd[(d * kSkills + Traits::skill(a.traits)) * c.nS + Traits::sector(a.traits)];
+    if (a.status == kIrregular) earnings *= c.pt.irregular_wage_factor;
+    net += earnings;
+  }
+  return net;
+}
+
+}  // namespace migsim::detail
