@@ -1,17 +1,26 @@
-"""The parameter reference in docs/scenarios.md is generated from the schema and must match it."""
+"""The references in docs/ are generated from the engine's schemas and must match them, and the
+output schema must match what a run writes."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 import migsim
+import xarray as xr
+
+from conftest import SMALL
 
 REPO = Path(__file__).resolve().parents[2]
+# Data variables a file holds beyond the output schema: the record of the scenario's events in
+# force per step, laid out by the event list rather than by the output schema.
+NOT_IN_OUTPUT_SCHEMA = {"policy_state"}
 
 
-def test_parameter_reference_is_current() -> None:
+def test_generated_docs_are_current() -> None:
+    """docs/scenarios.md (parameters, events) and docs/outputs.md (outputs): `make docs`."""
     result = subprocess.run(
         [sys.executable, str(REPO / "tools" / "generate_docs.py"), "--check"], capture_output=True, text=True
     )
@@ -22,3 +31,26 @@ def test_every_schema_key_is_documented() -> None:
     text = (REPO / "docs" / "scenarios.md").read_text()
     for spec in migsim._core.parameter_schema():
         assert f"`{spec['key']}`" in text, spec["key"]
+
+
+def test_every_output_is_documented() -> None:
+    text = (REPO / "docs" / "outputs.md").read_text()
+    for spec in migsim._core.output_schema():
+        assert f"| `{spec['name']}` |" in text, spec["name"]
+
+
+def test_output_files_hold_exactly_the_output_schema(
+    tmp_path: Path, cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    out = tmp_path / "small.h5"
+    result = cli("run", "-q", "-o", out, *SMALL)
+    assert result.returncode == 0, result.stderr
+    schema = [(s["name"], tuple(s["dims"]), s["units"]) for s in migsim._core.output_schema()]
+    with xr.open_dataset(out, decode_times=False) as ds:
+        assert NOT_IN_OUTPUT_SCHEMA <= set(ds.data_vars)
+        written = [
+            (name, tuple(var.dims), var.attrs.get("units", ""))
+            for name, var in ds.data_vars.items()
+            if name not in NOT_IN_OUTPUT_SCHEMA
+        ]
+    assert written == schema
