@@ -65,6 +65,18 @@ def parameter_schema() -> list[dict[str, Any]]:
     fit explores), ``log`` (search on a log scale), ``prior`` (``uniform``, ``loguniform``, ``normal``,
     ``lognormal``), ``prior_args`` (mean and standard deviation for the normal priors) and ``rationale``."""
 
+def status_schema() -> list[dict[str, Any]]:
+    """Every legal status in code order: ``name``, ``code`` (int), ``abroad`` (bool: outside the origin country)
+    and ``description``."""
+
+def output_schema() -> list[dict[str, Any]]:
+    """Every output variable in file order: ``name``, ``dims`` (list of dimension names, ``time`` first),
+    ``units``, ``long_name``, ``standard_name``, ``cell_method``, ``kind`` (``count``, ``money``, ``derived``) and
+    ``comment``."""
+
+def output_reference_markdown() -> str:
+    """The output reference (Markdown) generated from the output schema."""
+
 def load_scenario(name_or_path: str, overrides: Mapping[str, str] = ...) -> Scenario:
     """Loads and validates a scenario (built-in name, folder or ``scenario.yaml``) with ``--set`` overrides."""
 
