@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <numeric>
 
@@ -151,87 +152,65 @@ int command_scenarios() {
   return 0;
 }
 
-}  // namespace
+/// A subcommand and what it does once the arguments are parsed.
+struct Command {
+  CLI::App* app;
+  std::function<int()> action;
+};
 
-int main(int argc, char** argv) {
-  CLI::App app{"migsim: agent-based simulator of labour migration from Central Asia"};
-  app.require_subcommand(1);
-  app.set_version_flag("--version", migsim::version());
+int print(const std::string& text) {
+  std::fputs(text.c_str(), stdout);
+  return 0;
+}
 
-  RunArgs run;
-  auto* run_cmd = app.add_subcommand("run", "Run a scenario and write its output (HDF5, netCDF-4 layout)");
-  run_cmd->add_option("scenario", run.scenario, "Scenario folder, scenario.yaml, or built-in name")
-      ->capture_default_str();
-  run_cmd->add_option("-o,--output", run.output, "Output file (default: out/<scenario>.h5)");
-  run_cmd->add_option("--seed", run.seed, "Random seed (default: the scenario's run.seed)")
-      ->check(CLI::NonNegativeNumber);
-  run_cmd->add_option("--threads", run.threads, "Worker threads (0 = all cores)")
+Command add_run(CLI::App& app, RunArgs& run) {
+  auto* cmd = app.add_subcommand("run", "Run a scenario and write its output (HDF5, netCDF-4 layout)");
+  cmd->add_option("scenario", run.scenario, "Scenario folder, scenario.yaml, or built-in name")->capture_default_str();
+  cmd->add_option("-o,--output", run.output, "Output file (default: out/<scenario>.h5)");
+  cmd->add_option("--seed", run.seed, "Random seed (default: the scenario's run.seed)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", run.threads, "Worker threads (0 = all cores)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  run_cmd->add_option("--scale", run.scale, "People per agent (default: the scenario's run.scale)")
+  cmd->add_option("--scale", run.scale, "People per agent (default: the scenario's run.scale)")
       ->check(CLI::PositiveNumber);
-  run_cmd->add_option("--until", run.until, "Last date to simulate, YYYY-MM-DD (default: the calendar end)");
-  run_cmd->add_option("--set", run.sets, "Override a parameter: key.path=value (repeatable)");
-  run_cmd->add_flag("-q,--quiet", run.quiet, "No progress bar and no summary");
-  run_cmd->add_flag("--mpi", run.mpi,
-                    "Split the run over the MPI processes (automatic under mpirun/srun; same output as one process)");
+  cmd->add_option("--until", run.until, "Last date to simulate, YYYY-MM-DD (default: the calendar end)");
+  cmd->add_option("--set", run.sets, "Override a parameter: key.path=value (repeatable)");
+  cmd->add_flag("-q,--quiet", run.quiet, "No progress bar and no summary");
+  cmd->add_flag("--mpi", run.mpi,
+                "Split the run over the MPI processes (automatic under mpirun/srun; same output as one process)");
+  return {cmd, [&run] { return command_run(run); }};
+}
 
-  std::string target = "kyrgyzstan";
-  std::vector<std::string> validate_sets;
-  auto* validate_cmd = app.add_subcommand("validate", "Check a scenario and report what it holds");
-  validate_cmd->add_option("scenario", target, "Scenario folder, scenario.yaml, or built-in name")->required();
-  validate_cmd->add_option("--set", validate_sets, "Override a parameter: key.path=value (repeatable)");
+Command add_validate(CLI::App& app, std::string& target, std::vector<std::string>& sets) {
+  auto* cmd = app.add_subcommand("validate", "Check a scenario and report what it holds");
+  cmd->add_option("scenario", target, "Scenario folder, scenario.yaml, or built-in name")->required();
+  cmd->add_option("--set", sets, "Override a parameter: key.path=value (repeatable)");
+  return {cmd, [&target, &sets] { return command_validate(target, sets); }};
+}
 
-  auto* scenarios_cmd = app.add_subcommand("scenarios", "List the built-in scenarios");
-
-  std::string info_path;
-  auto* info_cmd = app.add_subcommand("info", "Describe an output file");
-  info_cmd->add_option("file", info_path, "Output file written by migsim run")->required();
-
-  std::string export_name, export_folder;
-  auto* export_cmd = app.add_subcommand("export", "Copy a built-in scenario into a folder to edit it");
-  export_cmd->add_option("scenario", export_name, "Built-in scenario name")->required();
-  export_cmd->add_option("folder", export_folder, "Destination folder (created)")->required();
-
-  auto* params_cmd = app.add_subcommand("parameters", "Print the parameter reference (Markdown)");
-  auto* events_cmd = app.add_subcommand("events", "Print the event reference: every event type and field (Markdown)");
-
+int command_info(const std::string& path) {
+  // An unreadable file named on the command line is bad input, not an engine failure.
+  if (!std::filesystem::is_regular_file(path)) throw migsim::ArgumentError(path + ": no such file");
   try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? 0 : kExitInvalid;
+    return print(migsim::output::describe_file(path));
+  } catch (const migsim::OutputError& e) {
+    throw migsim::ArgumentError(e.what());
   }
+}
 
+int command_export(const std::string& name, const std::string& folder) {
+  if (std::filesystem::exists(folder) && !std::filesystem::is_empty(folder))
+    throw migsim::ArgumentError(folder + ": folder exists and is not empty");
+  migsim::export_builtin(name, folder);
+  std::printf("wrote built-in scenario %s to %s\n", name.c_str(), folder.c_str());
+  return 0;
+}
+
+/// Runs the chosen command; input errors exit 2, other failures 1.
+int run_command(const std::vector<Command>& commands) {
   try {
-    if (*run_cmd) return command_run(run);
-    if (*validate_cmd) return command_validate(target, validate_sets);
-    if (*scenarios_cmd) return command_scenarios();
-    if (*info_cmd) {
-      // An unreadable file named on the command line is bad input, not an engine failure.
-      if (!std::filesystem::is_regular_file(info_path)) throw migsim::ArgumentError(info_path + ": no such file");
-      try {
-        std::fputs(migsim::output::describe_file(info_path).c_str(), stdout);
-      } catch (const migsim::OutputError& e) {
-        throw migsim::ArgumentError(e.what());
-      }
-      return 0;
-    }
-    if (*export_cmd) {
-      if (std::filesystem::exists(export_folder) && !std::filesystem::is_empty(export_folder))
-        throw migsim::ArgumentError(export_folder + ": folder exists and is not empty");
-      migsim::export_builtin(export_name, export_folder);
-      std::printf("wrote built-in scenario %s to %s\n", export_name.c_str(), export_folder.c_str());
-      return 0;
-    }
-    if (*params_cmd) {
-      std::fputs(migsim::parameter_reference_markdown().c_str(), stdout);
-      return 0;
-    }
-    if (*events_cmd) {
-      std::fputs(migsim::event_reference_markdown().c_str(), stdout);
-      return 0;
-    }
+    for (const auto& command : commands)
+      if (*command.app) return command.action();
   } catch (const migsim::ScenarioError& e) {
     std::fprintf(stderr, "migsim: error: %s\n", e.what());
     return kExitInvalid;
@@ -245,4 +224,39 @@ int main(int argc, char** argv) {
     return kExitFailure;
   }
   return kExitFailure;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"migsim: agent-based simulator of labour migration from Central Asia"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", migsim::version());
+
+  RunArgs run;
+  std::string target = "kyrgyzstan", info_path, export_name, export_folder;
+  std::vector<std::string> validate_sets;
+  std::vector<Command> commands = {add_run(app, run), add_validate(app, target, validate_sets)};
+  commands.push_back({app.add_subcommand("scenarios", "List the built-in scenarios"), command_scenarios});
+  auto* info_cmd = app.add_subcommand("info", "Describe an output file");
+  info_cmd->add_option("file", info_path, "Output file written by migsim run")->required();
+  commands.push_back({info_cmd, [&] { return command_info(info_path); }});
+  auto* export_cmd = app.add_subcommand("export", "Copy a built-in scenario into a folder to edit it");
+  export_cmd->add_option("scenario", export_name, "Built-in scenario name")->required();
+  export_cmd->add_option("folder", export_folder, "Destination folder (created)")->required();
+  commands.push_back({export_cmd, [&] { return command_export(export_name, export_folder); }});
+  commands.push_back({app.add_subcommand("parameters", "Print the parameter reference (Markdown)"),
+                      [] { return print(migsim::parameter_reference_markdown()); }});
+  commands.push_back({app.add_subcommand("events", "Print the event reference: every event type and field (Markdown)"),
+                      [] { return print(migsim::event_reference_markdown()); }});
+  commands.push_back({app.add_subcommand("outputs", "Print the output reference: every variable and status (Markdown)"),
+                      [] { return print(migsim::output_reference_markdown()); }});
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : kExitInvalid;
+  }
+  return run_command(commands);
 }

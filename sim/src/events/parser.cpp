@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <set>
+#include <tuple>
 
 #include "events/kind.hpp"
 #include "migsim/errors.hpp"
@@ -82,58 +83,75 @@ class EventReader {
     event.type = spec->type;
 
     std::set<std::string> seen;
-    for (const auto& item : node_) {
-      const auto key = item.first.as<std::string>();
-      if (!seen.insert(key).second) fail(item.first, key, "appears twice");
-      if (key == "type") continue;
-      if (key == "label") {
-        event.label = scalar(item.second, key);
-        if (!is_identifier(event.label))
-          fail(item.second, key,
-               "expected an identifier of lowercase letters, digits and '_', found '" + event.label + "'");
-      } else if (key == "source") {
-        event.source = scalar(item.second, key);
-      } else if (key == "start") {
-        event.start = date(item.second, key);
-      } else if (key == "end") {
-        if (!spec->has_end)
-          fail(item.first, key, article(spec->name) + " happens once, on its start date; remove `end`");
-        event.end = date(item.second, key);
-      } else if (const EventFieldSpec* field = find_field(*spec, key)) {
-        read_field(item.second, *field, event);
-      } else {
-        std::vector<std::string> names = {"label", "source", "start"};
-        if (spec->has_end) names.push_back("end");
-        for (const auto& f : spec->fields) names.emplace_back(f.name);
-        auto hint = did_you_mean(key, names);
-        fail(item.first, key,
-             "unknown field for " + article(spec->name) + " event" +
-                 (hint.empty() ? "" : "; did you mean '" + hint + "'?") + " (fields: " + join(names) + ")");
-      }
+    for (const auto& item : node_) read_key(item.first, item.second, *spec, seen, event);
+    check_complete(*spec, seen, event);
+    return event;
+  }
+
+  /// One key of the event's mapping: a common key (label, source, start, end) or a field of the
+  /// event's type.
+  void read_key(const YAML::Node& key_node, const YAML::Node& value, const EventTypeSpec& spec,
+                std::set<std::string>& seen, Event& event) {
+    const auto key = key_node.as<std::string>();
+    if (!seen.insert(key).second) fail(key_node, key, "appears twice");
+    if (key == "type") return;
+    if (key == "label") {
+      event.label = scalar(value, key);
+      if (!is_identifier(event.label))
+        fail(value, key, "expected an identifier of lowercase letters, digits and '_', found '" + event.label + "'");
+    } else if (key == "source") {
+      event.source = scalar(value, key);
+    } else if (key == "start") {
+      event.start = date(value, key);
+    } else if (key == "end") {
+      if (!spec.has_end) fail(key_node, key, article(spec.name) + " happens once, on its start date; remove `end`");
+      event.end = date(value, key);
+    } else if (const EventFieldSpec* field = find_field(spec, key)) {
+      read_field(value, *field, event);
+    } else {
+      fail_unknown_field(key_node, key, spec);
     }
+  }
+
+  [[noreturn]] void fail_unknown_field(const YAML::Node& at, const std::string& key, const EventTypeSpec& spec) const {
+    std::vector<std::string> names = {"label", "source", "start"};
+    if (spec.has_end) names.push_back("end");
+    for (const auto& f : spec.fields) names.emplace_back(f.name);
+    auto hint = did_you_mean(key, names);
+    fail(at, key,
+         "unknown field for " + article(spec.name) + " event" + (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
+             " (fields: " + join(names) + ")");
+  }
+
+  /// After every key was read: required keys present, schema defaults for the numbers left out,
+  /// the scope rule and the order of the dates.
+  void check_complete(const EventTypeSpec& spec, const std::set<std::string>& seen, Event& event) const {
     if (!seen.count("start")) fail(node_, "start", "missing; expected the date the event takes effect (YYYY-MM-DD)");
-    if (spec->end_required && !seen.count("end"))
-      fail(node_, "end", "missing; " + article(spec->name) + " event needs an end date");
-    for (const auto& f : spec->fields) {
+    if (spec.end_required && !seen.count("end"))
+      fail(node_, "end", "missing; " + article(spec.name) + " event needs an end date");
+    for (const auto& f : spec.fields) {
       if (seen.count(std::string(f.name))) continue;
       if (f.required) fail(node_, std::string(f.name), "missing required field (" + std::string(f.description) + ")");
-      // Numeric defaults are per event type (an amnesty lifts all bans, share 1), so they come
-      // from the schema rather than from Event's initialisers.
-      if (const auto* member = std::get_if<double Event::*>(&f.member)) {
-        double value = 0;
-        const auto text = f.default_text;
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (ec == std::errc() && end == text.data() + text.size()) event.*(*member) = value;
-      }
+      set_default(f, event);
     }
-    if (spec->country_or_regions && seen.count("country") == seen.count("regions"))
+    if (spec.country_or_regions && seen.count("country") == seen.count("regions"))
       fail(node_, "",
            "expected exactly one of `country` and `regions`, found " +
                std::string(seen.count("country") ? "both" : "neither"));
     if (event.end && *event.end < event.start)
       fail(node_["end"], "end",
            "expected a date on or after start (" + event.start.iso() + "), found " + event.end->iso());
-    return event;
+  }
+
+  /// Numeric defaults are per event type (an amnesty lifts all bans, share 1), so they come from
+  /// the schema rather than from Event's initialisers.
+  static void set_default(const EventFieldSpec& f, Event& event) {
+    const auto* member = std::get_if<double Event::*>(&f.member);
+    if (!member) return;
+    double value = 0;
+    const auto text = f.default_text;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec == std::errc() && end == text.data() + text.size()) event.*(*member) = value;
   }
 
   const YAML::Node& node() const { return node_; }
@@ -298,62 +316,73 @@ std::string default_label(const Event& event, std::size_t position) {
   return std::string(event_spec(event.type).name) + "_" + std::to_string(position + 1);
 }
 
-std::string resolve_event(Event& e, const Scenario& sc) {
-  std::string problem;
-  const EventKind& kind = event_kind(e.type);
-  const RegionRole role = kind.regions;
+namespace {
+
+/// Country codes (`country`, `countries`, `citizenships`) to indices.
+std::string resolve_countries(Event& e, const Scenario& sc) {
   e.country_index = -1;
   if (!e.country.empty()) {
     e.country_index = find_country(sc, e.country);
     if (e.country_index < 0) return "country: " + unknown("country", e.country, country_codes(sc));
   }
-  e.country_indices.clear();
-  for (const auto& code : e.countries) {
-    int c = find_country(sc, code);
-    if (c < 0) return "countries: " + unknown("country", code, country_codes(sc));
-    e.country_indices.push_back(c);
+  for (auto [codes, indices, field] : {std::tuple{&e.countries, &e.country_indices, "countries"},
+                                       std::tuple{&e.citizenships, &e.citizenship_indices, "citizenships"}}) {
+    indices->clear();
+    for (const auto& code : *codes) {
+      const int c = find_country(sc, code);
+      if (c < 0) return std::string(field) + ": " + unknown("country", code, country_codes(sc));
+      indices->push_back(c);
+    }
   }
-  e.citizenship_indices.clear();
-  for (const auto& code : e.citizenships) {
-    int c = find_country(sc, code);
-    if (c < 0) return "citizenships: " + unknown("country", code, country_codes(sc));
-    e.citizenship_indices.push_back(c);
-  }
+  return "";
+}
+
+/// Region names (`regions`, `region`, `to`) to location indices, as origins or destinations by
+/// the kind's rule (`to` is always an origin).
+std::string resolve_regions(Event& e, const Scenario& sc, RegionRole role) {
+  std::string problem;
   e.location_indices.clear();
   for (const auto& name : e.regions) {
-    int l = find_location(sc, name, role, problem);
+    const int l = find_location(sc, name, role, problem);
     if (l < 0) return "regions: " + problem;
     if (e.country_index >= 0 && static_cast<int>(sc.location(static_cast<std::size_t>(l)).country) != e.country_index)
       return "regions: region '" + name + "' is not in " + e.country;
     e.location_indices.push_back(l);
   }
+  e.location_index = e.region.empty() ? -1 : find_location(sc, e.region, role, problem);
+  if (!e.region.empty() && e.location_index < 0) return "region: " + problem;
+  e.to_index = e.to.empty() ? -1 : find_location(sc, e.to, RegionRole::Origin, problem);
+  if (!e.to.empty() && e.to_index < 0) return "to: " + problem;
+  return "";
+}
+
+/// Sector names (`sectors`, `sector`) and the currency code to indices.
+std::string resolve_sectors_and_currency(Event& e, const Scenario& sc) {
+  std::string problem;
   e.sector_indices.clear();
   for (const auto& name : e.sectors) {
-    int s = find_sector(sc, name, problem);
+    const int s = find_sector(sc, name, problem);
     if (s < 0) return "sectors: " + problem;
     e.sector_indices.push_back(s);
   }
-  e.location_index = -1;
-  if (!e.region.empty()) {
-    e.location_index = find_location(sc, e.region, role, problem);
-    if (e.location_index < 0) return "region: " + problem;
-  }
-  e.to_index = -1;
-  if (!e.to.empty()) {
-    e.to_index = find_location(sc, e.to, RegionRole::Origin, problem);
-    if (e.to_index < 0) return "to: " + problem;
-  }
-  e.sector_index = -1;
-  if (!e.sector.empty()) {
-    e.sector_index = find_sector(sc, e.sector, problem);
-    if (e.sector_index < 0) return "sector: " + problem;
-  }
+  e.sector_index = e.sector.empty() ? -1 : find_sector(sc, e.sector, problem);
+  if (!e.sector.empty() && e.sector_index < 0) return "sector: " + problem;
   e.currency_index = -1;
   if (!e.currency.empty()) {
     auto it = std::find(sc.currencies.begin(), sc.currencies.end(), e.currency);
     if (it == sc.currencies.end()) return "currency: " + unknown("currency", e.currency, sc.currencies);
     e.currency_index = static_cast<int>(it - sc.currencies.begin());
   }
+  return "";
+}
+
+}  // namespace
+
+std::string resolve_event(Event& e, const Scenario& sc) {
+  const EventKind& kind = event_kind(e.type);
+  if (auto problem = resolve_countries(e, sc); !problem.empty()) return problem;
+  if (auto problem = resolve_regions(e, sc, kind.regions); !problem.empty()) return problem;
+  if (auto problem = resolve_sectors_and_currency(e, sc); !problem.empty()) return problem;
   return kind.check ? kind.check(e, sc) : "";
 }
 

@@ -89,22 +89,13 @@ Environment::Choice Environment::destination_choice(Date date, const NetworkStat
   return choice;
 }
 
-void Environment::compute(Date date, std::int32_t day, std::int32_t step_days, const NetworkState& network,
-                          const Policies& policies, const Modifiers& m, StepTables& t) const {
+/// Departure: hazard from the logit's inclusive value over the home utility. A return shock's
+/// departure factor rescales its destinations' shares and, through their sum, the hazard.
+void Environment::departure_tables(Date date, std::int32_t step_days, const NetworkState& network,
+                                   const Policies& policies, const Modifiers& m, StepTables& t) const {
   const auto& p = sc_.params;
-  const auto nO = sc_.n_origins(), nD = sc_.n_destinations(), nS = sc_.sectors.size();
+  const auto nO = sc_.n_origins(), nD = sc_.n_destinations();
   const double days = step_days;
-
-  t.today = day;
-  t.exit_birth_day = day - years_to_days(static_cast<double>(p.exit_age));
-  for (unsigned b = 0; b + 1 < kAgeBands; ++b)  // bands 15-24, 25-34, 35-44, 45-54, 55+
-    t.band_birth_day[b] = day - years_to_days(25.0 + 10.0 * b);
-  t.cooldown_day = day - static_cast<std::int32_t>(std::lround(p.remigration_cooldown_days));
-  t.remittance_share = static_cast<float>(p.remittance_share);
-  t.savings_target_usd = static_cast<float>(p.savings_target_usd);
-
-  // Departure: hazard from the logit's inclusive value over the home utility. A return shock's
-  // departure factor rescales its destinations' shares and, through their sum, the hazard.
   const Choice choice = destination_choice(date, network, policies, m);
   const double age_factor[kAgeBands] = {p.departure_age_factor_15_24, p.departure_age_factor_25_34,
                                         p.departure_age_factor_35_44, p.departure_age_factor_45_54,
@@ -139,8 +130,14 @@ void Environment::compute(Date date, std::int32_t day, std::int32_t step_days, c
                 to_threshold(step_probability(rate, days));
           }
     }
+}
 
-  // Work abroad.
+/// Work abroad: job finding and loss, sector shares, earnings and living costs per destination.
+void Environment::work_tables(Date date, std::int32_t step_days, const Policies& policies, const Modifiers& m,
+                              StepTables& t) const {
+  const auto& p = sc_.params;
+  const auto nO = sc_.n_origins(), nD = sc_.n_destinations(), nS = sc_.sectors.size();
+  const double days = step_days;
   t.job_finding.resize(nD);
   t.job_loss.resize(nD * nS);
   t.sector_cdf.resize(nD * nS);
@@ -167,9 +164,15 @@ void Environment::compute(Date date, std::int32_t day, std::int32_t step_days, c
         t.earnings_usd[(d * kSkills + s) * nS + k] = static_cast<float>(
             wage_usd_step * p.migrant_wage_ratio * skill_factor_[s] * sc_.sectors[k].wage_factor * m.wage[d * nS + k]);
   }
+}
 
-  // Return: base hazard with season and exchange-rate loss, then savings, job, settlement and
-  // the shocks of the migrant's citizenship and region.
+/// Return: base hazard with season and exchange-rate loss, then savings, job, settlement and
+/// the shocks of the migrant's citizenship and region.
+void Environment::return_tables(Date date, std::int32_t step_days, const Policies& policies, const Modifiers& m,
+                                StepTables& t) const {
+  const auto& p = sc_.params;
+  const auto nO = sc_.n_origins(), nD = sc_.n_destinations();
+  const double days = step_days;
   const unsigned month = date.month();
   const double season = (month == 12 || month <= 2) ? p.return_winter_factor : 1.0;
   t.return_.resize(nO * nD * 4 * kYearsAbroadBuckets);
@@ -191,6 +194,22 @@ void Environment::compute(Date date, std::int32_t day, std::int32_t step_days, c
           }
     }
   }
+}
+
+void Environment::compute(Date date, std::int32_t day, std::int32_t step_days, const NetworkState& network,
+                          const Policies& policies, const Modifiers& m, StepTables& t) const {
+  const auto& p = sc_.params;
+  t.today = day;
+  t.exit_birth_day = day - years_to_days(static_cast<double>(p.exit_age));
+  for (unsigned b = 0; b + 1 < kAgeBands; ++b)  // bands 15-24, 25-34, 35-44, 45-54, 55+
+    t.band_birth_day[b] = day - years_to_days(25.0 + 10.0 * b);
+  t.cooldown_day = day - static_cast<std::int32_t>(std::lround(p.remigration_cooldown_days));
+  t.remittance_share = static_cast<float>(p.remittance_share);
+  t.savings_target_usd = static_cast<float>(p.savings_target_usd);
+  departure_tables(date, step_days, network, policies, m, t);
+  work_tables(date, step_days, policies, m, t);
+  return_tables(date, step_days, policies, m, t);
+  const auto nO = sc_.n_origins(), nD = sc_.n_destinations();
   t.travel_cost_usd.resize(nO * nD);
   for (std::size_t o = 0; o < nO; ++o)
     for (std::size_t d = 0; d < nD; ++d) t.travel_cost_usd[o * nD + d] = static_cast<float>(sc_.route(o, d).cost_usd);

@@ -63,6 +63,12 @@ class Environment {
                             const Modifiers& modifiers) const;
 
  private:
+  void departure_tables(Date date, std::int32_t step_days, const NetworkState& network, const Policies& policies,
+                        const Modifiers& m, StepTables& t) const;
+  void work_tables(Date date, std::int32_t step_days, const Policies& policies, const Modifiers& m,
+                   StepTables& t) const;
+  void return_tables(Date date, std::int32_t step_days, const Policies& policies, const Modifiers& m,
+                     StepTables& t) const;
   double per_usd(std::size_t location, Date date, const Policies& policies) const;
   double unemployment(std::size_t location, Date date) const;
   const Scenario& sc_;

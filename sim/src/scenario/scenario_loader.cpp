@@ -468,71 +468,88 @@ std::string label_of(const YAML::Node& event, std::size_t position) {
   return "";
 }
 
+Layers read_layers(const std::string& text, const std::shared_ptr<const FileSource>& source, int depth);
+
+/// The layers of the scenario that `base` (the value of `extends`) names.
+Layers read_base(const YAML::Node& base, const std::shared_ptr<const FileSource>& source, const std::string& where,
+                 int depth) {
+  if (!base.IsScalar())
+    throw ScenarioError(where + ":" + std::to_string(base.Mark().line + 1) +
+                        ": key 'extends': expected a built-in scenario name or a folder, found a " +
+                        (base.IsMap() ? "mapping" : "list"));
+  const auto name = base.as<std::string>();
+  auto base_source = source->folder(name);
+  if (!base_source) base_source = builtin_source(name);
+  if (!base_source) {
+    auto hint = did_you_mean(name, builtin_scenario_names());
+    throw ScenarioError(
+        where + ":" + std::to_string(base.Mark().line + 1) + ": key 'extends': '" + name +
+        "' is neither a folder (relative to this scenario's folder) with a scenario.yaml nor a built-in scenario" +
+        (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+  }
+  auto base_text = base_source->read("scenario.yaml");
+  if (!base_text) throw ScenarioError(base_source->describe("scenario.yaml") + ": cannot read scenario file");
+  return read_layers(*base_text, base_source, depth + 1);
+}
+
+/// Drops the base's events named in `remove_events`.
+void remove_events(const YAML::Node& root, const std::string& where, Layers& layers) {
+  const YAML::Node removed = root["remove_events"];
+  if (!removed) return;
+  const auto line = ":" + std::to_string(removed.Mark().line + 1);
+  if (!removed.IsSequence())
+    throw ScenarioError(where + line + ": key 'remove_events': expected a list of event labels");
+  if (!root["extends"])
+    throw ScenarioError(where + line +
+                        ": key 'remove_events': only a scenario that `extends` another can remove events");
+  for (const auto& item : removed) {
+    const auto label = item.as<std::string>();
+    auto& events = layers.events;
+    std::vector<std::pair<YAML::Node, std::string>> kept;
+    std::vector<std::string> labels;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      labels.push_back(label_of(events[i].first, i));
+      if (labels.back() != label) kept.push_back(events[i]);
+    }
+    if (kept.size() == events.size()) {
+      auto hint = did_you_mean(label, labels);
+      throw ScenarioError(where + ":" + std::to_string(item.Mark().line + 1) + ": key 'remove_events': no event '" +
+                          label + "' in the base scenario" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+    }
+    events = std::move(kept);
+  }
+}
+
+/// Appends the file's own events.
+void append_events(const YAML::Node& root, const std::string& where, Layers& layers) {
+  const YAML::Node events = root["events"];
+  if (!events) return;
+  if (!events.IsNull() && !events.IsSequence())
+    throw ScenarioError(where + ":" + std::to_string(events.Mark().line + 1) +
+                        ": key 'events': expected a list of events, found a mapping or a value");
+  for (auto e : events) {
+    // Unlabelled events get their default label now, from their place in the whole chain, so
+    // that removing an earlier event never renames a later one.
+    if (e.IsMap() && !e["label"] && e["type"] && e["type"].IsScalar())
+      e["label"] = e["type"].as<std::string>() + "_" + std::to_string(layers.appended + 1);
+    ++layers.appended;
+    layers.events.emplace_back(e, where);
+  }
+}
+
 Layers read_layers(const std::string& text, const std::shared_ptr<const FileSource>& source, int depth) {
   const std::string where = source->describe("scenario.yaml");
   if (depth > 8) throw ScenarioError(where + ": key 'extends': more than 8 levels (a cycle?)");
   YAML::Node root = parse_yaml(text, where);
   Layers layers;
   if (const YAML::Node base = root["extends"]) {
-    if (!base.IsScalar())
-      throw ScenarioError(where + ":" + std::to_string(base.Mark().line + 1) +
-                          ": key 'extends': expected a built-in scenario name or a folder, found a " +
-                          (base.IsMap() ? "mapping" : "list"));
-    const auto name = base.as<std::string>();
-    auto base_source = source->folder(name);
-    if (!base_source) base_source = builtin_source(name);
-    if (!base_source) {
-      auto hint = did_you_mean(name, builtin_scenario_names());
-      throw ScenarioError(
-          where + ":" + std::to_string(base.Mark().line + 1) + ": key 'extends': '" + name +
-          "' is neither a folder (relative to this scenario's folder) with a scenario.yaml nor a built-in scenario" +
-          (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
-    }
-    auto base_text = base_source->read("scenario.yaml");
-    if (!base_text) throw ScenarioError(base_source->describe("scenario.yaml") + ": cannot read scenario file");
-    layers = read_layers(*base_text, base_source, depth + 1);
+    layers = read_base(base, source, where, depth);
   } else {
     layers.root = YAML::Node(YAML::NodeType::Map);
     for (const auto& key : table_keys()) layers.table_source[key] = source;
   }
-  if (const YAML::Node removed = root["remove_events"]) {
-    const auto line = ":" + std::to_string(removed.Mark().line + 1);
-    if (!removed.IsSequence())
-      throw ScenarioError(where + line + ": key 'remove_events': expected a list of event labels");
-    if (!root["extends"])
-      throw ScenarioError(where + line +
-                          ": key 'remove_events': only a scenario that `extends` another can remove events");
-    for (const auto& item : removed) {
-      const auto label = item.as<std::string>();
-      auto& events = layers.events;
-      std::size_t before = events.size();
-      std::vector<std::pair<YAML::Node, std::string>> kept;
-      std::vector<std::string> labels;
-      for (std::size_t i = 0; i < events.size(); ++i) {
-        labels.push_back(label_of(events[i].first, i));
-        if (labels.back() != label) kept.push_back(events[i]);
-      }
-      if (kept.size() == before) {
-        auto hint = did_you_mean(label, labels);
-        throw ScenarioError(where + ":" + std::to_string(item.Mark().line + 1) + ": key 'remove_events': no event '" +
-                            label + "' in the base scenario" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
-      }
-      events = std::move(kept);
-    }
-  }
-  if (const YAML::Node events = root["events"]) {
-    if (!events.IsNull() && !events.IsSequence())
-      throw ScenarioError(where + ":" + std::to_string(events.Mark().line + 1) +
-                          ": key 'events': expected a list of events, found a mapping or a value");
-    for (auto e : events) {
-      // Unlabelled events get their default label now, from their place in the whole chain, so
-      // that removing an earlier event never renames a later one.
-      if (e.IsMap() && !e["label"] && e["type"] && e["type"].IsScalar())
-        e["label"] = e["type"].as<std::string>() + "_" + std::to_string(layers.appended + 1);
-      ++layers.appended;
-      layers.events.emplace_back(e, where);
-    }
-  }
+  remove_events(root, where, layers);
+  append_events(root, where, layers);
   if (const YAML::Node tables = root["tables"]; tables && tables.IsMap())
     for (const auto& item : tables) layers.table_source["tables." + item.first.as<std::string>()] = source;
   if (!root["extends"]) {
