@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Regenerates the parts of the type stubs (python/migsim/*.pyi) that come from the engine's schemas.
 
-The text between each pair of GENERATED markers is owned by this script; the rest of each stub is
-hand-written. Generated:
+The package is annotated inline; stubs remain only where the runtime builds its API from the engine's
+schemas, which a type checker cannot see (and for the compiled core, ``_core.pyi``). The text between
+each pair of GENERATED markers is owned by this script; the rest of each stub is hand-written. Generated:
 
 - ``events.pyi``: one class per event type of ``migsim._core.event_schema()``, with an explicit
   ``__init__`` (typed keyword arguments and a docstring), read-only field properties and a typed
-  ``replace``; the class docstring is the runtime class's.
-- ``__init__.pyi``: the re-exports of those classes and their entries in ``__all__``.
+  ``replace``; the class docstring is the runtime class's; and their entries in ``__all__`` (which
+  ``migsim/__init__.py`` re-exports).
 - ``scenario.pyi``: attribute access to the parameters (``sc.behaviour.departure.base_rate``), one
   class per section of ``migsim._core.parameter_schema()``.
 - ``docs/python.md``: the table of event classes.
@@ -211,11 +212,6 @@ def events_section() -> str:
     return "\n".join(lines[1:]) + "\n"
 
 
-def event_imports_section() -> str:
-    names = sorted(class_name(spec["name"]) for spec in migsim._core.event_schema())
-    return "from .events import (\n" + "".join(f"    {n} as {n},\n" for n in names) + ")\n"
-
-
 def event_names_section() -> str:
     return "".join(f'    "{class_name(spec["name"])}",\n' for spec in migsim._core.event_schema())
 
@@ -324,7 +320,6 @@ def parameter_sections_section() -> str:
 
 SECTIONS: dict[Path, dict[str, Callable[[], str]]] = {
     PACKAGE / "events.pyi": {"EVENT NAMES": event_names_section, "EVENTS": events_section},
-    PACKAGE / "__init__.pyi": {"EVENT IMPORTS": event_imports_section, "EVENT NAMES": event_names_section},
     PACKAGE / "scenario.pyi": {"SCENARIO PARAMETERS": scenario_members_section,
                                "PARAMETER SECTIONS": parameter_sections_section},
     REPO / "docs" / "python.md": {"EVENT CLASSES": event_table_section},

@@ -26,9 +26,7 @@ from ._core import (
 from . import _core
 from ._core import builtin_scenarios as _builtin_scenarios
 from ._core import version as _version
-from .events import EVENT_TYPES, Event, event_from_dict
-from .events import *  # noqa: F401,F403 - one class per event type (Quota, BorderClosure, ...)
-from .events import __all__ as _event_names
+from .events import *  # noqa: F401,F403 - Event, EVENT_TYPES, event_from_dict and one class per event type
 from .ensemble import Comparison, Ensemble, compare
 from .results import Results, open_results
 from .run import load_scenario, run
@@ -42,13 +40,16 @@ from .validate import ValidationReport, validate_fit
 
 __version__: str = _version()
 
-__all__ = [
+# The event names (Event, EVENT_TYPES, event_from_dict and the event classes) first, imported so that type
+# checkers see them too; then a copy (so that events.__all__ stays as it is) extended with the rest.
+from .events import __all__ as __all__  # noqa: E402
+
+__all__ = list(__all__)
+__all__ += [
     "ArgumentError",
     "CalibrationResult",
     "Comparison",
     "Ensemble",
-    "EVENT_TYPES",
-    "Event",
     "FitParameter",
     "MigsimError",
     "OutputError",
@@ -70,7 +71,6 @@ __all__ = [
     "builtin_scenarios",
     "calibrate",
     "compare",
-    "event_from_dict",
     "event_reference",
     "fit_parameters",
     "fit_table",
@@ -86,7 +86,6 @@ __all__ = [
     "run",
     "sensitivity",
     "validate_fit",
-    *[name for name in _event_names if name not in ("Event", "EVENT_TYPES", "event_from_dict")],
 ]
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 from typing import Any
 
 
 def progress_bar(**kwargs: Any) -> Any:
     """A tqdm bar (``total=``, ``desc=``, ``unit=`` ...); the widget needs ipywidgets, which is optional."""
-    if importlib.util.find_spec("ipywidgets") is not None:
-        from tqdm.auto import tqdm
-    else:  # tqdm.auto would warn "IProgress not found" in Jupyter and fall back anyway
-        from tqdm.std import tqdm
-    return tqdm(**kwargs)
+    # tqdm.auto would warn "IProgress not found" in Jupyter without ipywidgets, and fall back anyway.
+    # (Imported by name: tqdm has no type information of its own.)
+    module = "tqdm.auto" if importlib.util.find_spec("ipywidgets") is not None else "tqdm.std"
+    return importlib.import_module(module).tqdm(**kwargs)

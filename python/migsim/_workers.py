@@ -34,6 +34,7 @@ class RunSpec:
     variables: tuple[str, ...] | None = None  # else return these output variables
 
     def describe(self) -> str:
+        """``seed=3, behaviour.departure.base_rate=0.02, without quota_halved``: the run in a message."""
         parts = [f"seed={self.seed}"] + [f"{k}={v!r}" for k, v in self.overrides.items()]
         if self.remove_events:
             parts.append(f"without {', '.join(self.remove_events)}")

@@ -52,15 +52,17 @@ from ._lazy import LazyModule
 from ._progress import progress_bar
 from ._workers import RunSpec, WorkerPool, check_replicates
 from .ensemble import _check_int, derive_seeds
-from .observed import Targets, fit_table, load_targets, pattern_table, series_errors
+from .observed import Targets, _yaml, fit_table, load_targets, pattern_table, series_errors
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     import pandas
 
     from .scenario import Scenario
-
-np: Any = LazyModule("numpy")
-pd: Any = LazyModule("pandas")
+else:
+    np = LazyModule("numpy")
+pd: Any = LazyModule("pandas")  # no type information of its own (pandas-stubs is optional)
 
 __all__ = ["CalibrationResult", "FitParameter", "calibrate", "fit_parameters"]
 
@@ -93,14 +95,15 @@ class FitParameter:
     prior: str = "uniform"
     prior_args: tuple[float, float] = (0.0, 0.0)
 
-    def from_unit(self, u: Any) -> Any:
+    def from_unit(self, u: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """Values for points ``u`` in [0, 1] of the range (log-spaced where ``log``)."""
-        u = np.asarray(u, dtype=float)
+        points = np.asarray(u, dtype=np.float64)
         if self.log:
-            return np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
-        return self.low + u * (self.high - self.low)
+            logs: npt.NDArray[np.float64] = np.exp(np.log(self.low) + points * (np.log(self.high) - np.log(self.low)))
+            return logs
+        return self.low + points * (self.high - self.low)
 
-    def sample_prior(self, rng: Any, n: int) -> Any:
+    def sample_prior(self, rng: np.random.Generator, n: int) -> npt.NDArray[np.float64]:
         """``n`` draws from the prior, truncated to the range."""
         if self.prior in ("uniform", "loguniform"):
             if self.prior == "loguniform":
@@ -294,7 +297,7 @@ class CalibrationResult:
         values with their uncertainty, and the errors by series."""
         uncertainty = self.uncertainty.set_index("parameter")
         previous = _current_values(self.scenario, [p.key for p in self.parameters])
-        errors = {}
+        errors: dict[str, dict[str, dict[str, float]]] = {}
         for row in self.report.itertuples():
             metric = row.mae if math.isnan(row.mape) else row.mape
             errors.setdefault(str(row.series), {})[str(row.period)] = {
@@ -329,8 +332,7 @@ class CalibrationResult:
         ``calibration.yaml`` (the provenance, :meth:`record`), ``observed/`` (a copy of the data fitted to, so
         ``migsim-validate-fit <folder>`` works), ``fit_report.csv`` and ``trials.csv``. ``folder`` must not exist
         or be empty."""
-        import yaml
-
+        yaml = _yaml()
         folder = Path(folder)
         sc = self.to_scenario()
         sc.save(folder)
@@ -573,7 +575,8 @@ def _run_optuna(evaluator: _Evaluator, space: list[FitParameter], n_trials: int,
     sampler = optuna.samplers.TPESampler(seed=seed % 2**32, multivariate=True, constant_liar=True,
                                          n_startup_trials=min(10, max(2, n_trials // 3)))
     study = optuna.create_study(direction="minimize", sampler=sampler)
-    distributions = {p.key: optuna.distributions.FloatDistribution(p.low, p.high, log=p.log) for p in space}
+    distributions: dict[str, optuna.distributions.BaseDistribution] = {
+        p.key: optuna.distributions.FloatDistribution(p.low, p.high, log=p.log) for p in space}
     current = _current_values(evaluator.scenario, [p.key for p in space])
     baseline_in_range = all(isinstance(current[p.key], (int, float)) and p.low <= current[p.key] <= p.high
                             for p in space)

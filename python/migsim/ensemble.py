@@ -23,6 +23,7 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import datetime
+import importlib
 import itertools
 import json
 import multiprocessing
@@ -32,23 +33,24 @@ import pickle
 import secrets
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, Union
 
-from ._lazy import LazyModule
-
-np: Any = LazyModule("numpy")
-pd: Any = LazyModule("pandas")
-xr: Any = LazyModule("xarray")
-
 import migsim
 
+from ._core import ArgumentError, MigsimError
+from ._lazy import LazyModule
 from ._progress import progress_bar
 from .results import _write_atomically
-from ._core import ArgumentError, MigsimError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # numpy and xarray are imported on first use
+    import numpy as np
+    import xarray as xr
     from distributed import Client
     from matplotlib.axes import Axes
 
     from .scenario import Scenario
+else:
+    np = LazyModule("numpy")
+    xr = LazyModule("xarray")
+pd: Any = LazyModule("pandas")  # no type information of its own (pandas-stubs is optional)
 
 ScenarioLike = Union[str, "os.PathLike[str]", "Scenario"]
 """A built-in scenario name, a scenario folder or ``scenario.yaml`` path, or a :class:`migsim.Scenario`."""
@@ -87,16 +89,17 @@ def derive_seeds(master_seed: int, n: int) -> list[int]:
 def _check_int(name: str, value: Any, low: int, high: int | None) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ArgumentError(f"{name}: expected a whole number, found {value!r} ({type(value).__name__})")
-    value = int(value)
-    if value < low or (high is not None and value > high):
+    number = int(value)
+    if number < low or (high is not None and number > high):
         bound = f">= {low}" if high is None else f"in [{low}, {high}]"
-        raise ArgumentError(f"{name}: expected a whole number {bound}, found {value}")
-    return value
+        raise ArgumentError(f"{name}: expected a whole number {bound}, found {number}")
+    return number
 
 
-def _resolve_seeds(seeds: int | Iterable[int], master_seed: int | None) -> tuple[list[int], int | None]:
-    """Per-run seeds and the master seed they derive from (``None`` when the seeds were given)."""
-    if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool):
+def _resolve_seeds(seeds: Any, master_seed: int | None) -> tuple[list[int], int | None]:
+    """Per-run seeds and the master seed they derive from (``None`` when the seeds were given); ``seeds`` is what
+    the caller gave (a count or the seeds), checked here."""
+    if not isinstance(seeds, bool) and isinstance(seeds, numbers.Integral):
         if int(seeds) < 1:
             raise ArgumentError(f"seeds: expected at least one run, found seeds={int(seeds)}")
         if master_seed is None:
@@ -153,7 +156,7 @@ def _is_path(scenario: Any) -> bool:
 
 def _load(scenario: ScenarioLike, overrides: Mapping[str, Any]) -> Any:
     """Load and validate ``scenario`` with ``overrides`` (raises migsim.ScenarioError naming the key)."""
-    if _is_path(scenario):
+    if isinstance(scenario, (str, os.PathLike)):
         return migsim.load_scenario(scenario, **overrides)
     copy = scenario.copy()
     for key, value in overrides.items():
@@ -305,9 +308,10 @@ def _execute_local(members: Sequence[_Member], workers: int, results: list[xr.Da
 
 def _execute_dask(members: Sequence[_Member], client: Client, results: list[xr.Dataset | None],
                   advance: Callable[[int], Any]) -> None:
-    from distributed import as_completed
-
-    futures = client.map(_run_member, list(members), pure=False)
+    # dask.distributed has no annotations of its own
+    as_completed: Any = importlib.import_module("distributed").as_completed
+    dask: Any = client
+    futures = dask.map(_run_member, list(members), pure=False)
     indices = {future.key: index for index, future in enumerate(futures)}
     try:
         for future in as_completed(futures):
@@ -318,7 +322,7 @@ def _execute_dask(members: Sequence[_Member], client: Client, results: list[xr.D
             results[index] = future.result()
             advance(1)
     finally:
-        client.cancel([future for future in futures if not future.done()])
+        dask.cancel([future for future in futures if not future.done()])
 
 
 # -------------------------------------------------------------------------------------------- ensembles
@@ -489,7 +493,7 @@ class Ensemble:
             if numeric or short:
                 per_run[key] = values
 
-        stacked = xr.concat(
+        stacked: xr.Dataset = xr.concat(
             list(datasets),
             dim="run",
             data_vars="all",
@@ -531,7 +535,7 @@ def _same(a: Any, b: Any) -> bool:
     try:
         return bool(np.array_equal(a, b))
     except Exception:
-        return a == b
+        return bool(a == b)
 
 
 def _coordinate(values: Sequence[Any]) -> np.ndarray:
@@ -596,8 +600,9 @@ class Comparison:
         data = self._select(variable, by)
         keep = {"scenario", "run", "time"}
         totals = data.sum([dim for dim in data.dims if dim not in keep], min_count=1)
-        return totals.quantile(list(self.quantiles if quantiles is None else quantiles), dim="run").transpose(
-            "scenario", "quantile", "time")
+        band: xr.DataArray = totals.quantile(list(self.quantiles if quantiles is None else quantiles),
+                                             dim="run").transpose("scenario", "quantile", "time")
+        return band
 
     def _select(self, variable: str | None, by: Mapping[str, Any] | None) -> xr.DataArray:
         name = self.variables[0] if variable is None else variable

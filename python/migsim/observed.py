@@ -28,11 +28,12 @@ import dataclasses
 import datetime
 import difflib
 import hashlib
+import importlib
 import math
 import os
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence, Union
 
 from ._core import ArgumentError, ScenarioError
 from ._lazy import LazyModule
@@ -293,11 +294,11 @@ def _target(name: str, raw: Any, sets: Mapping[str, list[str]], where: str) -> T
 
 
 def _yaml() -> Any:
+    """The yaml module (PyYAML; imported by name, as it has no type information of its own)."""
     try:
-        import yaml
+        return importlib.import_module("yaml")
     except ImportError as error:  # pragma: no cover - pyyaml is a dependency of migsim[calibration]
         raise ImportError("reading targets.yaml needs PyYAML: pip install 'migsim[calibration]'") from error
-    return yaml
 
 
 class Targets:
@@ -331,7 +332,7 @@ class Targets:
     def __getitem__(self, name: str) -> Target:
         return self.targets[self._check_name(name)]
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Target]:
         return iter(self.targets.values())
 
     def __len__(self) -> int:
@@ -460,8 +461,9 @@ class Targets:
             frame = self.frame(name)
             values = _simulate_target(target, frame, ds)
             for i in range(len(frame)):
-                row = {"series": name, "date": frame["date"].iloc[i],
-                       "region": frame[target.by[1]].iloc[i] if target.by else "", "observed": frame["value"].iloc[i]}
+                row: dict[str | int, Any] = {
+                    "series": name, "date": frame["date"].iloc[i],
+                    "region": frame[target.by[1]].iloc[i] if target.by else "", "observed": frame["value"].iloc[i]}
                 row.update({r: values[i, r] for r in range(max(runs, 1))})
                 rows.append(row)
         return pd.DataFrame(rows)

@@ -6,24 +6,25 @@ import html
 import os
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Hashable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Hashable, Mapping, Sequence, cast
 
-import functools
 
 from ._core import OutputError
 from ._lazy import LazyModule
+from .schema import ABROAD_STATUSES_INCLUDING_NATURALISED, HOME_STATUSES
 
-np: Any = LazyModule("numpy")
-pd: Any = LazyModule("pandas")
-xr: Any = LazyModule("xarray")
-
-if TYPE_CHECKING:  # matplotlib is imported only when a plot is drawn
+if TYPE_CHECKING:  # numpy and xarray are imported on first use, matplotlib when a plot is drawn
+    import numpy as np
+    import numpy.typing as npt
+    import pandas
+    import xarray as xr
     from matplotlib.axes import Axes
+else:
+    np = LazyModule("numpy")
+    xr = LazyModule("xarray")
+pd: Any = LazyModule("pandas")  # no type information of its own (pandas-stubs is optional)
 
 __all__ = ["HOME_STATUSES", "Results", "Summary", "open_results"]
-
-HOME_STATUSES: tuple[str, ...] = ("at_home", "returned", "displaced")
-"""Statuses of people in their origin country; every other status counts as abroad."""
 
 _PROVENANCE_KEYS: tuple[tuple[str, str], ...] = (
     ("scenario", "scenario_name"),
@@ -39,55 +40,70 @@ _PROVENANCE_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
-@functools.lru_cache(maxsize=None)
-def _summary_class() -> type:
-    """The Summary class, made on first use so that importing migsim does not import pandas."""
+_SUMMARY_DOC = """Main outcomes of a run per calendar year: a :class:`pandas.DataFrame` that shows its units.
 
-    class Summary(pd.DataFrame):
-        """Main outcomes of a run per calendar year: a :class:`pandas.DataFrame` that shows its units.
+    Index ``year``; one column per outcome. The units of each column are in ``summary.units`` (also
+    ``summary.attrs["units"]``) and its meaning in ``summary.descriptions``; the text and HTML
+    representations show the units under the column names. Anything derived from it (a column, a slice,
+    arithmetic) is a plain pandas object.
+    """
 
-        Index ``year``; one column per outcome. The units of each column are in ``summary.units`` (also
-        ``summary.attrs["units"]``) and its meaning in ``summary.descriptions``; the text and HTML
-        representations show the units under the column names. Anything derived from it (a column, a slice,
-        arithmetic) is a plain pandas object.
-        """
 
-        @property
-        def _constructor(self) -> type[pd.DataFrame]:
-            return pd.DataFrame
+class _SummaryMethods:
+    """What :class:`Summary` adds to a :class:`pandas.DataFrame`; the two are combined on first use, so that
+    importing migsim does not import pandas."""
 
-        @property
-        def units(self) -> dict[str, str]:
-            """Unit of each column, e.g. ``{"departures": "people", "remittances_usd": "USD", ...}``."""
-            return dict(self.attrs.get("units", {}))
+    @property
+    def _constructor(self) -> Any:
+        return pd.DataFrame
 
-        @property
-        def descriptions(self) -> dict[str, str]:
-            """What each column counts, in words."""
-            return dict(self.attrs.get("descriptions", {}))
+    @property
+    def units(self: Any) -> dict[str, str]:
+        """Unit of each column, e.g. ``{"departures": "people", "remittances_usd": "USD", ...}``."""
+        return dict(self.attrs.get("units", {}))
 
-        def _display_frame(self) -> pd.DataFrame:
-            units = self.units
-            shown = pd.DataFrame(self.to_numpy(dtype=object), index=self.index, columns=self.columns)
-            for column in self.columns:
-                if pd.api.types.is_float_dtype(self[column].dtype):
-                    shown[column] = [("" if np.isnan(v) else f"{v:,.0f}") for v in self[column]]
-                else:
-                    shown[column] = [f"{v:,}" for v in self[column]]
-            shown.columns = pd.MultiIndex.from_tuples([(c, units.get(c, "")) for c in self.columns])
-            return shown
+    @property
+    def descriptions(self: Any) -> dict[str, str]:
+        """What each column counts, in words."""
+        return dict(self.attrs.get("descriptions", {}))
 
-        def __repr__(self) -> str:
-            return self._display_frame().to_string()
+    def _display_frame(self: Any) -> Any:
+        units = self.units
+        shown = pd.DataFrame(self.to_numpy(dtype=object), index=self.index, columns=self.columns)
+        for column in self.columns:
+            if pd.api.types.is_float_dtype(self[column].dtype):
+                shown[column] = [("" if np.isnan(v) else f"{v:,.0f}") for v in self[column]]
+            else:
+                shown[column] = [f"{v:,}" for v in self[column]]
+        shown.columns = pd.MultiIndex.from_tuples([(c, units.get(c, "")) for c in self.columns])
+        return shown
 
-        def _repr_html_(self) -> str:  # type: ignore[override]
-            table = self._display_frame().to_html(classes="migsim-summary", justify="right")
-            notes = "".join(
-                f"<li><code>{html.escape(str(c))}</code>: {html.escape(d)}</li>" for c, d in self.descriptions.items()
-            )
-            return f"<div>{table}<details><summary>columns</summary><ul>{notes}</ul></details></div>"
+    def __repr__(self) -> str:
+        return str(self._display_frame().to_string())
 
-    return Summary
+    def _repr_html_(self) -> str:
+        table = self._display_frame().to_html(classes="migsim-summary", justify="right")
+        notes = "".join(
+            f"<li><code>{html.escape(str(c))}</code>: {html.escape(d)}</li>" for c, d in self.descriptions.items()
+        )
+        return f"<div>{table}<details><summary>columns</summary><ul>{notes}</ul></details></div>"
+
+
+if TYPE_CHECKING:
+
+    class Summary(_SummaryMethods, pandas.DataFrame):
+        __doc__ = _SUMMARY_DOC
+
+
+_SUMMARY_CLASS: list[type[Summary]] = []
+
+
+def _summary_class() -> type[Summary]:
+    """The Summary class, made on first use (it subclasses pandas.DataFrame)."""
+    if not _SUMMARY_CLASS:
+        made = type("Summary", (_SummaryMethods, pd.DataFrame), {"__doc__": _SUMMARY_DOC, "__module__": __name__})
+        _SUMMARY_CLASS.append(cast("type[Summary]", made))
+    return _SUMMARY_CLASS[0]
 
 
 def _write_atomically(dataset: Any, path: str | os.PathLike[str]) -> None:
@@ -181,7 +197,7 @@ class Results:
         """The resolved scenario as YAML: every parameter and every event, with defaults filled in."""
         return str(self._raw["attrs"].get("scenario_yaml", ""))
 
-    def __getitem__(self, name: str) -> np.ndarray:
+    def __getitem__(self, name: str) -> npt.NDArray[Any]:
         """The raw array of a variable (numpy), e.g. ``results["population"]``.
 
         Raises:
@@ -249,9 +265,10 @@ class Results:
             else:
                 indexers[key] = _resolve_name(da, str(key), wanted)
         try:
-            return da.sel(indexers)
+            selected: xr.DataArray = da.sel(indexers)
         except KeyError as exc:  # a date outside the run
             raise KeyError(f"sel: {exc}") from None
+        return selected
 
     def _legend_labels(self, da: xr.DataArray, by: str) -> list[str]:
         """Readable names for the values of ``by``: its label coordinate, or that of the dimension its values
@@ -311,9 +328,9 @@ class Results:
         drop = [d for d in da.dims if d != "time" and d not in keep]
         if drop:
             da = da.sum(drop, keep_attrs=True, **kwargs)
-        da = da.transpose(*(["time"] if "time" in da.dims else []), *keep)
-        da.name = var
-        return da
+        reduced: xr.DataArray = da.transpose(*(["time"] if "time" in da.dims else []), *keep)
+        reduced.name = var
+        return reduced
 
     def to_dataframe(
         self,
@@ -322,7 +339,7 @@ class Results:
         *,
         sel: Mapping[str, Any] | None = None,
         labels: bool = True,
-    ) -> pd.DataFrame:
+    ) -> pandas.DataFrame:
         """One variable as a tidy (long) table: one row per coordinate combination, the number in ``value``.
 
         Examples::
@@ -380,8 +397,9 @@ class Results:
 
         Columns (units in ``summary.units``):
 
-        - ``migrants_abroad`` (people): ``stock`` in every status except ``at_home``, ``returned`` and
-          ``displaced``, at the end of the last step of the year;
+        - ``migrants_abroad`` (people): ``stock`` in every status abroad (those of
+          :data:`migsim.schema.ABROAD_STATUSES_INCLUDING_NATURALISED`: every status but ``at_home``, ``returned``
+          and ``displaced``), at the end of the last step of the year;
         - ``departures``, ``returns``, ``deportations``, ``evacuated`` (people) and ``remittances_usd``
           (USD): totals over the year;
         - ``stranded_peak`` (people): the largest number stranded at the end of any step of the year;
@@ -392,11 +410,12 @@ class Results:
         """
         ds = self.to_xarray()
         statuses = [str(s) for s in ds["status"].values]
-        abroad = [s for s in statuses if s not in HOME_STATUSES]
+        abroad = [s for s in statuses if s in ABROAD_STATUSES_INCLUDING_NATURALISED]
 
         def total(name: str) -> np.ndarray:
             da = ds[name]
-            return da.sum([d for d in da.dims if d != "time"]).values
+            values: np.ndarray = da.sum([d for d in da.dims if d != "time"]).values
+            return values
 
         per_step: dict[str, np.ndarray] = {
             "migrants_abroad": ds["stock"].sel(status=abroad).sum(["origin", "location", "status"]).values
@@ -476,7 +495,7 @@ class Results:
         da = self._reduce(var, [] if by is None else [by], sel)
         if "time" not in da.dims:
             raise ValueError("sel: the selection leaves no time axis to plot; select a range of dates with a slice")
-        import matplotlib.dates as mdates
+        import matplotlib.dates
         import matplotlib.pyplot as plt
         import matplotlib.ticker as mticker
 
@@ -508,9 +527,10 @@ class Results:
         if sel:
             title += "\n" + ", ".join(f"{k}={_describe(v)}" for k, v in sel.items())
         ax.set_title(title, fontsize="medium")
-        locator = mdates.AutoDateLocator()
+        dates: Any = matplotlib.dates  # its locators and formatters have no annotations
+        locator = dates.AutoDateLocator()
         ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator))
         ax.margins(x=0)
         return ax
 

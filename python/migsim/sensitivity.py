@@ -19,6 +19,7 @@ difference between the two.
 
 from __future__ import annotations
 
+import importlib
 import math
 import os
 from pathlib import Path
@@ -118,7 +119,7 @@ class SensitivityResult:
         if output not in self.outputs:
             raise ArgumentError(f"unknown output {output!r}; the outputs are {', '.join(self.outputs)}")
         rows = self.table[self.table["output"] == output].sort_values("rank")
-        return rows["parameter"].tolist()
+        return [str(parameter) for parameter in rows["parameter"]]
 
     def plot(self, outputs: Sequence[str] | None = None) -> Figure:
         """One panel per output: parameters ranked by mu* (bars, with its confidence) and sigma (dots), or by ST
@@ -215,11 +216,11 @@ def sensitivity(
         migsim.ArgumentError: unknown parameter, method, event label or output; bad options.
         ImportError: SALib is missing (``pip install 'migsim[calibration]'``).
     """
-    try:
-        from SALib.analyze import morris as morris_analyze
-        from SALib.analyze import sobol as sobol_analyze
-        from SALib.sample import morris as morris_sample
-        from SALib.sample import sobol as sobol_sample
+    try:  # imported by name: SALib has no type information of its own
+        morris_analyze = importlib.import_module("SALib.analyze.morris")
+        sobol_analyze = importlib.import_module("SALib.analyze.sobol")
+        morris_sample = importlib.import_module("SALib.sample.morris")
+        sobol_sample = importlib.import_module("SALib.sample.sobol")
     except ImportError as error:
         raise ImportError("migsim.sensitivity needs SALib: pip install 'migsim[calibration]'") from error
     if method not in ("morris", "sobol"):
@@ -234,7 +235,7 @@ def sensitivity(
     seed = _check_int("seed", seed, 0, 2**32 - 1)
     base = migsim.Scenario.load(scenario) if isinstance(scenario, (str, os.PathLike)) else scenario.copy()
     if contrast is not None:
-        labels = [e.label for e in base.events]
+        labels = [str(e.label) for e in base.events]
         if contrast not in labels:
             import difflib
 

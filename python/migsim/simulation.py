@@ -240,16 +240,17 @@ class Simulation:
             event = event_from_dict(event)
         if not isinstance(event, Event):
             raise TypeError(f"expected a migsim event such as migsim.Quota(...), found {event!r}")
+        prepared: Event = event
         if decided_by:
             changes: dict[str, Any] = {}
-            if event.label is None:
+            if prepared.label is None:
                 self._issued += 1
                 changes["label"] = f"{decided_by}_{self._issued}"
-            if event.source is None:
+            if prepared.source is None:
                 changes["source"] = f"adaptive policy {decided_by}, decided before the step of {self.date}"
             if changes:
-                event = event.replace(**changes)
-        return event
+                prepared = prepared.replace(**changes)
+        return prepared
 
     def _issue_all(self, events: list[tuple[Event, str]]) -> list[str]:
         """Adds events all or nothing (the engine checks every one before any is added)."""

@@ -1,11 +1,13 @@
-"""The type stubs (python/migsim/*.pyi): fresh, complete, installed, and useful to a type checker.
+"""The package's types: inline annotations, the generated stubs (python/migsim/*.pyi), and their use by a type checker.
 
-The event classes, their re-exports and the parameter attributes of the stubs are generated from the
-engine's schemas by tools/generate_stubs.py (`make docs`); the rest is hand-written, so these tests
-compare it with the runtime API: every public name has a stub and a docstring, and the stubs
-declare nothing the runtime lacks. With mypy installed (requirements-dev.txt) they also type-check
-examples (a misspelt keyword must be reported, correct calls must pass, and so must the examples of
-docs/python.md) and run mypy's stubtest, which compares every stub signature with the runtime one.
+The modules are annotated inline. Stubs remain only where the runtime builds its API from the engine's
+schemas (``events.pyi``: one class per event type; ``scenario.pyi``: the parameters as attributes) and for
+the compiled core (``_core.pyi``). The generated parts are written by tools/generate_stubs.py (`make docs`);
+the rest of those stubs is hand-written, so these tests compare it with the runtime API: every public name
+has a stub and a docstring, and the stubs declare nothing the runtime lacks. Every public name of the
+annotated modules has a docstring. With mypy installed (requirements-dev.txt) they also type-check the
+package (``--strict``), examples (a misspelt keyword must be reported, correct calls must pass, and so must
+the examples of docs/python.md) and run mypy's stubtest, which compares every signature with the runtime one.
 """
 
 from __future__ import annotations
@@ -29,8 +31,13 @@ import migsim
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = REPO / "python" / "migsim"
-MODULES = ["migsim", "migsim.scenario", "migsim.simulation", "migsim.events", "migsim.run", "migsim.results",
-           "migsim.ensemble", "migsim.observed", "migsim.calibration", "migsim.sensitivity", "migsim.validate"]
+# Modules whose API is built at run time from the engine's schemas: a stub (partly generated) describes them.
+STUBBED = ["migsim.scenario", "migsim.events"]
+# Modules annotated inline (no stub).
+ANNOTATED = ["migsim", "migsim.run", "migsim.simulation", "migsim.results", "migsim.ensemble", "migsim.observed",
+             "migsim.calibration", "migsim.sensitivity", "migsim.validate", "migsim.settings", "migsim.schema",
+             "migsim._workers", "migsim._progress", "migsim._lazy"]
+MODULES = STUBBED + ANNOTATED
 # Dunder methods that are part of a class's interface (the others are Python machinery).
 PROTOCOL = {"__init__", "__call__", "__getitem__", "__setitem__", "__iter__", "__len__", "__contains__", "__eq__",
             "__hash__", "__copy__", "__deepcopy__", "__getstate__", "__setstate__", "__enter__", "__exit__"}
@@ -154,26 +161,49 @@ def test_stubs_are_fresh() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_every_module_has_a_stub() -> None:
-    for name in MODULES + ["migsim._core"]:
-        assert _source(name, ".pyi").is_file(), f"{name} has no stub"
+def test_stubs_only_where_the_runtime_is_built_from_schemas() -> None:
+    """An annotated module with a stub beside it would hide its annotations from type checkers."""
+    stubs = sorted(path.name for path in PACKAGE.glob("*.pyi"))
+    assert stubs == sorted(_source(name, ".pyi").name for name in STUBBED + ["migsim._core"])
+    modules = sorted(path.name for path in PACKAGE.glob("*.py"))
+    assert modules == sorted(_source(name, ".py").name for name in MODULES), "a new module goes into STUBBED or ANNOTATED"
     assert (PACKAGE / "py.typed").is_file()
 
 
 # -------------------------------------------------------------------------------------- completeness
 
 
-def test_all_names_are_in_the_init_stub() -> None:
-    stub = _stub("migsim")
-    assert stub.all is not None, "__init__.pyi must define __all__ as a list of strings"
-    assert sorted(stub.all) == sorted(migsim.__all__)
-    missing = [name for name in migsim.__all__ if name not in stub.names]
-    assert not missing, f"__init__.pyi lists but does not define or import: {missing}"
+def test_all_names_exist_once() -> None:
+    assert len(set(migsim.__all__)) == len(migsim.__all__)
+    assert [name for name in migsim.__all__ if not hasattr(migsim, name)] == []
+    assert set(migsim.events.__all__) <= set(migsim.__all__)
+
+
+def test_every_public_name_of_an_annotated_module_has_a_docstring() -> None:
+    problems: list[str] = []
+    for name in ANNOTATED:
+        module = _module(name)
+        for attr in _defined_here(name):
+            where = f"{name}.{attr}"
+            if not hasattr(module, attr):
+                problems.append(f"{where}: in {_source(name, '.py').name}, not in the installed package (make build)")
+                continue
+            value = getattr(module, attr)
+            if not (inspect.isclass(value) or inspect.isfunction(value)):
+                continue  # constants and type aliases: no docstring of their own
+            if not (value.__doc__ or "").strip():
+                problems.append(f"{where}: no docstring")
+            if not inspect.isclass(value) or value.__module__ not in (name, "migsim"):
+                continue
+            for member in _interface(value):
+                if _is_public(member) and _is_method(vars(value)[member]) and not _doc(value, member):
+                    problems.append(f"{where}.{member}: no docstring")
+    assert not problems, "\n".join(problems)
 
 
 def test_every_public_name_has_a_stub_and_a_docstring() -> None:
     problems: list[str] = []
-    for name in MODULES:
+    for name in STUBBED:
         module, stub = _module(name), _stub(name)
         exported = stub.reexported()
         for attr in _defined_here(name):
@@ -209,7 +239,7 @@ def test_stubs_declare_only_what_exists() -> None:
               for spec in migsim._core.event_schema()}
     sections = {key.split(".")[0] for key in (p["key"] for p in migsim._core.parameter_schema())}
     problems = []
-    for name in MODULES + ["migsim._core"]:
+    for name in STUBBED + ["migsim._core"]:
         module, stub = _module(name), _stub(name)
         for attr, node in stub.names.items():
             private = attr.startswith("_") and attr not in ("__version__", "__all__")
@@ -246,12 +276,15 @@ def test_core_stub_covers_the_compiled_module() -> None:
 
 
 def test_stubs_are_installed_with_the_package() -> None:
-    """scikit-build-core puts every file of python/migsim in the wheel; `make build` refreshes the install."""
+    """scikit-build-core puts every file of python/migsim in the wheel; `make build` refreshes the install (and
+    removes the stubs of an earlier install, which would hide the annotations of the modules they describe)."""
     installed = Path(migsim.__file__).parent
     for stub in sorted(PACKAGE.glob("*.pyi")) + [PACKAGE / "py.typed"]:
         copy = installed / stub.name
         assert copy.is_file(), f"{copy} is missing: rebuild with `make build`"
         assert copy.read_text() == stub.read_text(), f"{copy} differs from {stub}: rebuild with `make build`"
+    stale = sorted({p.name for p in installed.glob("*.pyi")} - {p.name for p in PACKAGE.glob("*.pyi")})
+    assert stale == [], f"stubs installed that the source no longer has: {stale}; rebuild with `make build`"
 
 
 # ---------------------------------------------------------------------------------------------- mypy
@@ -357,6 +390,7 @@ warn_unreachable = True
 [mypy-pandas.*]
 ignore_missing_imports = True
 [mypy-migsim.results]
+# results.Summary subclasses pandas.DataFrame, which is Any without pandas-stubs
 disallow_subclassing_any = False
 [mypy-docs_examples]
 # dask.distributed's LocalCluster and Client have no annotations
@@ -391,7 +425,8 @@ def _docs_examples() -> str:
 
 @pytest.fixture(scope="module")
 def mypy_output(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> dict[str, list[str]]:
-    """Runs mypy once over the stubs, the good and bad examples and the docs' examples; errors per file."""
+    """Runs mypy once over the package (its modules and stubs), the good and bad examples and the docs' examples;
+    errors per file (those in migsim's own files under "package")."""
     command = _mypy_command()
     folder = tmp_path_factory.mktemp("mypy")
     (folder / "good.py").write_text(GOOD)
@@ -400,8 +435,8 @@ def mypy_output(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixtur
     (folder / "mypy.ini").write_text(MYPY_CONFIG)
     pytest_cache = getattr(request.config, "cache", None)  # None with -p no:cacheprovider
     cache = pytest_cache.mkdir("mypy") if pytest_cache is not None else folder / "cache"
-    env = {**os.environ, "MYPYPATH": str(PACKAGE.parent)}  # the stubs of this checkout, not the installed ones
-    # The examples import migsim, so mypy checks the stubs (under [mypy-migsim.*]) as well.
+    env = {**os.environ, "MYPYPATH": str(PACKAGE.parent)}  # this checkout's package, not the installed one
+    # The examples import migsim, so mypy checks its modules and stubs (strictly) as well.
     result = subprocess.run(
         [*command, "--config-file", "mypy.ini", "--cache-dir", str(cache), "--show-error-codes", "--no-pretty",
          "--no-error-summary", "good.py", "bad.py", "docs_examples.py"],
@@ -412,12 +447,12 @@ def mypy_output(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixtur
     for line in result.stdout.splitlines():
         match = re.match(r"(.+?):(\d+): error: .*\[([\w-]+)\]$", line)
         if match:
-            errors.setdefault(Path(match[1]).name if "migsim" not in match[1] else "stubs", []).append(line)
+            errors.setdefault(Path(match[1]).name if "migsim" not in match[1] else "package", []).append(line)
     return errors
 
 
-def test_mypy_accepts_the_stubs_and_correct_use(mypy_output: dict[str, list[str]]) -> None:
-    assert mypy_output.get("stubs", []) == []
+def test_mypy_accepts_the_package_and_correct_use(mypy_output: dict[str, list[str]]) -> None:
+    assert mypy_output.get("package", []) == []
     assert mypy_output.get("good.py", []) == []
 
 
@@ -451,11 +486,13 @@ def test_docs_examples_run(tmp_path: Path) -> None:
 
 
 def test_stubtest_finds_stubs_and_runtime_consistent(tmp_path: Path) -> None:
-    """mypy's stubtest compares every stub with the installed runtime, signatures included.
+    """mypy's stubtest compares every stub, and every annotated module as mypy reads it, with the installed
+    runtime, signatures included.
 
     Allowed differences: attributes the runtime provides through ``__getattr__`` (event fields,
     parameter sections), signatures the stubs make stricter on purpose (no ``end`` for an event type
-    without one, a required ``end`` where the engine requires it) and pybind11's metaclass.
+    without one, a required ``end`` where the engine requires it), pybind11's metaclass, and names the
+    modules import only for their annotations (under ``TYPE_CHECKING``).
     """
     command = _mypy_command()
     allow = [
@@ -464,6 +501,7 @@ def test_stubtest_finds_stubs_and_runtime_consistent(tmp_path: Path) -> None:
         r"migsim\.events\.DateLike",  # a string at run time, an alias in the stub
         r"migsim\.events\.\w+\.country_or_regions_field",  # the runtime's lambda names its argument `k`
         r"migsim\.scenario\.Scenario\.(name|description)",  # set through Scenario.__setattr__
+        r"migsim\.\w+\.(np|npt|pandas|xarray|xr|Axes|Client|Figure)",  # imported for annotations only
     ]
     for spec in migsim._core.event_schema():
         cls = migsim.EVENT_TYPES[spec["name"]].__name__
@@ -474,7 +512,7 @@ def test_stubtest_finds_stubs_and_runtime_consistent(tmp_path: Path) -> None:
     allow += [rf"migsim\.scenario\.Scenario\.{top}" for top in sorted(tops) if not keyword.iskeyword(top)]
     (tmp_path / "allowlist.txt").write_text("\n".join(allow) + "\n")
     (tmp_path / "mypy.ini").write_text(STUBTEST_CONFIG)
-    env = {**os.environ, "MYPYPATH": str(PACKAGE.parent)}  # these stubs, the installed runtime
+    env = {**os.environ, "MYPYPATH": str(PACKAGE.parent)}  # this checkout's modules and stubs, the installed runtime
     result = subprocess.run(
         [sys.executable, "-m", "mypy.stubtest", "migsim", "--mypy-config-file", "mypy.ini", "--allowlist",
          "allowlist.txt"],
