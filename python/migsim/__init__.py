@@ -24,6 +24,7 @@ from ._core import (
     TableError,
 )
 from . import _core
+from . import schema
 from ._core import builtin_scenarios as _builtin_scenarios
 from ._core import version as _version
 from .events import *  # noqa: F401,F403 - Event, EVENT_TYPES, event_from_dict and one class per event type

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence, Un
 
 from ._core import ArgumentError, ScenarioError
 from ._lazy import LazyModule
+from .schema import OUTPUTS, STATUS_NAMES
 
 if TYPE_CHECKING:
     import pandas
@@ -57,6 +58,7 @@ _TIME_KINDS = ("at_date", "year_to_date", "since", "year_mean")
 _COLUMNS = ["date", "value", "unit", "concept", "source", "quote"]
 _PACKAGE_DATA = Path(__file__).resolve().parent / "observed"
 _SOURCE_TREE = Path(__file__).resolve().parents[2] / "scenarios"
+_VARIABLES = [*OUTPUTS, "policy_state"]  # what a series may be compared with: the engine's outputs
 _TARGET_KEYS = {"file", "variable", "where", "time", "since", "denominator", "change", "by", "factor", "error",
                 "weight", "circular", "exclude", "compare", "reason", "note"}
 
@@ -221,6 +223,13 @@ def _selection(raw: Any, sets: Mapping[str, list[str]], where: str) -> tuple[dic
         expanded: list[str] = []
         for item in values:
             expanded += list(sets[str(item)]) if str(item) in sets else [str(item)]
+        if key == "status":  # the engine's statuses are known without a run
+            for status in expanded:
+                if status not in STATUS_NAMES:
+                    hint = difflib.get_close_matches(status, [*STATUS_NAMES, *sets], n=1)
+                    raise ScenarioError(f"{where}.status: no status {status!r}"
+                                        + (f"; did you mean {hint[0]!r}?" if hint else "")
+                                        + f" (statuses: {', '.join(STATUS_NAMES)}; sets: {', '.join(sets)})")
         out[str(key)] = tuple(expanded)
     return out, tuple(negate)
 
@@ -237,6 +246,11 @@ def _target(name: str, raw: Any, sets: Mapping[str, list[str]], where: str) -> T
     compare = bool(raw.get("compare", True))
     if compare and not raw.get("variable"):
         raise ScenarioError(f"{where}: missing field 'variable' (or compare: false with a reason)")
+    if compare and str(raw["variable"]) not in _VARIABLES:
+        hint = difflib.get_close_matches(str(raw["variable"]), _VARIABLES, n=1, cutoff=0.5)
+        raise ScenarioError(f"{where}.variable: no output {raw['variable']!r}"
+                            + (f"; did you mean {hint[0]!r}?" if hint else "")
+                            + f" (outputs: {', '.join(_VARIABLES)})")
     time = str(raw.get("time", "at_date"))
     if time not in _TIME_KINDS:
         raise ScenarioError(f"{where}.time: expected one of {', '.join(_TIME_KINDS)}, found {time!r}")
@@ -306,15 +320,18 @@ class Targets:
 
     Use :func:`load_targets` to read one. ``targets["stock_russia"]`` is a :class:`Target`; ``targets.select(names)``
     a subset (or re-weighted copy); ``observed()`` the observations; ``simulate(ds)`` and ``compare(ds)`` the
-    model's values at the observed dates.
+    model's values at the observed dates; ``sets`` the named sets of ``targets.yaml`` (``sets["ABROAD"]``: the
+    statuses it counts as abroad).
     """
 
     def __init__(self, folder: Path, targets: Mapping[str, Target], calibration_end: str,
-                 patterns: Mapping[str, Pattern] | None = None) -> None:
+                 patterns: Mapping[str, Pattern] | None = None, sets: Mapping[str, Sequence[str]] | None = None
+                 ) -> None:
         self.folder = Path(folder)
         self.targets: dict[str, Target] = dict(targets)
         self.calibration_end = calibration_end
         self.patterns: dict[str, Pattern] = dict(patterns or {})
+        self.sets: dict[str, tuple[str, ...]] = {name: tuple(values) for name, values in (sets or {}).items()}
         self._frames: dict[str, Any] = {}
 
     # ---- access ---------------------------------------------------------------------------
@@ -382,7 +399,7 @@ class Targets:
                                     f"{self.targets[name].reason}")
         picked = {n: dataclasses.replace(self.targets[n], weight=w) for n, w in chosen.items()}
         patterns = {k: p for k, p in self.patterns.items() if p.series in picked}
-        out = Targets(self.folder, picked, self.calibration_end, patterns)
+        out = Targets(self.folder, picked, self.calibration_end, patterns, self.sets)
         out._frames = {n: f for n, f in self._frames.items() if n in picked}
         return out
 
@@ -567,7 +584,7 @@ def load_targets(scenario: Scenario | PathLike = "kyrgyzstan", observed: PathLik
             name=str(name), series=str(spec["series"]), at=_iso(at, where) if at is not None else None,
             start=_iso(start, where) if start is not None else None, end=_iso(end, where) if end is not None else None,
             tolerance=float(spec.get("tolerance", 0.5)), description=str(spec.get("description", "")))
-    out = Targets(folder, targets, calibration_end, patterns)
+    out = Targets(folder, targets, calibration_end, patterns, sets)
     for name in out.names:
         out.frame(name)  # every file exists and has the right columns
     return out

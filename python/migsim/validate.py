@@ -208,7 +208,7 @@ def validate_fit(
     if series is not None:
         targets = targets.select({n: targets[n].weight for n in series})
     compared = Targets(targets.folder, {n: t for n, t in targets.targets.items() if t.compare},
-                       targets.calibration_end, targets.patterns)
+                       targets.calibration_end, targets.patterns, targets.sets)
     compared._frames = targets._frames
     if not len(compared):
         raise ArgumentError("series: none of the chosen series is compared with the model")

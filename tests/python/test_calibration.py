@@ -20,7 +20,7 @@ pytest.importorskip("optuna")
 KEY = "behaviour.departure.base_rate"
 CURRENT = float(migsim.Scenario.load("kyrgyzstan").get(KEY))
 TRUE_VALUE = CURRENT * 2 if CURRENT * 2 <= 0.04 else CURRENT / 2  # well away from the scenario's own value
-ABROAD = "[resident, eaeu_worker, permit_holder, irregular, detained, convicted, stranded, scheme_worker]"
+ABROAD = "[" + ", ".join(migsim.schema.ABROAD_STATUSES_EXCLUDING_NATURALISED) + "]"  # the migrants abroad
 
 
 # ------------------------------------------------------------------------------------- schema and ranges

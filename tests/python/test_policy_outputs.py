@@ -10,21 +10,9 @@ import numpy as np
 import pytest
 import xarray as xr
 
-Cli = Callable[..., subprocess.CompletedProcess[str]]
+from migsim.schema import OUTPUTS, STATUS_NAMES
 
-NEW_VARIABLES = {
-    "permits_issued": ("time", "country"),
-    "quota_remaining": ("time", "country"),
-    "detentions": ("time", "location", "origin"),
-    "deportations": ("time", "location", "origin"),
-    "bans_active": ("time", "country", "origin"),
-    "blocked_departures": ("time", "origin", "location"),
-    "stranded": ("time", "location", "origin"),
-    "evacuated": ("time", "location", "origin"),
-    "naturalised": ("time", "location", "origin"),
-    "fees_paid": ("time", "location"),
-    "policy_state": ("time", "event"),
-}
+Cli = Callable[..., subprocess.CompletedProcess[str]]
 
 
 def run(cli: Cli, out: Path, *args: str) -> xr.Dataset:
@@ -35,9 +23,13 @@ def run(cli: Cli, out: Path, *args: str) -> xr.Dataset:
 
 def test_institution_outputs_are_written_with_their_dimensions(cli: Cli, tmp_path: Path) -> None:
     ds = run(cli, tmp_path / "k.h5", "kyrgyzstan", "--scale", "500", "--until", "2016-01-01")
-    for name, dims in NEW_VARIABLES.items():
-        assert ds[name].dims == dims, name
-    assert "irregular" in ds.status.values and "eaeu_worker" in ds.status.values
+    # Every output the engine declares, with its dimensions and attributes, and nothing else.
+    assert sorted(ds.data_vars) == sorted([*OUTPUTS, "policy_state"])
+    for name, spec in OUTPUTS.items():
+        assert ds[name].dims == spec.dims, name
+        assert (ds[name].attrs["units"], ds[name].attrs["long_name"]) == (spec.units, spec.long_name), name
+    assert ds.policy_state.dims == ("time", "event")
+    assert ds.status.values.tolist() == list(STATUS_NAMES)
     # The policy record names every event and says which were in force: Kyrgyzstan's EAEU
     # accession (12 Aug 2015) is off before and on after.
     state = ds.policy_state.sel(event="eaeu_kyrgyzstan")

@@ -18,8 +18,7 @@ import yaml  # noqa: E402
 
 import migsim  # noqa: E402
 from migsim.results import Summary  # noqa: E402
-
-HOME = ("at_home", "returned", "displaced")
+from migsim.schema import HOME_STATUSES  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +124,7 @@ def test_coordinates_group_and_select_along_their_dimension(results: migsim.Resu
 
 def _by_hand(ds: xr.Dataset) -> pd.DataFrame:
     status = [str(s) for s in ds.status.values]
-    abroad_axis = np.array([s not in HOME for s in status])
+    abroad_axis = np.array([s not in HOME_STATUSES for s in status])
     stock = ds.stock.transpose("time", "origin", "location", "status").values
     abroad = stock[:, :, :, abroad_axis].sum(axis=(1, 2, 3))
     years = ds.time.dt.year.values

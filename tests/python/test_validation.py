@@ -18,11 +18,10 @@ import pytest
 
 import migsim
 from migsim import observed as obs
+from migsim.schema import ABROAD_STATUSES_EXCLUDING_NATURALISED, STATUS_NAMES
 
 REPO = Path(__file__).resolve().parents[2]
 OBSERVED = REPO / "scenarios" / "kyrgyzstan" / "observed"
-ABROAD = ["resident", "eaeu_worker", "permit_holder", "irregular", "detained", "convicted", "stranded",
-          "scheme_worker"]
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +72,16 @@ def test_the_installed_observed_folder_is_the_source_one() -> None:
     assert migsim.observed_folder(OBSERVED) == OBSERVED
 
 
+def test_the_sets_of_statuses_are_the_engines(targets: migsim.Targets) -> None:
+    """ABROAD of targets.yaml is the engine's statuses abroad, naturalised excepted (the migrant statistics do not
+    count people who took the destination's citizenship); every set names only the engine's statuses."""
+    assert targets.sets["ABROAD"] == ABROAD_STATUSES_EXCLUDING_NATURALISED
+    assert "naturalised" in STATUS_NAMES and "naturalised" not in ABROAD_STATUSES_EXCLUDING_NATURALISED
+    for name, statuses in targets.sets.items():
+        assert set(statuses) <= set(STATUS_NAMES), name
+    assert set(targets.sets["LEGAL"]) < set(targets.sets["WORKING"]) < set(targets.sets["ABROAD"])
+
+
 def test_no_observed_folder_is_a_clear_error() -> None:
     with pytest.raises(migsim.ArgumentError, match="no observed series"):
         migsim.load_targets("quota-cut")
@@ -92,10 +101,13 @@ def test_bad_targets_yaml_names_series_and_field(tmp_path: Path) -> None:
     (folder / "targets.yaml").write_text(text.replace("    time: year_mean\n", "    time: yearly\n", 1))
     with pytest.raises(migsim.ScenarioError, match=r"series\.stock_russia_alt_working\.time: expected one of"):
         migsim.load_targets(observed=folder)
+    # The output variable and the statuses are checked against the engine's when the file is read.
     (folder / "targets.yaml").write_text(text.replace("    variable: bans_active\n", "    variable: bans\n"))
-    with pytest.raises(migsim.ScenarioError, match="no output 'bans'; did you mean 'bans_active'"):
-        migsim.load_targets(observed=folder).select(["entry_bans"]).simulate(
-            migsim.run("kyrgyzstan", scale=2000, until="2010-03-01", quiet=True))
+    with pytest.raises(migsim.ScenarioError, match=r"entry_bans\.variable: no output 'bans'; did you mean 'bans_active'"):
+        migsim.load_targets(observed=folder)
+    (folder / "targets.yaml").write_text(text.replace("  WORKING: [resident,", "  WORKING: [resdent,", 1))
+    with pytest.raises(migsim.ScenarioError, match=r"\.status: no status 'resdent'; did you mean 'resident'"):
+        migsim.load_targets(observed=folder)
 
 
 # ------------------------------------------------------------------------------------------ the mapping
@@ -107,7 +119,7 @@ def test_model_values_follow_the_readme(targets: migsim.Targets, small_run: migs
     in_russia = ds.stock.isel(location=np.flatnonzero(ds.location_country.values == "RU"))
     # A stock at the end of the step containing the date.
     step = ds.time.values[np.searchsorted(ds.time.values, np.datetime64("2016-04-05"), side="right") - 1]
-    expected = float(in_russia.sel(time=step, status=ABROAD).sum())
+    expected = float(in_russia.sel(time=step, status=list(ABROAD_STATUSES_EXCLUDING_NATURALISED)).sum())
     assert sim[("stock_russia", "2016-04-05", "")] == expected
     # An annual flow: the steps starting in the year.
     year = ds.remittances_usd.sel(time=slice("2010-01-01", "2010-12-31")).sum()
@@ -115,10 +127,8 @@ def test_model_values_follow_the_readme(targets: migsim.Targets, small_run: migs
     # A share: LEGAL / WORKING in Russia and Kazakhstan, means over the year.
     eaeu = ds.stock.isel(location=np.flatnonzero(np.isin(ds.location_country.values, ["RU", "KZ"])))
     y2016 = eaeu.sel(time=slice("2016-01-01", "2016-12-31"))
-    legal = y2016.sel(status=["resident", "eaeu_worker", "permit_holder", "scheme_worker"]).sum(
-        ["origin", "location", "status"]).mean()
-    working = y2016.sel(status=["resident", "eaeu_worker", "permit_holder", "irregular", "scheme_worker"]).sum(
-        ["origin", "location", "status"]).mean()
+    legal = y2016.sel(status=list(targets.sets["LEGAL"])).sum(["origin", "location", "status"]).mean()
+    working = y2016.sel(status=list(targets.sets["WORKING"])).sum(["origin", "location", "status"]).mean()
     assert sim[("legal_share_russia", "2016-07-01", "")] == pytest.approx(float(legal / working))
     # Year-on-year change of the flow from 1 January to the date.
     y15 = float(ds.remittances_usd.sel(time=slice("2015-01-01", "2015-12-31")).sum())
@@ -144,8 +154,7 @@ def test_metrics() -> None:
 
 def test_fit_table_and_patterns(targets: migsim.Targets) -> None:
     ens = migsim.Ensemble("kyrgyzstan", seeds=2, scale=1000, until="2016-12-31", processes=1, quiet=True,
-                          master_seed=1, variables=["stock", "remittances_usd", "bans_active", "permits_issued",
-                                                    "departures", "naturalised", "evacuated"])
+                          master_seed=1, variables=sorted({t.variable for t in targets if t.variable}))
     sim = targets.simulate(ens.run())
     assert [c for c in sim.columns if isinstance(c, int)] == [0, 1]
     comparison = targets.compare(sim)
