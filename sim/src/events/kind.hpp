@@ -66,6 +66,9 @@ struct EventKind {
   RegionRole regions = RegionRole::Destination;
   /// Cross-field rules after the names are resolved: "" or "field: problem".
   std::string (*check)(const Event&, const Scenario&) = nullptr;
+  /// Sets the tables that only this kind writes to their value with no event in force; runs at
+  /// the start of every step's compilation, before any event is compiled.
+  void (*reset)(StepCompilation&) = nullptr;
   /// Writes the event into the step's policy tables, in scenario order, for every step in which
   /// it is in force (a once-only event: the step containing its start).
   void (*compile)(const Event&, StepCompilation&) = nullptr;

@@ -146,6 +146,12 @@ class EventReader {
   /// Numeric defaults are per event type (an amnesty lifts all bans, share 1), so they come from
   /// the schema rather than from Event's initialisers.
   static void set_default(const EventFieldSpec& f, Event& event) {
+    if (const auto* items = std::get_if<std::vector<std::string> Event::*>(&f.member)) {
+      // A list default written as "[a, b]" is filled in, so the resolved scenario shows it.
+      const YAML::Node node = YAML::Load(std::string(f.default_text));
+      if (node.IsSequence() && node.size() > 0) event.*(*items) = node.as<std::vector<std::string>>();
+      return;
+    }
     const auto* member = std::get_if<double Event::*>(&f.member);
     if (!member) return;
     double value = 0;
@@ -216,6 +222,25 @@ class EventReader {
     return text;
   }
 
+  [[noreturn]] void fail_not_choice_list(const YAML::Node& value, const EventFieldSpec& f) const {
+    fail(value, std::string(f.name),
+         "expected a list like [" + split_choices(f.choices).front() + "], found " + kind_of(value));
+  }
+
+  /// A list whose items are each one of the field's choices.
+  std::vector<std::string> choice_list(const YAML::Node& value, const EventFieldSpec& f) const {
+    if (!value.IsSequence()) fail_not_choice_list(value, f);
+    std::vector<std::string> items = list(value, std::string(f.name));
+    const auto choices = split_choices(f.choices);
+    std::size_t i = 0;
+    for (const auto& item : items) {
+      if (std::find(choices.begin(), choices.end(), item) == choices.end())
+        fail(value[i], std::string(f.name), "expected items from " + join(choices, "|") + ", found '" + item + "'");
+      ++i;
+    }
+    return items;
+  }
+
   void read_field(const YAML::Node& value, const EventFieldSpec& f, Event& event) const {
     const std::string key(f.name);
     std::visit(
@@ -226,7 +251,7 @@ class EventReader {
           } else if constexpr (std::is_same_v<Member, std::string Event::*>) {
             event.*member = scalar(value, key);
           } else if constexpr (std::is_same_v<Member, std::vector<std::string> Event::*>) {
-            event.*member = list(value, key);
+            event.*member = f.choices.empty() ? list(value, key) : choice_list(value, f);
           } else if constexpr (std::is_same_v<Member, Date Event::*>) {
             event.*member = date(value, key);
           } else if constexpr (std::is_same_v<Member, std::optional<Date> Event::*>) {
@@ -237,7 +262,7 @@ class EventReader {
             event.*member = choice(value, f) == "stay" ? Refusal::Stay : Refusal::Irregular;
           } else if constexpr (std::is_same_v<Member, Exemptions Event::*>) {
             Exemptions e;
-            if (!value.IsSequence()) fail(value, key, "expected a list like [returns], found " + kind_of(value));
+            if (!value.IsSequence()) fail_not_choice_list(value, f);
             const auto choices = split_choices(f.choices);
             for (const auto& item : value) {
               const auto text = scalar(item, key);

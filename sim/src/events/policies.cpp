@@ -145,6 +145,8 @@ void Policies::compute(Date from, Date until, std::int32_t step_days, double sca
     for (std::size_t d = 0; d < nD; ++d) t.route[o * nD + d] = route(o, d, from, until);
 
   StepCompilation step{sc_, from, until, days, scale, 0, t, counters_, *this};
+  for (const EventKind& kind : event_kinds())
+    if (kind.reset) kind.reset(step);
   for (std::size_t k = 0; k < sc_.events.size(); ++k) {
     const Event& e = sc_.events[k];
     const EventKind& kind = event_kind(e.type);
