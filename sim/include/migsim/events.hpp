@@ -35,7 +35,8 @@ namespace migsim {
   X(ReintegrationProgramme, reintegration_programme) \
   X(HomeInvestment, home_investment)                 \
   X(ReturnShock, return_shock)                       \
-  X(Displacement, displacement)
+  X(Displacement, displacement)                      \
+  X(SectorBan, sector_ban)
 
 #define MIGSIM_ENUM_VALUE(Type, name) Type,
 enum class EventType { MIGSIM_EVENT_TYPES(MIGSIM_ENUM_VALUE) };
@@ -70,6 +71,7 @@ struct Event {
   std::string to;                         ///< displacement: receiving origin region
   std::string sector;                     ///< bilateral_scheme: sector of the scheme's jobs
   std::string currency;                   ///< exchange_rate
+  std::vector<std::string> statuses;      ///< sector_ban: legal statuses covered (empty = permit holders)
 
   // Quantities (units in the schema).
   double limit = 0;

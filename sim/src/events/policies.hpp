@@ -101,6 +101,11 @@ struct PolicyTables {
   std::vector<Threshold> scheme_apply;     ///< [o * schemes.size() + k], cumulative over k
   std::vector<Threshold> scheme_overstay;  ///< [d] for scheme workers whose stay ends
 
+  /// [(od) * kReportedStatuses + status] bit mask of sectors closed to workers of that status
+  /// (sector_ban); any_sector_ban is false when every mask is 0.
+  std::vector<std::uint8_t> barred_sectors;
+  bool any_sector_ban = false;
+
   std::int32_t detention_days = 0;
   std::int32_t permit_validity_days = 0;
   Threshold lapse = 0;

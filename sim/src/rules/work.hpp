@@ -1,6 +1,7 @@
 // Work (ODD submodel "work"): migrants lose jobs at the sector's job-loss hazard and find jobs
 // at the destination's job-finding hazard, in a sector drawn from the demand shares; a job pays
-// the destination's wage for the skill and sector (less for irregular workers).
+// the destination's wage for the skill and sector (less for irregular workers). A sector ban
+// (events/sector_ban.cpp) ends a job in a barred sector and closes the offers from it.
 #pragma once
 
 #include "rules/context.hpp"
@@ -8,15 +9,25 @@
 
 namespace migsim::detail {
 
+/// The sectors closed to the agent in its destination, as a bit mask (0 without sector bans).
+MIGSIM_INLINE std::uint8_t barred_sectors(const Agent& a, std::size_t d, const StepContext& c) {
+  if (!c.pt.any_sector_ban) [[likely]]
+    return 0;
+  return c.pt.barred_sectors[c.od(a, d) * kReportedStatuses + a.status];
+}
+
 /// Job loss or job finding this step.
 MIGSIM_INLINE void work_step(Agent& a, const StepContext& c) {
   const StepTables& t = c.t;
   const std::size_t d = c.destination(a);
   const std::uint32_t u = a.u[draw::kJob];
+  const std::uint8_t barred = barred_sectors(a, d, c);
   if (Traits::employed(a.traits)) {
-    if (u < t.job_loss[d * c.nS + Traits::sector(a.traits)]) a.traits = Traits::without_job(a.traits);
+    const unsigned sector = Traits::sector(a.traits);
+    if (u < t.job_loss[d * c.nS + sector] || (barred >> sector & 1u)) a.traits = Traits::without_job(a.traits);
   } else if (u < t.job_finding[d]) {
-    a.traits = Traits::with_job(a.traits, pick_threshold(&t.sector_cdf[d * c.nS], c.nS, a.u[draw::kSector]));
+    const unsigned sector = pick_threshold(&t.sector_cdf[d * c.nS], c.nS, a.u[draw::kSector]);
+    if (!(barred >> sector & 1u)) a.traits = Traits::with_job(a.traits, sector);
   }
 }
 
