@@ -11,6 +11,11 @@ Quick start::
     sim = migsim.Simulation(sc, seed=1, scale=100)
     sim.run(until="2028-01-01")
 
+    fast = migsim.RunSettings(scale=1000, until="2016-01-01", quiet=True)   # taken by every entry point
+    runs = migsim.Ensemble("kyrgyzstan", seeds=10, settings=fast).run()
+
+Without a scale, a run uses the scenario's own ``run.scale`` (kyrgyzstan: 1, one agent per person).
+
 See docs/python.md for the whole API.
 """
 
@@ -37,6 +42,7 @@ from .observed import Pattern, Target, Targets, ard, fit_table, load_observed, l
 from .observed import pattern_table
 from .calibration import CalibrationResult, FitParameter, calibrate, fit_parameters
 from .sensitivity import SensitivityResult, sensitivity
+from .settings import RunSettings
 from .validate import ValidationReport, validate_fit
 
 __version__: str = _version()
@@ -58,6 +64,7 @@ __all__ += [
     "Policy",
     "PolicyError",
     "Results",
+    "RunSettings",
     "Scenario",
     "ScenarioError",
     "SensitivityResult",

@@ -18,6 +18,7 @@ import migsim
 
 from ._core import ArgumentError, MigsimError
 from .ensemble import _check_int, _default_processes, _load, _retyped
+from .settings import RunSettings
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,8 +28,7 @@ class RunSpec:
     scenario: Any
     overrides: Mapping[str, Any]
     seed: int
-    scale: int | None
-    until: str | None
+    settings: RunSettings  # scale, until and threads of the run
     remove_events: tuple[str, ...] = ()
     targets: Any = None  # a migsim.Targets: return its simulated values
     variables: tuple[str, ...] | None = None  # else return these output variables
@@ -47,7 +47,7 @@ def run_spec(spec: RunSpec) -> Any:
                      else spec.scenario, dict(spec.overrides))
     for label in spec.remove_events:
         scenario.remove_event(label)
-    results = migsim.run(scenario, seed=spec.seed, scale=spec.scale, until=spec.until, threads=1, quiet=True)
+    results = migsim.run(scenario, seed=spec.seed, quiet=True, settings=spec.settings)
     if spec.targets is not None:
         return spec.targets.simulate(results)[0].to_numpy(dtype=float)
     ds = results.to_xarray()
@@ -55,11 +55,12 @@ def run_spec(spec: RunSpec) -> Any:
 
 
 class WorkerPool:
-    """A pool of ``processes`` worker processes (1: runs in this process), as a context manager."""
+    """A pool of ``processes`` worker processes (1: runs in this process; default: the available cores divided by
+    the ``threads`` of each run), as a context manager."""
 
-    def __init__(self, processes: int | None) -> None:
+    def __init__(self, processes: int | None, threads: int = 1) -> None:
         self.processes = _check_int("processes", processes, 1, None) if processes is not None else \
-            _default_processes(1)
+            _default_processes(threads)
         self._executor: concurrent.futures.ProcessPoolExecutor | None = None
 
     def __enter__(self) -> WorkerPool:

@@ -53,6 +53,7 @@ from ._progress import progress_bar
 from ._workers import RunSpec, WorkerPool, check_replicates
 from .ensemble import _check_int, derive_seeds
 from .observed import Targets, _yaml, fit_table, load_targets, pattern_table, series_errors
+from .settings import RunSettings, for_parallel_runs, takes_settings
 
 if TYPE_CHECKING:
     import numpy as np
@@ -389,6 +390,7 @@ def _check_targets(scenario: ScenarioLike, targets: Any, observed: PathLike | No
     return all_targets.select(targets)
 
 
+@takes_settings("scale", "processes", "until", "quiet")
 def calibrate(
     scenario: ScenarioLike = "kyrgyzstan",
     targets: Sequence[str] | Mapping[str, float] | Targets | None = None,
@@ -396,7 +398,7 @@ def calibrate(
     *,
     n_trials: int = 50,
     replicates: int = 3,
-    scale: int = 100,
+    scale: int | None = None,
     processes: int | None = None,
     seed: int = 0,
     until: str | datetime.date | None = None,
@@ -404,6 +406,7 @@ def calibrate(
     observed: PathLike | None = None,
     top: float = 0.1,
     quiet: bool = False,
+    settings: RunSettings | None = None,
 ) -> CalibrationResult:
     """Fits parameters of a scenario to its observed series.
 
@@ -416,7 +419,8 @@ def calibrate(
             and prior; event fields (``{"events.<label>.<field>": (low, high)}``) need a range. Required.
         n_trials: candidates evaluated (Optuna trials, or ABC draws from the prior).
         replicates: seeds run per candidate (the same seeds for every candidate; the median is compared).
-        scale: people per agent of every run (larger is faster and noisier).
+        scale: people per agent of every run (default: the scenario's ``run.scale``, as for :func:`migsim.run`;
+            larger is faster and noisier).
         processes: worker processes (default: every available core; 1 runs in this process).
         seed: seeds the sampler and the replicates' seeds.
         until: last simulated date (default: ``calibration_end`` of ``targets.yaml``, or the scenario's end if
@@ -425,6 +429,9 @@ def calibrate(
         observed: a folder with ``targets.yaml`` and the series (default: the scenario's ``observed/``).
         top: the fraction of trials that gives the uncertainty (Optuna) or the ABC acceptance rate.
         quiet: no progress bar.
+        settings: the run settings as one :class:`migsim.RunSettings` (scale, until, processes, quiet, and
+            threads per run, default 1; its ``seed`` is not used: the replicates' seeds derive from ``seed``); the
+            keyword arguments given override its fields.
 
     Returns:
         A :class:`CalibrationResult`.
@@ -441,25 +448,28 @@ def calibrate(
     if parameters is None:
         raise ArgumentError("parameters: name the parameters to fit, e.g. ['behaviour.departure.base_rate'] "
                             "(the schema gives their ranges; see migsim.parameter_reference())")
+    options = for_parallel_runs(settings if settings is not None else RunSettings(), "calibrate")
     base = migsim.Scenario.load(scenario) if isinstance(scenario, (str, os.PathLike)) else scenario.copy()
     space = fit_parameters(parameters, base)
     n_trials = _check_int("n_trials", n_trials, 2, None)
     replicates = check_replicates(replicates)
-    scale = _check_int("scale", scale, 1, None)
     seed = _check_int("seed", seed, 0, 2**63 - 1)
     if not (isinstance(top, (int, float)) and 0 < top <= 1):
         raise ArgumentError(f"top: expected a fraction in (0, 1], found {top!r}")
     fitted_targets = _check_targets(base, targets, observed)
-    until_text = _until(until, fitted_targets.calibration_end, base.end)
+    # Every run at the same scale (the scenario's own unless given) and to the same date.
+    runs = options.replace(scale=options.scale if options.scale is not None else int(base.get("run.scale")),
+                           until=_until(options.until, fitted_targets.calibration_end, base.end))
     seeds = derive_seeds(seed, replicates)
     created = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
-    settings: dict[str, Any] = {"n_trials": n_trials, "replicates": replicates, "seeds": seeds, "scale": scale,
-                                "until": until_text, "period": "calibration", "seed": seed, "top": top}
-    evaluator = _Evaluator(base, fitted_targets, seeds, scale, until_text)
-    with WorkerPool(processes) as pool:
-        settings["processes"] = pool.processes
+    fit_settings: dict[str, Any] = {"n_trials": n_trials, "replicates": replicates, "seeds": seeds,
+                                    "scale": runs.scale, "until": runs.until, "period": "calibration", "seed": seed,
+                                    "top": top}
+    evaluator = _Evaluator(base, fitted_targets, seeds, runs)
+    with WorkerPool(runs.processes, runs.threads or 1) as pool:
+        fit_settings["processes"] = pool.processes
         evaluator.pool = pool
-        with progress_bar(total=n_trials, desc=f"calibrate {base.name}", unit="trial", disable=quiet) as bar:
+        with progress_bar(total=n_trials, desc=f"calibrate {base.name}", unit="trial", disable=runs.quiet) as bar:
             if method == "optuna":
                 records, baseline = _run_optuna(evaluator, space, n_trials, seed, pool.processes, bar.update)
             else:
@@ -488,7 +498,7 @@ def calibrate(
     } for i, p in enumerate(space)])
     if method == "abc":
         # The report is for the posterior medians: run them once more with the same seeds.
-        with WorkerPool(processes) as pool:
+        with WorkerPool(runs.processes, runs.threads or 1) as pool:
             evaluator.pool = pool
             chosen = evaluator.evaluate([values])[0]
     loss = chosen["loss"] if method == "abc" else best["loss"]
@@ -498,27 +508,20 @@ def calibrate(
     return CalibrationResult(scenario=base, values=values, loss=loss, baseline_loss=baseline,
                              uncertainty=uncertainty, comparison=chosen["comparison"], simulated=chosen["simulated"],
                              trials=trials, parameters=space, targets=fitted_targets, method=method,
-                             settings=settings, created=created)
+                             settings=fit_settings, created=created)
 
 
-def _until(until: Any, calibration_end: str, scenario_end: str) -> str | None:
-    if isinstance(until, datetime.date):
-        until = until.isoformat()
-    if until is None:
-        return min(calibration_end, scenario_end)
-    if not isinstance(until, str):
-        raise ArgumentError(f"until: expected a date YYYY-MM-DD, found {until!r}")
-    try:
-        return datetime.date.fromisoformat(until).isoformat()
-    except ValueError:
-        raise ArgumentError(f"until: expected a date YYYY-MM-DD, found {until!r}") from None
+def _until(until: str | None, calibration_end: str, scenario_end: str) -> str:
+    """The last date simulated: ``until`` if given (checked by RunSettings), else the end of the calibration period
+    or the scenario's end if that is earlier (later observations cannot enter the loss)."""
+    return until if until is not None else min(calibration_end, scenario_end)
 
 
 class _Evaluator:
     """Runs candidates (replicates each) and scores them against the targets."""
 
-    def __init__(self, scenario: Any, targets: Targets, seeds: list[int], scale: int, until: str | None) -> None:
-        self.scenario, self.targets, self.seeds, self.scale, self.until = scenario, targets, seeds, scale, until
+    def __init__(self, scenario: Any, targets: Targets, seeds: list[int], settings: RunSettings) -> None:
+        self.scenario, self.targets, self.seeds, self.settings = scenario, targets, seeds, settings
         self.pool: WorkerPool | None = None
         self.count = 0
         self._rows: pandas.DataFrame | None = None
@@ -538,7 +541,7 @@ class _Evaluator:
 
     def evaluate(self, candidates: Sequence[Mapping[str, float]]) -> list[dict[str, Any]]:
         assert self.pool is not None
-        specs = [RunSpec(self.scenario, dict(values), seed, self.scale, self.until, targets=self.targets)
+        specs = [RunSpec(self.scenario, dict(values), seed, self.settings, targets=self.targets)
                  for values in candidates for seed in self.seeds]
         outputs = self.pool.map(specs, on_error="keep")
         records = []

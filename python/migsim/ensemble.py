@@ -39,6 +39,7 @@ from ._core import ArgumentError, MigsimError
 from ._lazy import LazyModule
 from ._progress import progress_bar
 from .results import _write_atomically
+from .settings import RunSettings, for_parallel_runs, takes_settings
 
 if TYPE_CHECKING:  # numpy and xarray are imported on first use
     import numpy as np
@@ -215,9 +216,7 @@ class _Member:
     scenario: Any
     seed: int
     overrides: dict[str, Any]
-    scale: int | None
-    threads: int
-    until: str | None
+    settings: RunSettings
     variables: tuple[str, ...] | None
     label: str
 
@@ -231,8 +230,7 @@ class _Member:
 
 def _run_member(member: _Member) -> xr.Dataset:
     """Runs one member (in a worker process or a Dask worker) and returns its Dataset."""
-    options: dict[str, Any] = dict(seed=member.seed, scale=member.scale, threads=member.threads, until=member.until,
-                                   quiet=True)
+    options: dict[str, Any] = dict(seed=member.seed, quiet=True, settings=member.settings)
     if _is_path(member.scenario):
         results = migsim.run(member.scenario, **options, **member.overrides)
     else:
@@ -254,9 +252,10 @@ def _default_processes(threads_per_run: int) -> int:
     return max(1, cores // threads_per_run)
 
 
-def _execute(members: Sequence[_Member], processes: int | None, threads_per_run: int, client: Client | None,
-             quiet: bool, desc: str) -> list[xr.Dataset]:
-    """Runs every member and returns their Datasets in order; re-raises a failure naming the member."""
+def _execute(members: Sequence[_Member], settings: RunSettings, client: Client | None, desc: str) -> list[xr.Dataset]:
+    """Runs every member and returns their Datasets in order (``settings``: processes, threads per run, quiet);
+    re-raises a failure naming the member."""
+    quiet, processes, threads_per_run = settings.quiet, settings.processes, settings.threads or 1
 
     results: list[xr.Dataset | None] = [None] * len(members)
     with progress_bar(total=len(members), desc=desc, unit="run", disable=quiet) as bar:
@@ -349,16 +348,20 @@ class Ensemble:
             themselves (whole numbers, used as given).
         sweep: parameter key paths mapped to lists of values, e.g. ``{"behaviour.departure.base_rate": [0.01,
             0.02]}``; the runs cover the cartesian product of all lists. Every value is checked up front.
-        scale: people per agent (``None``: the scenario's ``run.scale``).
+        scale: people per agent (default: the scenario's ``run.scale``, as for :func:`migsim.run`).
         until: last date to simulate, ``YYYY-MM-DD`` (default: the scenario's end).
-        threads_per_run: engine threads per run (results do not depend on it).
-        processes: local worker processes (default: the available cores divided by ``threads_per_run``). With 1,
+        threads: engine threads per run (default 1; results do not depend on it).
+        processes: local worker processes (default: the available cores divided by ``threads``). With 1,
             the runs are made one after another in this process. Ignored when ``client`` is given.
         client: a ``dask.distributed.Client``; the runs are then sent to its cluster (``client.map``).
         master_seed: the seed the per-run seeds derive from when ``seeds`` is a count (default: a fresh random
             one, recorded in the results' ``master_seed`` attribute).
         quiet: no progress bar.
         variables: keep only these output variables (default: all); less memory and transfer for big ensembles.
+        settings: the run settings as one :class:`migsim.RunSettings` (scale, until, threads, processes, quiet;
+            its ``seed`` is not used: the runs' seeds are ``seeds``); the keyword arguments given override its
+            fields.
+        threads_per_run: the old name of ``threads`` (deprecated).
 
     Raises:
         migsim.ArgumentError: empty or repeated seeds, a sweep value that is not a list, bad options.
@@ -366,34 +369,29 @@ class Ensemble:
             for it (the message names the key).
     """
 
+    @takes_settings("scale", "until", "threads", "processes", "quiet", renamed={"threads_per_run": "threads"})
     def __init__(
         self,
         scenario: ScenarioLike = "kyrgyzstan",
         seeds: int | Iterable[int] = 10,
         *,
         sweep: Mapping[str, Sequence[Any]] | None = None,
-        scale: int | None = 10,
+        scale: int | None = None,
         until: str | datetime.date | None = None,
-        threads_per_run: int = 1,
+        threads: int | None = None,
         processes: int | None = None,
         client: Client | None = None,
         master_seed: int | None = None,
         quiet: bool = False,
         variables: Sequence[str] | None = None,
+        settings: RunSettings | None = None,
+        threads_per_run: int | None = None,
     ) -> None:
+        self._settings = for_parallel_runs(settings if settings is not None else RunSettings(), "an ensemble")
         self._seeds, self._master_seed = _resolve_seeds(seeds, master_seed)
         self._sweep = _check_sweep(sweep)
-        if scale is not None:
-            _check_int("scale", scale, 1, None)
-        self._threads = _check_int("threads_per_run", threads_per_run, 1, None)
-        if processes is not None:
-            _check_int("processes", processes, 1, None)
         if client is not None and not callable(getattr(client, "map", None)):
             raise ArgumentError(f"client: expected a dask.distributed.Client, found {type(client).__name__}")
-        if isinstance(until, datetime.date):
-            until = until.isoformat()
-        if until is not None and not isinstance(until, str):
-            raise ArgumentError(f"until: expected a date YYYY-MM-DD, found {until!r}")
         if isinstance(variables, str):
             variables = [variables]
         self._variables = None if variables is None else tuple(variables)
@@ -401,17 +399,18 @@ class Ensemble:
             raise ArgumentError("variables: empty; give at least one output variable or None for all")
         self._scenario = os.fspath(scenario) if isinstance(scenario, os.PathLike) else scenario
         self._base = _validate_scenario(self._scenario, self._sweep)
-        self._scale = scale
-        self._until = until
-        self._processes = processes
         self._client = client
-        self._quiet = quiet
         self._dataset: xr.Dataset | None = None
 
     @property
     def name(self) -> str:
         """The scenario's name."""
         return str(getattr(self._base, "name", self._scenario))
+
+    @property
+    def settings(self) -> RunSettings:
+        """The settings of the runs (threads per run, scale, until, processes, quiet)."""
+        return self._settings
 
     @property
     def seeds(self) -> list[int]:
@@ -443,7 +442,7 @@ class Ensemble:
     def _members(self, variables: Sequence[str] | None = None, label: str = "") -> list[_Member]:
         chosen = self._variables if variables is None else tuple(variables)
         return [
-            _Member(self._scenario, seed, overrides, self._scale, self._threads, self._until, chosen, label)
+            _Member(self._scenario, seed, overrides, self._settings, chosen, label)
             for overrides in self._combinations()
             for seed in self._seeds
         ]
@@ -462,7 +461,7 @@ class Ensemble:
                 :class:`migsim.ArgumentError`) and names its seed and sweep values.
         """
         members = self._members()
-        datasets = _execute(members, self._processes, self._threads, self._client, self._quiet, self.name)
+        datasets = _execute(members, self._settings, self._client, self.name)
         self._dataset = self._assemble(members, datasets)
         return self._dataset
 
@@ -522,7 +521,7 @@ class Ensemble:
             title=f"migsim ensemble of scenario {self.name}: {len(members)} runs",
             ensemble_runs=len(members),
             ensemble_seeds=len(self._seeds),
-            threads_per_run=self._threads,
+            threads_per_run=self._settings.threads,
             sweep=json.dumps(self._sweep, default=str),
         )
         if self._master_seed is not None:
@@ -671,19 +670,22 @@ class Comparison:
                 f"variables={self.variables} quantiles={list(self.quantiles)}>")
 
 
+@takes_settings("scale", "until", "threads", "processes", "quiet", renamed={"threads_per_run": "threads"})
 def compare(
     scenarios: Mapping[str, ScenarioLike],
     seeds: int | Iterable[int] = 10,
     *,
     variable: str | Sequence[str] | None = "stock",
     quantiles: Sequence[float] = (0.1, 0.5, 0.9),
-    scale: int | None = 10,
+    scale: int | None = None,
     until: str | datetime.date | None = None,
-    threads_per_run: int = 1,
+    threads: int | None = None,
     processes: int | None = None,
     client: Client | None = None,
     master_seed: int | None = None,
     quiet: bool = False,
+    settings: RunSettings | None = None,
+    threads_per_run: int | None = None,
 ) -> Comparison:
     """Runs an ensemble of every scenario with the same seeds and compares them with quantile bands.
 
@@ -698,8 +700,10 @@ def compare(
         seeds: a count (derived from ``master_seed``, the same for every scenario) or the seeds themselves.
         variable: the output variable(s) to keep (``None``: all).
         quantiles: the quantiles over runs, each in ``[0, 1]``.
-        scale, until, threads_per_run, processes, client, master_seed, quiet: as for :class:`Ensemble`. All the
-            scenarios' runs share one pool of workers and one progress bar.
+        scale, until, threads, processes, client, master_seed, quiet, settings: as for :class:`Ensemble` (the
+            scale is each scenario's own ``run.scale`` unless given). All the scenarios' runs share one pool of
+            workers and one progress bar.
+        threads_per_run: the old name of ``threads`` (deprecated).
 
     Returns:
         A :class:`Comparison`.
@@ -709,6 +713,7 @@ def compare(
         migsim.ScenarioError: a scenario does not load.
         migsim.MigsimError: a run failed (the message names the scenario and the seed).
     """
+    options = for_parallel_runs(settings if settings is not None else RunSettings(), "compare")
     if not isinstance(scenarios, Mapping) or not scenarios:
         raise ArgumentError("scenarios: expected a non-empty mapping of label to scenario, e.g. "
                             "{'baseline': 'kyrgyzstan', 'quota_cut': 'quota-cut'}")
@@ -718,13 +723,12 @@ def compare(
     variables = [variable] if isinstance(variable, str) else None if variable is None else list(variable)
     run_seeds, master = _resolve_seeds(seeds, master_seed)
     ensembles = {
-        str(label): Ensemble(scenario, run_seeds, scale=scale, until=until, threads_per_run=threads_per_run,
-                             processes=processes, client=client, quiet=True, variables=variables)
+        str(label): Ensemble(scenario, run_seeds, client=client, quiet=True, variables=variables, settings=options)
         for label, scenario in scenarios.items()
     }
     members = {label: ens._members(label=f"scenario {label!r}") for label, ens in ensembles.items()}
     everything = [member for group in members.values() for member in group]
-    datasets = _execute(everything, processes, threads_per_run, client, quiet, "compare")
+    datasets = _execute(everything, options, client, "compare")
     parts = []
     start = 0
     for label, ens in ensembles.items():

@@ -19,6 +19,7 @@ difference between the two.
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import math
 import os
@@ -33,6 +34,7 @@ from ._progress import progress_bar
 from ._workers import RunSpec, WorkerPool, check_replicates
 from .calibration import FitParameter, ParameterSpec, fit_parameters
 from .ensemble import _check_int, derive_seeds
+from .settings import RunSettings, for_parallel_runs, takes_settings
 
 if TYPE_CHECKING:
     import pandas
@@ -177,6 +179,7 @@ class SensitivityResult:
         return "\n".join(lines)
 
 
+@takes_settings("scale", "until", "processes", "quiet")
 def sensitivity(
     scenario: ScenarioLike = "quota-cut",
     parameters: ParameterSpec | None = None,
@@ -188,11 +191,12 @@ def sensitivity(
     samples: int = 64,
     contrast: str | None = None,
     replicates: int = 1,
-    scale: int = 100,
-    until: str | None = None,
+    scale: int | None = None,
+    until: str | datetime.date | None = None,
     processes: int | None = None,
     seed: int = 0,
     quiet: bool = False,
+    settings: RunSettings | None = None,
 ) -> SensitivityResult:
     """Global sensitivity analysis of a scenario's outputs to its behavioural parameters (SALib).
 
@@ -210,7 +214,8 @@ def sensitivity(
         contrast: the label of an event: every point is also run without it (same seed) and each output gets a
             ``<name>_effect`` twin, the difference with minus without, the policy effect.
         replicates: seeds per point (the outputs are averaged; the same seeds at every point).
-        scale, until, processes, seed, quiet: as for :func:`migsim.calibrate`.
+        scale, until, processes, seed, quiet, settings: as for :func:`migsim.calibrate` (the scale is the
+            scenario's own ``run.scale`` unless given; ``until`` is the scenario's end).
 
     Raises:
         migsim.ArgumentError: unknown parameter, method, event label or output; bad options.
@@ -225,15 +230,16 @@ def sensitivity(
         raise ImportError("migsim.sensitivity needs SALib: pip install 'migsim[calibration]'") from error
     if method not in ("morris", "sobol"):
         raise ArgumentError(f"method: expected 'morris' or 'sobol', found {method!r}")
+    options = for_parallel_runs(settings if settings is not None else RunSettings(), "sensitivity")
     space = fit_parameters(parameters)
     variables = _VARIABLES if outputs is None else None
     outputs = dict(outputs) if outputs is not None else quota_cut_outputs()
     if not outputs or not all(callable(f) for f in outputs.values()):
         raise ArgumentError("outputs: expected a mapping of name to a function of a run's Dataset")
     replicates = check_replicates(replicates)
-    scale = _check_int("scale", scale, 1, None)
     seed = _check_int("seed", seed, 0, 2**32 - 1)
     base = migsim.Scenario.load(scenario) if isinstance(scenario, (str, os.PathLike)) else scenario.copy()
+    runs = options.replace(scale=options.scale if options.scale is not None else int(base.get("run.scale")))
     if contrast is not None:
         labels = [str(e.label) for e in base.events]
         if contrast not in labels:
@@ -253,11 +259,11 @@ def sensitivity(
     design = np.column_stack([p.from_unit(unit[:, i]) for i, p in enumerate(space)])
     seeds = derive_seeds(seed, replicates)
     variants = [()] + ([(contrast,)] if contrast else [])
-    specs = [RunSpec(base, {p.key: float(row[i]) for i, p in enumerate(space)}, s, scale, until, removed,
+    specs = [RunSpec(base, {p.key: float(row[i]) for i, p in enumerate(space)}, s, runs, removed,
                      variables=variables)
              for row in design for removed in variants for s in seeds]
-    with WorkerPool(processes) as pool, progress_bar(total=len(specs), desc=f"sensitivity {base.name}",
-                                                     unit="run", disable=quiet) as bar:
+    with WorkerPool(runs.processes, runs.threads or 1) as pool, \
+            progress_bar(total=len(specs), desc=f"sensitivity {base.name}", unit="run", disable=runs.quiet) as bar:
         datasets = pool.map(specs, advance=bar.update)
     per_point = len(variants) * len(seeds)
     names = list(outputs)
@@ -298,13 +304,14 @@ def sensitivity(
     sample_frame = pd.DataFrame(design, columns=[p.key for p in space])
     for name, ys in results.items():
         sample_frame[name] = ys
-    settings = {"scenario": base.name, "contrast": contrast, "scale": scale, "until": until,
-                "replicates": replicates, "seeds": seeds, "runs": len(specs), "seed": seed}
+    analysis: dict[str, Any] = {"scenario": base.name, "contrast": contrast, "scale": runs.scale,
+                                "until": runs.until, "replicates": replicates, "seeds": seeds, "runs": len(specs),
+                                "seed": seed}
     if method == "morris":
-        settings.update(trajectories=trajectories, levels=levels)
+        analysis.update(trajectories=trajectories, levels=levels)
     else:
-        settings.update(samples=samples)
-    return SensitivityResult(table, sample_frame, space, list(results), method, settings)
+        analysis.update(samples=samples)
+    return SensitivityResult(table, sample_frame, space, list(results), method, analysis)
 
 
 def _output(function: Output, ds: Any, name: str) -> float:

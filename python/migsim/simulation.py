@@ -17,6 +17,7 @@ from ._progress import progress_bar
 from .events import Event, event_from_dict
 from .results import Results
 from .scenario import PathLike, Scenario, as_scenario
+from .settings import RunSettings, takes_settings
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -125,11 +126,6 @@ def _parse_date(text: Any, what: str) -> _dt.date:
         raise _core.ArgumentError(f"{what}: expected a date YYYY-MM-DD, found {text!r}") from None
 
 
-def _check_whole(value: Any, what: str, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise _core.ArgumentError(f"{what}: expected a whole number >= {minimum}, found {value!r}")
-
-
 class Simulation:
     """One run of a scenario, step by step.
 
@@ -138,12 +134,14 @@ class Simulation:
             copy, so editing the scenario afterwards does not change the run.
         seed: random seed (None: the scenario's ``run.seed``).
         threads: worker threads (None or 0: all cores); results do not depend on it.
-        scale: people per agent (None: the scenario's ``run.scale``).
+        scale: people per agent (default: the scenario's ``run.scale``, as for ``migsim run``).
         until: last date to simulate (default: the scenario's end).
         policies: adaptive policies, called in order before every step.
         mpi: split the agents over the processes of an MPI job (``mpirun -np N python script.py``);
             every process gets the same results, bit for bit the same as one process would. See
             docs/distributed.md.
+        settings: the run settings as one :class:`migsim.RunSettings` (its ``quiet`` is the default of
+            :meth:`run`); the keyword arguments given override its fields.
 
     >>> sim = migsim.Simulation("covid-returns", seed=1, scale=100)
     >>> sim.run(until="2020-03-01")
@@ -152,21 +150,20 @@ class Simulation:
     >>> results = sim.run()             # to the end
     """
 
+    @takes_settings("seed", "threads", "scale", "until", "mpi")
     def __init__(self, scenario: Scenario | PathLike = "kyrgyzstan", seed: int | None = 1, threads: int | None = None,
-                 scale: int | None = 10, until: str | _dt.date | None = None,
-                 policies: Sequence[PolicyLike] = (), mpi: bool = False) -> None:
+                 scale: int | None = None, until: str | _dt.date | None = None,
+                 policies: Sequence[PolicyLike] = (), mpi: bool = False, *,
+                 settings: RunSettings | None = None) -> None:
+        options = settings if settings is not None else RunSettings()
         self._scenario = as_scenario(scenario)
         core_scenario = self._scenario.core
-        if seed is not None:
-            _check_whole(seed, "seed", 0)
-        if threads is not None:
-            _check_whole(threads, "threads", 0)
-        if scale is not None:
-            _check_whole(scale, "scale", 1)
-        self._core = _core.Simulation(core_scenario, seed=core_scenario.seed if seed is None else seed,
-                                      threads=threads or 0, scale=core_scenario.scale if scale is None else scale,
-                                      until=None if until is None else _parse_date(until, "until").isoformat(),
-                                      distributed=bool(mpi))
+        # The scenario's own seed and scale where none was given (run.seed, run.scale), as `migsim run` does.
+        seed = core_scenario.seed if options.seed is None else options.seed
+        scale = core_scenario.scale if options.scale is None else options.scale
+        self._settings = options.replace(seed=seed, scale=scale)
+        self._core = _core.Simulation(core_scenario, seed=seed, threads=options.threads or 0, scale=scale,
+                                      until=options.until, distributed=options.mpi)
         self._policies: list[PolicyLike] = []
         self._issued = 0
         for policy in policies:
@@ -178,6 +175,11 @@ class Simulation:
     def scenario(self) -> Scenario:
         """A copy of the scenario being run (events issued so far are in ``events``)."""
         return self._scenario.copy()
+
+    @property
+    def settings(self) -> RunSettings:
+        """The run settings, with the seed and the scale in use (the scenario's where none was given)."""
+        return self._settings
 
     @property
     def date(self) -> _dt.date:
@@ -307,9 +309,11 @@ class Simulation:
         self._decide()
         self._core.step()
 
-    def run(self, until: str | _dt.date | None = None, quiet: bool = False) -> Results:
+    def run(self, until: str | _dt.date | None = None, quiet: bool | None = None) -> Results:
         """Runs to `until` (inclusive: every step starting on or before it) or to the end, with a
-        progress bar unless `quiet`; returns the results so far."""
+        progress bar unless `quiet` (default: that of the run settings); returns the results so far."""
+        if quiet is None:
+            quiet = self._settings.quiet
         target = self.total_steps
         if until is not None:
             day = _parse_date(until, "until")

@@ -352,6 +352,11 @@ except migsim.ScenarioError as error:
     message: str = str(error)
 except migsim.MigsimError:
     pass
+quick = migsim.RunSettings(scale=1000, until=datetime.date(2011, 1, 1), quiet=True)
+seeded: migsim.Results = migsim.run("kyrgyzstan", settings=quick.replace(seed=3), threads=2)
+settings: migsim.RunSettings = migsim.Simulation("kyrgyzstan", settings=quick).settings
+home: tuple[str, ...] = migsim.schema.HOME_STATUSES
+stock_units: str = migsim.schema.OUTPUTS["stock"].units
 version: str = migsim.__version__
 names: list[str] = migsim.builtin_scenarios()
 reference: str = migsim.event_reference() + migsim.parameter_reference()
@@ -380,6 +385,7 @@ migsim.Simulation("kyrgyzstan", seeds=3)  # E: call-arg
 migsim.run("kyrgyzstan").plot("stock", by=["location"])  # E: arg-type
 migsim.compare({"a": "kyrgyzstan"}, seeds=2, variables="stock")  # E: call-arg
 migsim.Ensemble("kyrgyzstan", 4, {"run.scale": [10]})  # E: call-arg
+migsim.RunSettings(scale="fine")  # E: arg-type
 '''
 
 MYPY_CONFIG = """
