@@ -41,7 +41,7 @@ from .simulation import Policy, PolicyError, Simulation, StepState
 from .observed import Pattern, Target, Targets, ard, fit_table, load_observed, load_targets, mape, observed_folder
 from .observed import pattern_table
 from .calibration import CalibrationResult, FitParameter, calibrate, fit_parameters
-from .sensitivity import SensitivityResult, sensitivity
+from .sensitivity import Measure, SensitivityResult, sensitivity, sensitivity_outputs
 from .settings import RunSettings
 from .validate import ValidationReport, validate_fit
 
@@ -58,6 +58,7 @@ __all__ += [
     "Comparison",
     "Ensemble",
     "FitParameter",
+    "Measure",
     "MigsimError",
     "OutputError",
     "Pattern",
@@ -93,6 +94,7 @@ __all__ += [
     "pattern_table",
     "run",
     "sensitivity",
+    "sensitivity_outputs",
     "validate_fit",
 ]
 

@@ -4,7 +4,8 @@ Quick start::
 
     import migsim
 
-    sa = migsim.sensitivity("quota-cut", contrast="quota_halved", trajectories=10, scale=200)
+    outputs = migsim.sensitivity_outputs("RU", since="2027-01-01", name="russia")   # measured in Russia from 2027
+    sa = migsim.sensitivity("quota-cut", outputs=outputs, contrast="quota_halved", trajectories=10, scale=200)
     sa.table            # per output and parameter: mu*, its confidence, sigma (Morris)
     sa.plot()           # one panel per output, parameters ranked by mu*
     sa.save("out/sensitivity")   # sensitivity.csv, sensitivity.md, sensitivity.png, samples.csv
@@ -15,16 +16,22 @@ SALib draws the design and computes the indices. ``method="morris"`` (elementary
 (2 x parameters + 2)`` runs) gives first-order and total variance shares. With ``contrast="<event label>"`` each
 run is paired with a run without that event (same seed), and the outputs include the policy effect: the
 difference between the two.
+
+The outputs are numbers measured on each run: :class:`Measure` (an output variable in a country, from a date) or
+any function of the run's ``xarray.Dataset``. :func:`sensitivity_outputs` gives the usual four for a destination
+country and a date (a policy's start). The analysis of a particular scenario lives beside it, e.g.
+``scenarios/quota-cut/analysis/sensitivity.py``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import importlib
 import math
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Sequence, Union
 
 import migsim
 
@@ -34,66 +41,133 @@ from ._progress import progress_bar
 from ._workers import RunSpec, WorkerPool, check_replicates
 from .calibration import FitParameter, ParameterSpec, fit_parameters
 from .ensemble import _check_int, derive_seeds
-from .settings import RunSettings, for_parallel_runs, takes_settings
+from .schema import ABROAD_STATUSES_EXCLUDING_NATURALISED, OUTPUTS, STATUS_NAMES
+from .settings import RunSettings, _date, for_parallel_runs, takes_settings
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas
     import xarray
     from matplotlib.figure import Figure
 
     from .scenario import Scenario
+else:
+    np = LazyModule("numpy")
+pd: Any = LazyModule("pandas")  # no type information of its own (pandas-stubs is optional)
 
-np: Any = LazyModule("numpy")
-pd: Any = LazyModule("pandas")
-
-__all__ = ["SensitivityResult", "quota_cut_outputs", "sensitivity"]
+__all__ = ["Measure", "SensitivityResult", "sensitivity", "sensitivity_outputs"]
 
 ScenarioLike = Union[str, "os.PathLike[str]", "Scenario"]
 Output = Callable[["xarray.Dataset"], float]
-_ABROAD = ["resident", "eaeu_worker", "permit_holder", "irregular", "detained", "convicted", "stranded",
-          "scheme_worker"]
+"""An output of the analysis: a number measured on a run's Dataset (a :class:`Measure` or any function)."""
 
 
-def _in_russia(ds: Any, name: str) -> Any:
-    da = ds[name]
-    return da.isel(location=np.flatnonzero(ds["location_country"].values == "RU"))
+@dataclasses.dataclass(frozen=True)
+class Measure:
+    """A number measured on a run: an output variable in one destination country, from a date, over time.
+
+    ``Measure("permits_issued", country="RU", since="2027-01-01")`` is the permits Russia issued from 2027 to the
+    end; ``Measure("stock", country="RU", statuses=("irregular",), over_time="mean", per=Measure("stock",
+    country="RU", statuses=...))`` the mean share of the irregular among migrants in Russia. A measure is called
+    with a run's ``xarray.Dataset`` and returns a float; :func:`sensitivity` sends back only the variables its
+    measures read.
+
+    Attributes:
+        variable: an output variable (``migsim.schema.OUTPUTS``).
+        country: a destination country code: the locations in it (``location_country``) for variables by
+            location, the ``country`` for variables by country (``permits_issued``); ``None``: everywhere. A
+            variable by origin only (``remittances_usd``) cannot be measured in a country.
+        since: the first date measured, ``YYYY-MM-DD`` or a date (kept as text; ``None``: the start of the run).
+        statuses: the statuses counted, for ``stock`` (``None``: all).
+        over_time: ``"sum"`` (flows: the total over the steps), ``"last"`` (stocks: the value at the last step) or
+            ``"mean"`` (the mean over the steps).
+        per: a denominator: the measure is then the ratio of the two at each step (steps where the denominator
+            is 0 left out) before ``over_time``.
+    """
+
+    variable: str
+    country: str | None = None
+    since: str | datetime.date | None = None
+    statuses: tuple[str, ...] | None = None
+    over_time: Literal["sum", "last", "mean"] = "sum"
+    per: Measure | None = None
+
+    def __post_init__(self) -> None:
+        if self.variable not in OUTPUTS:
+            raise ArgumentError(f"Measure: no output variable {self.variable!r}; the outputs are "
+                                f"{', '.join(OUTPUTS)}")
+        dims = OUTPUTS[self.variable].dims
+        if self.country is not None and "location" not in dims and "country" not in dims:
+            raise ArgumentError(f"Measure: {self.variable} has no location or country to measure "
+                                f"{self.country} in (dimensions: {', '.join(dims)})")
+        if isinstance(self.statuses, str):
+            raise ArgumentError(f"Measure: statuses: expected a tuple of status names, found {self.statuses!r}; "
+                                f"write ({self.statuses!r},)")
+        if self.statuses is not None and "status" not in dims:
+            raise ArgumentError(f"Measure: {self.variable} has no status dimension")
+        unknown = [status for status in self.statuses or () if status not in STATUS_NAMES]
+        if unknown:
+            raise ArgumentError(f"Measure: no status {unknown[0]!r}; the statuses are {', '.join(STATUS_NAMES)}")
+        if self.over_time not in ("sum", "last", "mean"):
+            raise ArgumentError(f"Measure: over_time: expected 'sum', 'last' or 'mean', found {self.over_time!r}")
+        object.__setattr__(self, "since", _date("Measure: since", self.since))
+        if self.statuses is not None:
+            object.__setattr__(self, "statuses", tuple(self.statuses))
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """The output variables the measure reads."""
+        return tuple(dict.fromkeys((self.variable, *(self.per.variables if self.per is not None else ()))))
+
+    def per_step(self, ds: xarray.Dataset) -> xarray.DataArray:
+        """The selection summed over everything but time, from ``since``: one value per step."""
+        da = ds[self.variable]
+        if self.since is not None:
+            da = da.sel(time=slice(self.since, None))
+        if self.country is not None:
+            if "country" in da.dims:
+                da = da.sel(country=self.country)
+            else:
+                da = da.isel(location=np.flatnonzero(ds["location_country"].values == self.country))
+        if self.statuses is not None:
+            da = da.sel(status=list(self.statuses))
+        total: xarray.DataArray = da.sum([d for d in da.dims if d != "time"])
+        return total
+
+    def __call__(self, ds: xarray.Dataset) -> float:
+        """The measure on a run's Dataset."""
+        values = self.per_step(ds)
+        if self.per is not None:
+            total = self.per.per_step(ds)
+            values = values / total.where(total > 0)
+        if self.over_time == "last":
+            return float(values.isel(time=-1))
+        return float(values.mean() if self.over_time == "mean" else values.sum())
 
 
-def _from(ds: Any, start: str) -> Any:
-    return ds.sel(time=slice(start, None))
+def sensitivity_outputs(country: str | None = None, since: str | datetime.date | None = None, *,
+                        name: str | None = None) -> dict[str, Output]:
+    """The main outputs of a scenario, measured in one destination country from one date (a policy's start).
 
+    Args:
+        country: a destination country code (``"RU"``); ``None``: every destination.
+        since: the first date measured, ``YYYY-MM-DD`` (``None``: the start of the run).
+        name: the place in the output names (default: the country code in lower case, or ``abroad``).
 
-def stock_russia_end(ds: xarray.Dataset) -> float:
-    """Migrants in Russia (every origin, statuses abroad) at the last step."""
-    return float(_in_russia(ds, "stock").sel(status=_ABROAD).isel(time=-1).sum())
-
-
-def permits_issued_russia(ds: xarray.Dataset) -> float:
-    """Patents and permits issued by Russia from 2027 (the quota cut) to the end."""
-    return float(_from(ds, "2027-01-01")["permits_issued"].sel(country="RU").sum())
-
-
-def irregular_share_russia(ds: xarray.Dataset) -> float:
-    """Irregular migrants as a share of migrants in Russia, averaged over the steps from 2027."""
-    stock = _in_russia(_from(ds, "2027-01-01"), "stock")
-    irregular = stock.sel(status="irregular").sum([d for d in stock.dims if d not in ("time", "status")])
-    total = stock.sel(status=_ABROAD).sum([d for d in stock.dims if d != "time"])
-    return float((irregular / total.where(total > 0)).mean())
-
-
-def remittances_total(ds: xarray.Dataset) -> float:
-    """Remittances sent home from 2027 to the end, USD."""
-    return float(_from(ds, "2027-01-01")["remittances_usd"].sum())
-
-
-def quota_cut_outputs() -> dict[str, Output]:
-    """The main outputs of the ``quota-cut`` scenario: stock in Russia at the end, permits issued, irregular share
-    in Russia and remittances (from 2027, the year of the cut)."""
-    return {"stock_russia_end": stock_russia_end, "permits_issued_russia": permits_issued_russia,
-            "irregular_share_russia": irregular_share_russia, "remittances_usd": remittances_total}
-
-
-_VARIABLES = ("stock", "permits_issued", "remittances_usd")
+    Returns:
+        ``stock_<name>_end``: migrants there (every status abroad but ``naturalised``) at the last step;
+        ``permits_issued_<name>``: patents and permits the country issued from ``since``;
+        ``irregular_share_<name>``: the irregular as a share of those migrants, the mean over the steps from
+        ``since``; ``remittances_usd``: remittances sent home from ``since``, from every destination.
+    """
+    place = name if name is not None else country.lower() if country is not None else "abroad"
+    migrants = Measure("stock", country, since, ABROAD_STATUSES_EXCLUDING_NATURALISED)
+    return {
+        f"stock_{place}_end": Measure("stock", country, None, ABROAD_STATUSES_EXCLUDING_NATURALISED, "last"),
+        f"permits_issued_{place}": Measure("permits_issued", country, since),
+        f"irregular_share_{place}": Measure("stock", country, since, ("irregular",), "mean", per=migrants),
+        "remittances_usd": Measure("remittances_usd", None, since),
+    }
 
 
 class SensitivityResult:
@@ -181,7 +255,7 @@ class SensitivityResult:
 
 @takes_settings("scale", "until", "processes", "quiet")
 def sensitivity(
-    scenario: ScenarioLike = "quota-cut",
+    scenario: ScenarioLike = "kyrgyzstan",
     parameters: ParameterSpec | None = None,
     outputs: Mapping[str, Output] | None = None,
     *,
@@ -204,9 +278,10 @@ def sensitivity(
         scenario: a built-in name, a scenario folder or a :class:`migsim.Scenario`.
         parameters: the parameters varied (see :func:`migsim.fit_parameters`; default: every parameter with a
             calibration range in the schema, over that range).
-        outputs: output name -> function of a run's ``xarray.Dataset`` returning a number (default:
-            :func:`quota_cut_outputs`). The functions run in this process, on every output variable of a run
-            (with the default outputs, only ``stock``, ``permits_issued`` and ``remittances_usd`` are sent back).
+        outputs: output name -> a :class:`Measure` or a function of a run's ``xarray.Dataset`` returning a number
+            (default: :func:`sensitivity_outputs`, over every destination and the whole run). They are computed in
+            this process; when every output is a :class:`Measure` (or has a ``variables`` attribute naming the
+            output variables it reads), only those variables are sent back from the runs, else all.
         method: ``"morris"`` or ``"sobol"``.
         trajectories: Morris trajectories (runs: ``trajectories x (parameters + 1)``).
         levels: Morris grid levels.
@@ -232,10 +307,15 @@ def sensitivity(
         raise ArgumentError(f"method: expected 'morris' or 'sobol', found {method!r}")
     options = for_parallel_runs(settings if settings is not None else RunSettings(), "sensitivity")
     space = fit_parameters(parameters)
-    variables = _VARIABLES if outputs is None else None
-    outputs = dict(outputs) if outputs is not None else quota_cut_outputs()
-    if not outputs or not all(callable(f) for f in outputs.values()):
-        raise ArgumentError("outputs: expected a mapping of name to a function of a run's Dataset")
+    measured: dict[str, Output] = dict(outputs) if outputs is not None else sensitivity_outputs()
+    if not measured or not all(callable(f) for f in measured.values()):
+        raise ArgumentError("outputs: expected a mapping of name to a migsim.Measure or a function of a run's "
+                            "Dataset")
+    read: list[str] = []  # the variables the outputs read, when every output says (a Measure does)
+    for function in measured.values():
+        names = getattr(function, "variables", None)
+        read += list(names) if names is not None else ["*"]
+    variables = None if "*" in read else tuple(dict.fromkeys(read))
     replicates = check_replicates(replicates)
     seed = _check_int("seed", seed, 0, 2**32 - 1)
     base = migsim.Scenario.load(scenario) if isinstance(scenario, (str, os.PathLike)) else scenario.copy()
@@ -266,14 +346,14 @@ def sensitivity(
             progress_bar(total=len(specs), desc=f"sensitivity {base.name}", unit="run", disable=runs.quiet) as bar:
         datasets = pool.map(specs, advance=bar.update)
     per_point = len(variants) * len(seeds)
-    names = list(outputs)
+    names = list(measured)
     results: dict[str, list[float]] = {n: [] for n in names}
     if contrast:
         results.update({f"{n}_effect": [] for n in names})
     for index in range(len(design)):
         chunk = datasets[index * per_point:(index + 1) * per_point]
         with_event = [chunk[k] for k in range(len(seeds))]
-        for name, function in outputs.items():
+        for name, function in measured.items():
             level = [_output(function, ds, name) for ds in with_event]
             results[name].append(float(np.mean(level)))
             if contrast:

@@ -8,19 +8,24 @@ replicates, a dozen trials, runs to 2014), so the file takes well under a minute
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import math
 from pathlib import Path
+from types import ModuleType
 
+import numpy as np
 import pytest
 
 import migsim
+from migsim.schema import ABROAD_STATUSES_EXCLUDING_NATURALISED
 
 pytest.importorskip("optuna")
 
 KEY = "behaviour.departure.base_rate"
 CURRENT = float(migsim.Scenario.load("kyrgyzstan").get(KEY))
 TRUE_VALUE = CURRENT * 2 if CURRENT * 2 <= 0.04 else CURRENT / 2  # well away from the scenario's own value
-ABROAD = "[" + ", ".join(migsim.schema.ABROAD_STATUSES_EXCLUDING_NATURALISED) + "]"  # the migrants abroad
+ABROAD = "[" + ", ".join(ABROAD_STATUSES_EXCLUDING_NATURALISED) + "]"  # the migrants abroad
+QUOTA_CUT_ANALYSIS = Path(__file__).resolve().parents[2] / "scenarios" / "quota-cut" / "analysis" / "sensitivity.py"
 
 
 # ------------------------------------------------------------------------------------- schema and ranges
@@ -225,12 +230,47 @@ def test_abc_gives_a_posterior_sample(synthetic: Path) -> None:
 # ------------------------------------------------------------------------------------------ sensitivity
 
 
+def _quota_cut_analysis() -> ModuleType:
+    """scenarios/quota-cut/analysis/sensitivity.py, the quota cut's analysis beside its scenario."""
+    spec = importlib.util.spec_from_file_location("quota_cut_sensitivity", QUOTA_CUT_ANALYSIS)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_measures_are_the_outputs_by_hand() -> None:
+    """The generic outputs, measured in Russia from 2027 as the quota-cut analysis does, computed by hand."""
+    ds = migsim.run("quota-cut", seed=1, scale=4000, until="2027-06-30", quiet=True).to_xarray()
+    outputs = _quota_cut_analysis().outputs()
+    assert list(outputs) == ["stock_russia_end", "permits_issued_russia", "irregular_share_russia", "remittances_usd"]
+    in_russia = ds.stock.isel(location=np.flatnonzero(ds.location_country.values == "RU"))
+    migrants = in_russia.sel(status=list(ABROAD_STATUSES_EXCLUDING_NATURALISED))
+    assert outputs["stock_russia_end"](ds) == float(migrants.isel(time=-1).sum())
+    from_2027 = ds.sel(time=slice("2027-01-01", None))
+    assert outputs["permits_issued_russia"](ds) == float(from_2027.permits_issued.sel(country="RU").sum())
+    irregular = in_russia.sel(time=slice("2027-01-01", None), status="irregular").sum(["origin", "location"])
+    share = irregular / migrants.sel(time=slice("2027-01-01", None)).sum(["origin", "location", "status"])
+    assert outputs["irregular_share_russia"](ds) == pytest.approx(float(share.mean()))
+    assert outputs["remittances_usd"](ds) == pytest.approx(float(from_2027.remittances_usd.sum()))
+    # Everywhere and over the whole run by default; the variables read are known, so only they are sent back.
+    default = migsim.sensitivity_outputs()
+    assert list(default) == ["stock_abroad_end", "permits_issued_abroad", "irregular_share_abroad", "remittances_usd"]
+    assert default["permits_issued_abroad"](ds) == float(ds.permits_issued.sum())
+    assert {v for m in default.values() for v in m.variables} == {"stock", "permits_issued", "remittances_usd"}
+    with pytest.raises(migsim.ArgumentError, match="remittances_usd has no location or country"):
+        migsim.Measure("remittances_usd", country="RU")
+    with pytest.raises(migsim.ArgumentError, match="no status 'iregular'"):
+        migsim.Measure("stock", statuses=("iregular",))
+
+
 def test_sensitivity_ranks_parameters_of_the_quota_cut(tmp_path: Path) -> None:
     pytest.importorskip("SALib")
     keys = ["behaviour.departure.base_rate", "permits.fee_sensitivity"]
-    sa = migsim.sensitivity("quota-cut", parameters=keys, contrast="quota_halved", trajectories=2, scale=4000,
-                            processes=2, until="2028-12-31", quiet=True)
+    sa = _quota_cut_analysis().sensitivity(parameters=keys, trajectories=2, scale=4000, processes=2,
+                                           until="2028-12-31", quiet=True)
     assert sa.settings["runs"] == 2 * (len(keys) + 1) * 2  # trajectories x (k + 1) points, with and without
+    assert sa.settings["contrast"] == "quota_halved" and sa.settings["scale"] == 4000
     assert set(sa.outputs) == {"stock_russia_end", "permits_issued_russia", "irregular_share_russia",
                                "remittances_usd", "stock_russia_end_effect", "permits_issued_russia_effect",
                                "irregular_share_russia_effect", "remittances_usd_effect"}

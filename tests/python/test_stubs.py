@@ -293,6 +293,7 @@ GOOD = '''
 import datetime
 import migsim
 import xarray as xr
+from migsim.sensitivity import Output
 
 sc: migsim.Scenario = migsim.Scenario.load("quota-cut", run__scale=100)
 sc.set("behaviour.departure.base_rate", 0.02)["behaviour.return.base_rate"] = 0.4
@@ -357,6 +358,9 @@ seeded: migsim.Results = migsim.run("kyrgyzstan", settings=quick.replace(seed=3)
 settings: migsim.RunSettings = migsim.Simulation("kyrgyzstan", settings=quick).settings
 home: tuple[str, ...] = migsim.schema.HOME_STATUSES
 stock_units: str = migsim.schema.OUTPUTS["stock"].units
+migrants = migsim.Measure("stock", country="RU", statuses=migsim.schema.ABROAD_STATUSES_EXCLUDING_NATURALISED,
+                          over_time="last")
+outputs: dict[str, Output] = migsim.sensitivity_outputs("RU", since="2027-01-01")
 version: str = migsim.__version__
 names: list[str] = migsim.builtin_scenarios()
 reference: str = migsim.event_reference() + migsim.parameter_reference()
@@ -386,6 +390,7 @@ migsim.run("kyrgyzstan").plot("stock", by=["location"])  # E: arg-type
 migsim.compare({"a": "kyrgyzstan"}, seeds=2, variables="stock")  # E: call-arg
 migsim.Ensemble("kyrgyzstan", 4, {"run.scale": [10]})  # E: call-arg
 migsim.RunSettings(scale="fine")  # E: arg-type
+migsim.Measure("stock", over_time="first")  # E: arg-type
 '''
 
 MYPY_CONFIG = """
