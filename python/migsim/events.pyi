@@ -35,6 +35,7 @@ __all__ = [
     "HomeInvestment",
     "ReturnShock",
     "Displacement",
+    "SectorBan",
     # END GENERATED EVENT NAMES
 ]
 
@@ -1448,6 +1449,95 @@ class Displacement(Event):
         to: str | None = ...,
         abroad_share: float | None = ...,
         return_factor: float | None = ...,
+        label: str | None = ...,
+        source: str | None = ...,
+    ) -> Self:
+        """A copy with some fields changed, e.g. ``event.replace(start="2027-01-01")``."""
+
+
+class SectorBan(Event):
+    """Destination regions close sectors to foreign workers of some legal statuses (and citizenships).
+
+    While in force, workers of the covered statuses and citizenships in the covered regions lose a job in a barred sector in the first step of the ban, and cannot take one: a job offer they draw in a barred sector (offers come from the sectors in proportion to demand) is closed to them, so they find work only in the other sectors, at the rate of those sectors' share. Without work they spend savings and return home at the unemployed return hazard. The default covers patent holders (`permit_holder`), as the Russian regional bans do; EAEU workers are not covered unless listed. Destination choice does not yet anticipate a ban.
+
+    Fields (besides start, end, label, source):
+        country (country, ISO code; default none): Destination country (all its regions).
+        regions (region_list, region names; default none): Destination regions barring.
+        sectors (sector_list, sector names; required): Sectors closed to the covered workers.
+        statuses (choice_list; default [permit_holder]): Legal statuses covered.
+        citizenships (country_list, ISO codes; default all): Citizenships covered (default: all).
+
+    Example in a scenario file::
+
+        - type: sector_ban
+          label: tyumen_transport_ban
+          start: 2022-01-01
+          regions: [tyumen_khmao]
+          sectors: [services]
+          statuses: [permit_holder]
+    """
+
+    type: ClassVar[Literal["sector_ban"]]
+
+    def __init__(
+        self,
+        start: str | datetime.date,
+        end: str | datetime.date | None = None,
+        *,
+        country: str | None = None,
+        regions: list[str] | tuple[str, ...] | None = None,
+        sectors: list[str] | tuple[str, ...],
+        statuses: list[Literal["resident", "eaeu_worker", "permit_holder", "irregular", "scheme_worker"]] | tuple[Literal["resident", "eaeu_worker", "permit_holder", "irregular", "scheme_worker"], ...] | None = None,
+        citizenships: list[str] | tuple[str, ...] | None = None,
+        label: str | None = None,
+        source: str | None = None,
+    ) -> None:
+        """Destination regions close sectors to foreign workers of some legal statuses (and citizenships).
+
+        Give exactly one of ``country`` (all its regions) and ``regions``.
+
+        Args:
+            start: first day in force, ``YYYY-MM-DD`` or a :class:`datetime.date`.
+            end: last day in force, inclusive (default: open-ended).
+            country: Destination country (all its regions) (ISO code; give exactly one of ``country`` and ``regions``).
+            regions: Destination regions barring (region names; give exactly one of ``country`` and ``regions``).
+            sectors: Sectors closed to the covered workers (sector names; required).
+            statuses: Legal statuses covered (a list of ``"resident"``, ``"eaeu_worker"``, ``"permit_holder"``, ``"irregular"``, ``"scheme_worker"``; default [permit_holder]).
+            citizenships: Citizenships covered (default: all) (ISO codes).
+            label: unique name of the event in its scenario, ``[a-z0-9_]+`` (default: ``<type>_<n>``).
+            source: citation for the event.
+
+        Raises:
+            TypeError: an unknown field, a missing required field or a value of the wrong type.
+
+        The engine checks names, ranges and dates when the event is added to a scenario
+        (:meth:`migsim.Scenario.add_event`) or issued (:meth:`migsim.Simulation.issue`).
+        """
+    @property
+    def country(self) -> str | None:
+        """Destination country (all its regions)."""
+    @property
+    def regions(self) -> list[str] | None:
+        """Destination regions barring."""
+    @property
+    def sectors(self) -> list[str]:
+        """Sectors closed to the covered workers."""
+    @property
+    def statuses(self) -> list[Literal["resident", "eaeu_worker", "permit_holder", "irregular", "scheme_worker"]] | None:
+        """Legal statuses covered."""
+    @property
+    def citizenships(self) -> list[str] | None:
+        """Citizenships covered (default: all)."""
+    def replace(  # type: ignore[override]
+        self,
+        *,
+        start: str | datetime.date = ...,
+        end: str | datetime.date | None = ...,
+        country: str | None = ...,
+        regions: list[str] | tuple[str, ...] | None = ...,
+        sectors: list[str] | tuple[str, ...] = ...,
+        statuses: list[Literal["resident", "eaeu_worker", "permit_holder", "irregular", "scheme_worker"]] | tuple[Literal["resident", "eaeu_worker", "permit_holder", "irregular", "scheme_worker"], ...] | None = ...,
+        citizenships: list[str] | tuple[str, ...] | None = ...,
         label: str | None = ...,
         source: str | None = ...,
     ) -> Self:
