@@ -126,7 +126,6 @@ class RunSettings:
         return dataclasses.replace(self, **changes)
 
 
-
 _FIELDS = frozenset(field.name for field in dataclasses.fields(RunSettings))
 
 
