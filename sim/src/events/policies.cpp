@@ -34,6 +34,11 @@ Policies::Policies(const Scenario& sc) : sc_(sc) {
       ban_country_.push_back(static_cast<std::size_t>(e.country_index));
 }
 
+const std::vector<const EventKind*>& Policies::kinds() const {
+  for (std::size_t k = kinds_.size(); k < sc_.events.size(); ++k) kinds_.push_back(&event_kind(sc_.events[k].type));
+  return kinds_;
+}
+
 int Policies::ban_slot(std::size_t country) const {
   auto it = std::find(ban_country_.begin(), ban_country_.end(), country);
   return it == ban_country_.end() ? -1 : static_cast<int>(it - ban_country_.begin());
@@ -41,9 +46,11 @@ int Policies::ban_slot(std::size_t country) const {
 
 bool Policies::member(std::size_t country, Date from, Date until) const {
   bool in = false;
-  for (const auto& e : sc_.events)
-    if (event_kind(e.type).union_membership && e.country_index == static_cast<int>(country) && e.overlaps(from, until))
-      in = true;
+  const auto& kind = kinds();
+  for (std::size_t k = 0; k < sc_.events.size(); ++k) {
+    const Event& e = sc_.events[k];
+    if (kind[k]->union_membership && e.country_index == static_cast<int>(country) && e.overlaps(from, until)) in = true;
+  }
   return in;
 }
 
@@ -51,18 +58,21 @@ EntryRoute Policies::route(std::size_t o, std::size_t d, Date from, Date until) 
   const std::size_t co = sc_.origins[o].country, cd = sc_.destinations[d].country;
   if (co == cd) return EntryRoute::Free;
   if (member(co, from, until) && member(cd, from, until)) return EntryRoute::Eaeu;
-  for (const auto& e : sc_.events)
-    if (event_kind(e.type).requires_permit && e.overlaps(from, until) && covers_destination(sc_, e, d) &&
-        covers_citizen(e, co))
+  const auto& kind = kinds();
+  for (std::size_t k = 0; k < sc_.events.size(); ++k) {
+    const Event& e = sc_.events[k];
+    if (kind[k]->requires_permit && e.overlaps(from, until) && covers_destination(sc_, e, d) && covers_citizen(e, co))
       return EntryRoute::Permit;
+  }
   return EntryRoute::Free;
 }
 
 double Policies::currency_factor(std::size_t currency, Date date) const {
   double f = 1;
-  for (const auto& e : sc_.events) {
-    const auto factor = event_kind(e.type).currency_factor;
-    if (factor && e.overlaps(date, date.add_days(1))) f *= factor(e, currency);
+  const auto& kind = kinds();
+  for (std::size_t k = 0; k < sc_.events.size(); ++k) {
+    const auto factor = kind[k]->currency_factor;
+    if (factor && sc_.events[k].overlaps(date, date.add_days(1))) f *= factor(sc_.events[k], currency);
   }
   return f;
 }
@@ -87,9 +97,10 @@ Modifiers Policies::modifiers(Date from, Date until, const PolicyTables& tables)
   m.return_factor.assign(nO * nD, 1.0);
   m.departure_factor.assign(nO * nD, 1.0);
   m.remigration.assign(nO, 1.0);
-  for (const auto& e : sc_.events) {
-    const auto modify = event_kind(e.type).modify;
-    if (modify && e.overlaps(from, until)) modify(e, sc_, m);
+  const auto& kind = kinds();
+  for (std::size_t k = 0; k < sc_.events.size(); ++k) {
+    const auto modify = kind[k]->modify;
+    if (modify && sc_.events[k].overlaps(from, until)) modify(sc_.events[k], sc_, m);
   }
   m.fee_usd_month = tables.fee_usd_month;  // resolved once, by compute
   return m;
@@ -147,9 +158,10 @@ void Policies::compute(Date from, Date until, std::int32_t step_days, double sca
   StepCompilation step{sc_, from, until, days, scale, 0, t, counters_, *this};
   for (const EventKind& kind : event_kinds())
     if (kind.reset) kind.reset(step);
+  const auto& kinds_of_events = kinds();
   for (std::size_t k = 0; k < sc_.events.size(); ++k) {
     const Event& e = sc_.events[k];
-    const EventKind& kind = event_kind(e.type);
+    const EventKind& kind = *kinds_of_events[k];
     const bool once = !kind.spec.has_end;
     if (!kind.compile || (once ? !(from <= e.start && e.start < until) : !e.overlaps(from, until))) continue;
     step.event = k;

@@ -148,6 +148,8 @@ class YearCounters {
 /// a one-year quota is never drawn on twice.
 int count_year(Date from, const Event& e);
 
+struct EventKind;
+
 class Policies {
  public:
   /// `scenario` must outlive the Policies; events appended to it later are picked up.
@@ -181,11 +183,14 @@ class Policies {
  private:
   bool member(std::size_t country, Date from, Date until) const;
   void reset(PolicyTables& t, double days) const;
+  /// The kind of each event of the scenario, looked up once (events may be added during a run).
+  const std::vector<const EventKind*>& kinds() const;
 
   const Scenario& sc_;
   std::vector<std::size_t> ban_country_;  ///< slot -> country
   YearCounters counters_;
   std::vector<double> evacuation_credit_;  ///< per event, people (fraction of an agent carried over)
+  mutable std::vector<const EventKind*> kinds_;
 };
 
 }  // namespace migsim::detail

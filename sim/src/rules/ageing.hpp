@@ -5,9 +5,11 @@
 
 namespace migsim::detail {
 
-/// Marks the agent in `slot` as exited if it is past working age; true if it did.
-MIGSIM_INLINE bool leaves_working_age(std::size_t slot, std::uint8_t origin, const StepContext& c, Tally& tally) {
-  if (c.agents.birth_day[slot] > c.t.exit_birth_day) return false;
+/// Marks the agent in `slot` as exited if it was born on or before `exit_birth_day` (the step's
+/// StepTables::exit_birth_day, read once per block); true if it did.
+MIGSIM_INLINE bool leaves_working_age(std::size_t slot, std::uint8_t origin, std::int32_t exit_birth_day,
+                                      const StepContext& c, Tally& tally) {
+  if (c.agents.birth_day[slot] > exit_birth_day) return false;
   c.agents.status[slot] = kExited;
   tally.counts[out::kExits][origin] += 1;
   return true;

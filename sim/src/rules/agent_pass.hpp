@@ -70,9 +70,13 @@ MIGSIM_INLINE void abroad_step(Agent& a, const StepContext& c) {
 }
 
 /// The step of agents [begin, end), held in slots from `first_slot`, counted into `tally`.
-inline void update_block(std::size_t begin, std::size_t end, std::size_t first_slot, const StepContext& c,
+inline void update_block(std::size_t begin, std::size_t end, std::size_t first_slot, const StepContext& context,
                          Tally& tally) {
+  // A local copy whose address never escapes (the cold rules take it by value): the compiler keeps
+  // its fields in registers instead of reloading them after every byte stored into the agents.
+  const StepContext c = context;
   AgentStore& agents = c.agents;
+  const std::int32_t exit_birth_day = c.t.exit_birth_day;
   DrawBlock draws;
   for (std::size_t first = begin; first < end; first += DrawBlock::kLanes) {
     c.rng.fill(Stream::AgentStep, first, c.step, draws);  // cheaper in bulk than one agent at a time
@@ -82,7 +86,7 @@ inline void update_block(std::size_t begin, std::size_t end, std::size_t first_s
       const std::uint8_t status = agents.status[i];
       if (status == kExited) continue;
       const std::uint8_t origin = agents.origin[i];
-      if (leaves_working_age(i, origin, c, tally)) continue;
+      if (leaves_working_age(i, origin, exit_birth_day, c, tally)) continue;
       const std::size_t lane = id - first;
       const std::uint8_t location = agents.location[i], traits = agents.traits[i];
       Agent a{id,

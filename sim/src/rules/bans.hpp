@@ -28,7 +28,7 @@ MIGSIM_INLINE bool banned_from(const Agent& a, std::size_t d, const StepContext&
 
 /// For an agent with a ban record: lifts bans by amnesty, counts the bans still in force and
 /// clears the banned flag when none is.
-MIGSIM_COLD inline void lift_and_count_bans(Agent& a, const StepContext& c) {
+MIGSIM_COLD inline void lift_and_count_bans(Agent& a, StepContext c) {
   const PolicyTables& pt = c.pt;
   bool any = false;
   for (std::size_t slot = 0; slot < pt.ban_slots; ++slot) {

@@ -17,7 +17,7 @@ MIGSIM_INLINE void displaced_step(Agent& a, const StepContext& c) {
 
 /// Displaced this step: leaves the country (as a migrant to a destination drawn from `cdf`, if
 /// the entry rules let them) or moves to the receiving region.
-MIGSIM_COLD inline void displace(Agent& a, const float* cdf, const StepContext& c) {
+MIGSIM_COLD inline void displace(Agent& a, const float* cdf, StepContext c) {
   const PolicyTables& pt = c.pt;
   const std::size_t o = a.origin;
   const auto extra = c.rng.bits(Stream::AgentStep, a.id, c.step, draw::kDisplacementBlock);

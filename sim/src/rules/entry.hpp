@@ -12,7 +12,7 @@ namespace migsim::detail {
 
 /// Tries to go to destination d with the entry draws `v`; false if the agent stays at home.
 /// A quota applicant stays at home until the quota market decides (engine/markets).
-MIGSIM_COLD inline bool try_depart(Agent& a, unsigned d, const std::uint32_t* v, const StepContext& c) {
+MIGSIM_COLD inline bool try_depart(Agent& a, unsigned d, const std::uint32_t* v, StepContext c) {
   const PolicyTables& pt = c.pt;
   const std::size_t od = c.od(a, d);
   if ((pt.crossing[od] & kDeparturesBlocked) || banned_from(a, d, c)) {

@@ -10,9 +10,9 @@ inline constexpr std::int32_t kPrepaidDays = 30;  ///< a patent's first month is
 
 /// Pays this step's fee out of `net` (USD), or lets the patent lapse.
 MIGSIM_INLINE void pay_fee(Agent& a, float& net, const StepContext& c) {
-  const std::size_t d = c.destination(a);
-  const float fee = c.pt.fee_usd[c.od(a, d)];
-  if (a.status != kPermitHolder || !(fee > 0)) return;
+  if (a.status != kPermitHolder) return;
+  const float fee = c.pt.fee_usd[c.od(a, c.destination(a))];
+  if (!(fee > 0)) return;
   // The first month is paid when the patent is issued (Moscow 2015: "за первый месяц"), so a
   // newcomer still looking for work carries the fee as debt; later, not paying ends the patent.
   if (Traits::employed(a.traits) || c.agents.savings_usd[a.slot] >= fee ||
