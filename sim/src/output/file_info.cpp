@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "migsim/errors.hpp"
+#include "migsim/outputs.hpp"
 
 namespace migsim::output {
 namespace {
@@ -69,6 +70,20 @@ std::string first_line(const std::string& text, std::size_t limit = 72) {
 
 }  // namespace
 
+/// The output schema's entry of a variable, if it is one of the outputs (not a coordinate).
+static const OutputSpec* find_output(std::string_view name) {
+  for (const auto& spec : kOutputs)
+    if (spec.name == name) return &spec;
+  return nullptr;
+}
+
+/// "origin=" for dimension d of a schema variable (the first is time), "" for other variables.
+static std::string dimension_name(const OutputSpec* spec, std::size_t d) {
+  if (!spec) return "";
+  if (d == 0) return "time=";
+  return d - 1 < spec->dims.size() && !spec->dims[d - 1].empty() ? std::string(spec->dims[d - 1]) + "=" : "";
+}
+
 std::string describe_file(const std::filesystem::path& path) {
   H5E_auto2_t old_func;
   void* old_data;
@@ -104,13 +119,15 @@ std::string describe_file(const std::filesystem::path& path) {
     int rank = H5Sget_simple_extent_ndims(space.id);
     std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
     H5Sget_simple_extent_dims(space.id, dims.data(), nullptr);
+    const OutputSpec* spec = find_output(name);
     out << "  " << name << " (";
-    for (std::size_t d = 0; d < dims.size(); ++d) out << (d ? " x " : "") << dims[d];
+    for (std::size_t d = 0; d < dims.size(); ++d) out << (d ? " x " : "") << dimension_name(spec, d) << dims[d];
     out << ")";
     auto units = attribute_text(dataset.id, "units");
     if (!units.empty()) out << " [" << units << "]";
     auto long_name = attribute_text(dataset.id, "long_name");
     if (!long_name.empty()) out << " " << long_name;
+    if (spec) out << " {time: " << (spec->cell_method == CellMethod::Point ? "point" : "sum") << "}";
     out << "\n";
   }
   return out.str();
