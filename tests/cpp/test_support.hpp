@@ -13,8 +13,14 @@
 #include <vector>
 
 #include "migsim/dataset.hpp"
+#include "migsim/outputs.hpp"
 
 namespace migsim_test {
+
+/// Index of a stock cell [origin][location][status], in the layout of migsim::OutputShape.
+inline std::size_t stock_cell(std::size_t n_locations, std::size_t o, std::size_t l, std::size_t s) {
+  return migsim::OutputShape{0, n_locations, 0}.stock(o, l, s);
+}
 
 inline ::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
   if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();

@@ -13,12 +13,12 @@
 #include <variant>
 #include <vector>
 
+#include "../test_support.hpp"
 #include "migsim/dataset.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/random.hpp"
 #include "migsim/scenario.hpp"
 #include "migsim/simulation.hpp"
-#include "../test_support.hpp"
 
 namespace {
 
@@ -56,7 +56,7 @@ std::int64_t sum(const std::vector<std::int64_t>& v) { return std::accumulate(v.
 std::int64_t abroad(const StepAggregates& a, std::size_t nO, std::size_t nL, std::size_t o) {
   std::int64_t total = 0;
   for (std::size_t l = nO; l < nL; ++l)
-    for (std::size_t s = 0; s < kReportedStatuses; ++s) total += a.stock[(o * nL + l) * kReportedStatuses + s];
+    for (std::size_t s = 0; s < kReportedStatuses; ++s) total += a.stock[migsim_test::stock_cell(nL, o, l, s)];
   return total;
 }
 
@@ -87,7 +87,7 @@ TEST(Simulation, ConservesPeopleAtEveryStep) {
       std::int64_t placed = 0;
       for (std::size_t l = 0; l < nL; ++l)
         for (std::size_t s = 0; s < kReportedStatuses; ++s) {
-          const auto n = now.stock[(o * nL + l) * kReportedStatuses + s];
+          const auto n = now.stock[migsim_test::stock_cell(nL, o, l, s)];
           ASSERT_GE(n, 0);
           placed += n;
           const bool at_origin = l == o, at_destination = l >= nO;
@@ -118,7 +118,7 @@ TEST(Simulation, ConservesPeopleAtEveryStep) {
         std::int64_t abroad_here = 0;
         for (std::size_t st = 0; st < kReportedStatuses; ++st)
           if (migsim::is_abroad(static_cast<Status>(st)))
-            abroad_here += now.stock[(o * nL + l) * kReportedStatuses + st];
+            abroad_here += now.stock[migsim_test::stock_cell(nL, o, l, st)];
         EXPECT_LE(employed, abroad_here);
       }
       const std::int64_t unexplained = abroad(now, nO, nL, o) - abroad(before, nO, nL, o) - departed + returned;
@@ -153,10 +153,10 @@ TEST(Simulation, InitialStateMatchesTheScenarioInPeople) {
     for (std::size_t d = 0; d < nD; ++d) {
       std::int64_t migrants = 0;
       for (std::size_t st = 0; st < kReportedStatuses; ++st)
-        migrants += initial.stock[(o * nL + nO + d) * kReportedStatuses + st];
+        migrants += initial.stock[migsim_test::stock_cell(nL, o, nO + d, st)];
       EXPECT_NEAR(static_cast<double>(migrants * scale), sc.initial_stock[o * nD + d], scale / 2.0);
     }
-    EXPECT_EQ(initial.stock[(o * nL + o) * kReportedStatuses + static_cast<std::size_t>(Status::Returned)], 0);
+    EXPECT_EQ(initial.stock[migsim_test::stock_cell(nL, o, o, static_cast<std::size_t>(Status::Returned))], 0);
   }
 }
 
@@ -230,7 +230,7 @@ TEST(Simulation, TwoRegionShareAbroadMatchesTheAnalyticSteadyState) {
   std::int64_t min_population = hist[burn_in].population[0];
   for (std::size_t t = burn_in; t < hist.size(); ++t) {
     const std::int64_t migrants =
-        hist[t].stock[(0 * nL + nO) * kReportedStatuses + static_cast<std::size_t>(Status::Resident)];
+        hist[t].stock[migsim_test::stock_cell(nL, 0, nO, static_cast<std::size_t>(Status::Resident))];
     sum_share += static_cast<double>(migrants) / static_cast<double>(hist[t].population[0]);
     min_population = std::min(min_population, hist[t].population[0]);
   }
@@ -268,7 +268,7 @@ TEST(Simulation, TwoRegionTransitionRatesMatchTheStepProbabilities) {
   double departures = 0, at_home = 0, returns = 0, away = 0;
   for (std::size_t t = 0; t < hist.size(); ++t) {
     const StepAggregates& before = t == 0 ? initial : hist[t - 1];
-    const double abroad_before = static_cast<double>(before.stock[(0 * nL + nO) * kReportedStatuses + migrant]);
+    const double abroad_before = static_cast<double>(before.stock[migsim_test::stock_cell(nL, 0, nO, migrant)]);
     // Exits (a few per step, at age 120) happen before the decision; they bias the denominators
     // by less than 0.03%, far below the binomial errors allowed here.
     at_home += static_cast<double>(before.population[0]) - abroad_before;
@@ -284,7 +284,7 @@ TEST(Simulation, TwoRegionTransitionRatesMatchTheStepProbabilities) {
   EXPECT_NEAR(returns / away, q, 4 * std::sqrt(q * (1 - q) / away));
   // The share abroad settles at p / (p + q) within a few steps (lambda = 1 - p - q ~ 0.24).
   const double last_share =
-      static_cast<double>(hist.back().stock[(0 * nL + nO) * kReportedStatuses + migrant]) / hist.back().population[0];
+      static_cast<double>(hist.back().stock[migsim_test::stock_cell(nL, 0, nO, migrant)]) / hist.back().population[0];
   EXPECT_NEAR(last_share, p / (p + q), 0.02);  // one step: SE ~ sqrt(0.24 / 18000) ~ 0.004
 }
 

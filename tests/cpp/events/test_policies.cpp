@@ -22,12 +22,12 @@
 #include <variant>
 #include <vector>
 
+#include "../test_support.hpp"
 #include "migsim/dataset.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/random.hpp"
 #include "migsim/scenario.hpp"
 #include "migsim/simulation.hpp"
-#include "../test_support.hpp"
 
 namespace {
 
@@ -154,7 +154,7 @@ struct Ix {
   std::int64_t stock(const StepAggregates& a, const Set& os, const Set& ls, Status s) const {
     std::int64_t total = 0;
     for (auto o : os)
-      for (auto l : ls) total += a.stock[(o * nL + l) * kReportedStatuses + static_cast<std::size_t>(s)];
+      for (auto l : ls) total += a.stock[migsim_test::stock_cell(nL, o, l, static_cast<std::size_t>(s))];
     return total;
   }
   std::int64_t abroad(const StepAggregates& a, const Set& os, const Set& ls) const {
@@ -269,7 +269,8 @@ std::string difference(const StepAggregates& a, const StepAggregates& b, bool wi
 /// Every cell of origin `o`'s rows (stock, departures, returns, employment) is the same.
 bool same_origin_rows(const Ix& ix, const StepAggregates& a, const StepAggregates& b, std::size_t o) {
   for (std::size_t i = 0; i < ix.nL * kReportedStatuses; ++i)
-    if (a.stock[o * ix.nL * kReportedStatuses + i] != b.stock[o * ix.nL * kReportedStatuses + i]) return false;
+    if (a.stock[migsim_test::stock_cell(ix.nL, o, 0, 0) + i] != b.stock[migsim_test::stock_cell(ix.nL, o, 0, 0) + i])
+      return false;
   for (std::size_t l = 0; l < ix.nL; ++l)
     if (a.departures[o * ix.nL + l] != b.departures[o * ix.nL + l] ||
         a.returns[l * ix.nO + o] != b.returns[l * ix.nO + o] || a.employed[o * ix.nL + l] != b.employed[o * ix.nL + l])
@@ -312,7 +313,7 @@ void check_accounting(const Outcome& r, Totals& totals) {
       std::int64_t placed = 0;
       for (std::size_t l = 0; l < nL; ++l)
         for (std::size_t s = 0; s < kReportedStatuses; ++s) {
-          const auto n = now.stock[(o * nL + l) * kReportedStatuses + s];
+          const auto n = now.stock[migsim_test::stock_cell(nL, o, l, s)];
           ASSERT_GE(n, 0);
           placed += n;
           if (n == 0) continue;
@@ -343,7 +344,7 @@ void check_accounting(const Outcome& r, Totals& totals) {
         ASSERT_LE(now.deportations[lo] + now.evacuated[lo], now.returns[lo]) << "t=" << t;
         // Naturalised people stay where they are, for good.
         const auto nat = [&](const StepAggregates& a) {
-          return a.stock[(o * nL + l) * kReportedStatuses + static_cast<std::size_t>(Status::Naturalised)];
+          return a.stock[migsim_test::stock_cell(nL, o, l, static_cast<std::size_t>(Status::Naturalised))];
         };
         ASSERT_LE(nat(now), nat(before) + now.naturalised[lo]) << "t=" << t;
         ASSERT_GE(nat(now), nat(before) + now.naturalised[lo] - now.exits[o]) << "t=" << t;
