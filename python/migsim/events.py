@@ -41,8 +41,18 @@ def _date_text(value: Any, where: str) -> str:
     raise TypeError(f"{where}: expected a date ('YYYY-MM-DD' or datetime.date), found {value!r}")
 
 
-def _check_value(kind: str, value: Any, where: str) -> Any:
-    """Python-side type check; the engine checks names, ranges and dates against the scenario."""
+def _check_choices(items: list[str], choices: str, where: str) -> None:
+    """Each item must be one of the field's choices ('a|b|c'); fields without choices take any name."""
+    allowed = choices.split("|") if choices else []
+    for item in items:
+        if allowed and item not in allowed:
+            hint = difflib.get_close_matches(item, allowed, n=1)
+            raise ValueError(f"{where}: expected one of {', '.join(allowed)}, found {item!r}"
+                             + (f"; did you mean {hint[0]!r}?" if hint else ""))
+
+
+def _check_value(kind: str, value: Any, where: str, choices: str = "") -> Any:
+    """Python-side type check (and choices); the engine checks names, ranges and dates against the scenario."""
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise TypeError(f"{where}: expected a number, found {value!r}")
@@ -53,11 +63,13 @@ def _check_value(kind: str, value: Any, where: str) -> Any:
         for item in value:
             if not isinstance(item, str):
                 raise TypeError(f"{where}: expected names (text), found {item!r}")
+        _check_choices(list(value), choices, where)
         return list(value)
     if kind in ("date", "optional_date"):
         return _date_text(value, where)
     if not isinstance(value, str):
         raise TypeError(f"{where}: expected text, found {value!r}")
+    _check_choices([value], choices, where)
     return value
 
 
@@ -93,7 +105,7 @@ class Event:
                 raise TypeError(f"{name}: unknown field {key!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
                                 + f" (fields: {', '.join(cls.fields)})")
             if value is not None:
-                values[key] = _check_value(spec["kind"], value, f"{name}.{key}")
+                values[key] = _check_value(spec["kind"], value, f"{name}.{key}", spec.get("choices") or "")
         missing = [k for k, spec in cls.fields.items() if spec["required"] and k not in values
                    and not cls.country_or_regions_field(k)]
         if missing:

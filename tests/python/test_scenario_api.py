@@ -808,3 +808,14 @@ def test_a_policy_returning_text_is_named_in_full() -> None:
     sim = migsim.Simulation(TOY, seed=1, policies=[FailsAt(3, result="junk")], **TOY_RUN)
     with pytest.raises(migsim.PolicyError, match="returned 'junk'"):
         sim.run(quiet=True)
+
+
+def test_event_choices_are_checked_when_the_event_is_made() -> None:
+    with pytest.raises(ValueError, match=r"SectorBan.statuses: expected one of .*permit_holder.*found 'citizen'"):
+        migsim.SectorBan(start="2024-03-01", regions=["novosibirsk"], sectors=["trade"], statuses=["citizen"])
+    with pytest.raises(ValueError, match=r"BorderClosure.exemptions: .*found 'return'; did you mean 'returns'\?"):
+        migsim.BorderClosure(start="2020-03-20", countries=["KG", "RU"], exemptions=["return"])
+    with pytest.raises(ValueError, match=r"Quota.on_refusal: expected one of irregular, stay, found 'leave'"):
+        migsim.Quota(start="2027-01-01", country="RU", limit=5, on_refusal="leave")
+    ban = migsim.SectorBan(start="2024-03-01", regions=["novosibirsk"], sectors=["trade"], statuses=["irregular"])
+    assert ban.statuses == ["irregular"]
