@@ -27,7 +27,7 @@ constexpr int kExitFailure = 1;
 
 struct RunArgs {
   std::string scenario = "kyrgyzstan";
-  std::string output;
+  std::optional<std::string> output;  ///< unset: out/<scenario>.h5
   std::optional<std::uint64_t> seed;
   int threads = 0;
   std::optional<std::int64_t> scale;
@@ -44,12 +44,14 @@ std::vector<Override> parse_overrides(const std::vector<std::string>& sets) {
 }
 
 fs::path choose_output(const RunArgs& args, const Scenario& sc) {
-  if (!args.output.empty()) {
-    fs::path out(args.output);
+  if (args.output) {
+    const std::string& given = *args.output;
+    if (given.empty()) throw ArgumentError("-o: expected a file path, found an empty string");
+    fs::path out(given);
     fs::path parent = out.parent_path().empty() ? fs::path(".") : out.parent_path();
     if (!fs::is_directory(parent))
-      throw ArgumentError("-o " + args.output + ": the folder " + parent.string() + " does not exist");
-    if (fs::is_directory(out)) throw ArgumentError("-o " + args.output + ": is a folder; expected a file path");
+      throw ArgumentError("-o " + given + ": the folder " + parent.string() + " does not exist");
+    if (fs::is_directory(out)) throw ArgumentError("-o " + given + ": is a folder; expected a file path");
     return out;
   }
   fs::create_directories("out");
@@ -168,7 +170,8 @@ Command add_run(CLI::App& app, RunArgs& run) {
   cmd->add_option("scenario", run.scenario, "Scenario folder, scenario.yaml, or built-in name")->capture_default_str();
   cmd->add_option("-o,--output", run.output, "Output file (default: out/<scenario>.h5)");
   cmd->add_option("--seed", run.seed, "Random seed (default: the scenario's run.seed)")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--threads", run.threads, "Worker threads (0 = all cores)")
+  cmd->add_option("--threads", run.threads,
+                  "Worker threads (0 = all cores; at most " + std::to_string(migsim::kThreadsPerCore) + " per core)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd->add_option("--scale", run.scale, "People per agent (default: the scenario's run.scale)")

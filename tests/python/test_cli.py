@@ -163,3 +163,24 @@ def test_quiet_run_prints_nothing_even_with_more_threads_than_cores(cli, tmp_pat
     result = cli("run", "-q", "-o", tmp_path / "q.h5", "--threads", "8", "--scale", "1000", "--until", "2010-03-01")
     assert result.returncode == 0
     assert result.stdout == "" and result.stderr == ""
+
+
+def test_an_empty_output_path_or_absurd_thread_count_exits_2_before_running(cli, tmp_path: Path) -> None:
+    empty = cli("run", "-o", "", *SMALL, cwd=tmp_path)
+    assert empty.returncode == 2
+    assert "-o: expected a file path, found an empty string" in empty.stderr
+    assert not (tmp_path / "out").exists()  # not silently the default output
+    threads = cli("run", "-q", "-o", tmp_path / "t.h5", "--threads", "100000", *SMALL)
+    assert threads.returncode == 2
+    assert "threads: expected 0 (all cores) to" in threads.stderr and "found 100000" in threads.stderr
+    assert not (tmp_path / "t.h5").exists()
+
+
+def test_a_currency_worth_nothing_is_refused(cli, tmp_path: Path) -> None:
+    (tmp_path / "scenario.yaml").write_text(
+        "extends: kyrgyzstan\nevents:\n"
+        "  - {type: exchange_rate, label: worthless, start: 2011-01-01, currency: RUB, factor: 0}\n")
+    result = cli("run", "-q", "-o", tmp_path / "z.h5", tmp_path, *SMALL)
+    assert result.returncode == 2
+    assert "factor' (label 'worthless'): expected a number above 0" in result.stderr
+    assert not (tmp_path / "z.h5").exists()

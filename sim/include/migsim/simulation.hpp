@@ -18,9 +18,12 @@
 
 namespace migsim {
 
+/// The most worker threads a run may ask for, per core of the machine (`RunOptions::threads`).
+inline constexpr int kThreadsPerCore = 8;
+
 struct RunOptions {
   std::uint64_t seed = 1;
-  int threads = 0;            ///< 0 = all hardware threads
+  int threads = 0;            ///< 0 = all hardware threads; at most kThreadsPerCore per core
   std::int64_t scale = 1;     ///< people per agent
   std::optional<Date> until;  ///< last step start date to run (default: calendar end)
   /// Split the agents over the processes of MPI_COMM_WORLD (initialising MPI if needed). The

@@ -1,6 +1,8 @@
 // Simulation: the facade over the engine (engine/engine.hpp) and the order of one step.
 #include "migsim/simulation.hpp"
 
+#include <tbb/info.h>
+
 #include <chrono>
 
 #include "engine/engine.hpp"
@@ -57,8 +59,13 @@ struct Simulation::Impl : detail::Engine {
 Simulation::Simulation(Scenario scenario, RunOptions options) {
   if (options.scale < 1)
     throw ArgumentError("scale: expected a whole number >= 1, found " + std::to_string(options.scale));
-  if (options.threads < 0)
-    throw ArgumentError("threads: expected 0 (all cores) or more, found " + std::to_string(options.threads));
+  // More workers than a few per core only add overhead, and a mistyped count (100000) would ask the
+  // system for that many threads.
+  const int cores = tbb::info::default_concurrency(), most = kThreadsPerCore * cores;
+  if (options.threads < 0 || options.threads > most)
+    throw ArgumentError("threads: expected 0 (all cores) to " + std::to_string(most) + " (" +
+                        std::to_string(kThreadsPerCore) + " per core on this machine's " + std::to_string(cores) +
+                        "), found " + std::to_string(options.threads));
   if (options.until && *options.until < scenario.params.start)
     throw ArgumentError("until: expected a date on or after the scenario start " + scenario.params.start.iso() +
                         ", found " + options.until->iso());

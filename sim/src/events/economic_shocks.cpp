@@ -11,6 +11,12 @@ namespace {
 using E = Event;
 using K = FieldKind;
 
+/// A currency cannot be worth nothing: a factor of 0 would make every price in it infinite in USD.
+std::string check_exchange_rate(const Event& e, const Scenario&) {
+  if (!(e.factor > 0)) return "factor: expected a number above 0 (units of currency per USD), found 0";
+  return "";
+}
+
 double currency_factor(const Event& e, std::size_t currency) {
   return e.currency_index == static_cast<int>(currency) ? e.factor : 1.0;
 }
@@ -38,6 +44,7 @@ EventKind exchange_rate_kind() {
                   "- type: exchange_rate\n  label: rouble_falls\n  start: 2026-01-01\n  currency: RUB\n  factor: 1.5\n",
                   {{"currency", K::Currency, &E::currency, true, "", "ISO 4217", 0, 0, "Currency affected."},
                    factor_field("factor", &E::factor, true, "Multiplier on units of currency per USD.")}}};
+  kind.check = check_exchange_rate;
   kind.currency_factor = currency_factor;
   return kind;
 }

@@ -341,6 +341,9 @@ TEST(Simulation, RejectsBadRunOptions) {
   EXPECT_NE(message(negative_scale).find("found -5"), std::string::npos);
   RunOptions negative_threads = options(1, -1, 1000, ymd(2010, 2, 1));
   EXPECT_NE(message(negative_threads).find("threads"), std::string::npos);
+  RunOptions absurd_threads = options(1, 100000, 1000, ymd(2010, 2, 1));  // would ask the system for 100000
+  EXPECT_NE(message(absurd_threads).find("threads: expected 0 (all cores) to"), std::string::npos);
+  EXPECT_NE(message(absurd_threads).find("found 100000"), std::string::npos);
   RunOptions before_start = options(1, 1, 1000, ymd(2009, 12, 31));
   const std::string early = message(before_start);
   EXPECT_NE(early.find("until"), std::string::npos) << early;
