@@ -186,8 +186,8 @@ PYBIND11_MODULE(_core, m) {
       d["units"] = std::string(spec.units);
       d["long_name"] = std::string(spec.long_name);
       d["standard_name"] = std::string(spec.standard_name);
-      d["cell_method"] = spec.cell_method == CellMethod::Point ? "time: point" : "time: sum";
-      d["kind"] = spec.kind == OutputKind::Count ? "count" : spec.kind == OutputKind::Money ? "money" : "derived";
+      d["cell_method"] = std::string(cell_method_name(spec.cell_method));
+      d["kind"] = std::string(kind_name(spec.kind));
       d["comment"] = std::string(spec.comment);
       out.append(d);
     }

@@ -243,6 +243,14 @@ inline constexpr std::array<OutputSpec, 18> kOutputs = {{
      &StepAggregates::fees_paid_usd},
 }};
 
+/// The CF cell method of a variable over a step, as written in docs and metadata.
+constexpr std::string_view cell_method_name(CellMethod method) {
+  return method == CellMethod::Point ? "time: point" : "time: sum";
+}
+constexpr std::string_view kind_name(OutputKind kind) {
+  return kind == OutputKind::Count ? "count" : kind == OutputKind::Money ? "money" : "derived";
+}
+
 /// Position of a variable in kOutputs; a misspelt name does not compile where used as a constant.
 constexpr std::size_t output_index(std::string_view name) {
   for (std::size_t i = 0; i < kOutputs.size(); ++i)

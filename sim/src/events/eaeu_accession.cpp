@@ -6,12 +6,7 @@
 #include "events/kind.hpp"
 
 namespace migsim::detail {
-namespace {
-
-using E = Event;
-using K = FieldKind;
-
-}  // namespace
+namespace {}  // namespace
 
 EventKind eaeu_accession_kind() {
   EventKind kind{{EventType::EaeuAccession,

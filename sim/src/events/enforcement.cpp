@@ -9,7 +9,6 @@ namespace migsim::detail {
 namespace {
 
 using E = Event;
-using K = FieldKind;
 
 void compile(const Event& e, StepCompilation& c) {
   PolicyTables& t = c.tables;

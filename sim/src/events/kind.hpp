@@ -54,10 +54,7 @@ struct StepCompilation {
   std::size_t nS() const { return sc.sectors.size(); }
   std::size_t origin_country(std::size_t o) const { return sc.origins[o].country; }
   /// Ban slot of a country (-1 if it has no ban rules).
-  int ban_slot(std::size_t country) const {
-    auto it = std::find(tables.ban_country.begin(), tables.ban_country.end(), country);
-    return it == tables.ban_country.end() ? -1 : static_cast<int>(it - tables.ban_country.begin());
-  }
+  int ban_slot(std::size_t country) const { return policies.ban_slot(country); }
 };
 
 struct EventKind {

@@ -9,7 +9,6 @@ namespace migsim::detail {
 namespace {
 
 using E = Event;
-using K = FieldKind;
 
 void compile(const Event& e, StepCompilation& c) {
   const auto threshold = to_threshold(1.0 - std::exp(-e.days / c.sc.params.registration_mean_days));

@@ -127,7 +127,7 @@ std::string describe_file(const std::filesystem::path& path) {
     if (!units.empty()) out << " [" << units << "]";
     auto long_name = attribute_text(dataset.id, "long_name");
     if (!long_name.empty()) out << " " << long_name;
-    if (spec) out << " {time: " << (spec->cell_method == CellMethod::Point ? "point" : "sum") << "}";
+    if (spec) out << " {" << cell_method_name(spec->cell_method) << "}";
     out << "\n";
   }
   return out.str();

@@ -22,18 +22,6 @@ StepAggregates empty_aggregates(const OutputShape& shape) {
 
 namespace {
 
-const char* kind_name(OutputKind kind) {
-  switch (kind) {
-    case OutputKind::Count:
-      return "count";
-    case OutputKind::Money:
-      return "money";
-    case OutputKind::Derived:
-      return "derived";
-  }
-  return "";
-}
-
 const char* source_text(OutputSource source) {
   switch (source) {
     case OutputSource::Tallied:
@@ -61,9 +49,8 @@ std::string output_reference_markdown() {
     std::string dims = "time";
     for (auto d : spec.dims)
       if (!d.empty()) dims += ", " + std::string(d);
-    out << "| `" << spec.name << "` | " << dims << " | " << spec.units
-        << " | time: " << (spec.cell_method == CellMethod::Point ? "point" : "sum") << " | " << kind_name(spec.kind)
-        << " | " << source_text(spec.source) << " | " << spec.long_name;
+    out << "| `" << spec.name << "` | " << dims << " | " << spec.units << " | " << cell_method_name(spec.cell_method)
+        << " | " << kind_name(spec.kind) << " | " << source_text(spec.source) << " | " << spec.long_name;
     if (!spec.comment.empty()) out << " (" << spec.comment << ")";
     out << " |\n";
   }

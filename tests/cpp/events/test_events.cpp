@@ -20,11 +20,11 @@
 #include <variant>
 #include <vector>
 
+#include "../test_support.hpp"
 #include "migsim/builtin.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/events.hpp"
 #include "migsim/scenario.hpp"
-#include "../test_support.hpp"
 
 namespace {
 

@@ -14,11 +14,11 @@
 #include <typeinfo>
 #include <vector>
 
+#include "../test_support.hpp"
 #include "migsim/builtin.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/parameters.hpp"
 #include "migsim/scenario.hpp"
-#include "../test_support.hpp"
 
 namespace {
 
