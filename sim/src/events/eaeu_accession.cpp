@@ -6,7 +6,6 @@
 #include "events/kind.hpp"
 
 namespace migsim::detail {
-namespace {}  // namespace
 
 EventKind eaeu_accession_kind() {
   EventKind kind{{EventType::EaeuAccession,
