@@ -40,7 +40,7 @@ def small_run() -> migsim.Results:
 def test_every_observed_file_has_a_target(targets: migsim.Targets) -> None:
     files = sorted(p.name for p in OBSERVED.glob("*.csv"))
     assert sorted(t.file for t in targets) == files
-    assert len(files) == 26
+    assert files, OBSERVED  # the folder is found and not empty
     assert targets.calibration_end == "2019-12-31"
     for target in targets:
         if not target.compare:
