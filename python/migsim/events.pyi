@@ -876,13 +876,15 @@ class WageShock(Event):
 class LabourDemandShock(Event):
     """Multiplier on labour demand by destination region and sector.
 
-    While in force, job finding in the covered regions is multiplied by the demand factor (sectors weighted by their shares) and job loss in a covered sector is divided by it; the job chance in the destination choice moves with it. Factors of overlapping shocks multiply.
+    While in force, job finding in the covered regions is multiplied by the demand factor (sectors weighted by their shares) and job loss in a covered sector is divided by it; the job chance in the destination choice moves with it. A sudden shock (a lockdown) also acts on existing jobs: `layoff_rate` ends that share of the jobs in the covered regions and sectors each week (lay-offs, closures), and `unpaid_share` of the pay of the jobs that remain is not received (unpaid leave, wage arrears), so earnings and remittances fall within the week. Factors of overlapping shocks multiply.
 
     Fields (besides start, end, label, source):
         country (country, ISO code; default none): Destination country (all its regions).
         regions (region_list, region names; default none): Destination regions covered.
         sectors (sector_list, sector names; default all): Sectors covered.
         factor (number, multiplier; required): Multiplier on labour demand.
+        layoff_rate (number, fraction per week; default 0): Share of the jobs in the covered regions and sectors that end each week while in force.
+        unpaid_share (number, fraction; default 0): Share of the pay of the remaining jobs not received while in force (unpaid leave, arrears).
 
     Example in a scenario file::
 
@@ -892,6 +894,8 @@ class LabourDemandShock(Event):
           end: 2020-09-30
           country: RU
           factor: 0.5
+          layoff_rate: 0.05
+          unpaid_share: 0.2
     """
 
     type: ClassVar[Literal["labour_demand_shock"]]
@@ -905,6 +909,8 @@ class LabourDemandShock(Event):
         regions: list[str] | tuple[str, ...] | None = None,
         sectors: list[str] | tuple[str, ...] | None = None,
         factor: float,
+        layoff_rate: float | None = None,
+        unpaid_share: float | None = None,
         label: str | None = None,
         source: str | None = None,
     ) -> None:
@@ -919,6 +925,8 @@ class LabourDemandShock(Event):
             regions: Destination regions covered (region names; give exactly one of ``country`` and ``regions``).
             sectors: Sectors covered (sector names; default all).
             factor: Multiplier on labour demand (multiplier; required; 0 to 1000).
+            layoff_rate: Share of the jobs in the covered regions and sectors that end each week while in force (fraction per week; default 0; 0 to 1).
+            unpaid_share: Share of the pay of the remaining jobs not received while in force (unpaid leave, arrears) (fraction; default 0; 0 to 1).
             label: unique name of the event in its scenario, ``[a-z0-9_]+`` (default: ``<type>_<n>``).
             source: citation for the event.
 
@@ -940,6 +948,12 @@ class LabourDemandShock(Event):
     @property
     def factor(self) -> float:
         """Multiplier on labour demand."""
+    @property
+    def layoff_rate(self) -> float | None:
+        """Share of the jobs in the covered regions and sectors that end each week while in force."""
+    @property
+    def unpaid_share(self) -> float | None:
+        """Share of the pay of the remaining jobs not received while in force (unpaid leave, arrears)."""
     def replace(  # type: ignore[override]
         self,
         *,
@@ -949,6 +963,8 @@ class LabourDemandShock(Event):
         regions: list[str] | tuple[str, ...] | None = ...,
         sectors: list[str] | tuple[str, ...] | None = ...,
         factor: float = ...,
+        layoff_rate: float | None = ...,
+        unpaid_share: float | None = ...,
         label: str | None = ...,
         source: str | None = ...,
     ) -> Self:

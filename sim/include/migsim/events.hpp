@@ -98,6 +98,8 @@ struct Event {
   double travel_cost_usd = 0;
   double share = 1;
   double abroad_share = 0;
+  double layoff_rate = 0;   ///< labour_demand_shock: share of jobs ended per week
+  double unpaid_share = 0;  ///< labour_demand_shock: share of pay not received
   BanTrigger on = BanTrigger::Deportation;
   Refusal on_refusal = Refusal::Irregular;
   Exemptions exemptions;

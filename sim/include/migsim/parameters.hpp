@@ -83,6 +83,7 @@ struct Parameters {
   double return_winter_factor{};
   double return_fx_loss_coefficient{};
   double return_settlement_rate{};
+  double reopening_return_rate{};
 
   // Re-migration.
   double remigration_cooldown_days{};

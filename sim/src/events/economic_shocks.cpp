@@ -30,8 +30,27 @@ void multiply(const Event& e, const Scenario& sc, std::vector<double>& target) {
         if (e.sector_indices.empty() || contains(e.sector_indices, s)) target[d * nS + s] *= e.factor;
 }
 
+/// Applies `apply(d * nS + sector)` to every covered region and sector.
+template <typename Apply>
+void for_covered(const Event& e, const Scenario& sc, Apply apply) {
+  const std::size_t nS = sc.sectors.size();
+  for (std::size_t d = 0; d < sc.n_destinations(); ++d)
+    if (covers_destination(sc, e, d))
+      for (std::size_t s = 0; s < nS; ++s)
+        if (e.sector_indices.empty() || contains(e.sector_indices, s)) apply(d * nS + s);
+}
+
 void modify_wage(const Event& e, const Scenario& sc, Modifiers& m) { multiply(e, sc, m.wage); }
-void modify_demand(const Event& e, const Scenario& sc, Modifiers& m) { multiply(e, sc, m.demand); }
+
+/// Demand moves hiring and the job-loss hazard; lay-offs end existing jobs at a weekly rate (the
+/// chances of surviving overlapping shocks multiply), and unpaid leave or arrears cut the pay of
+/// the jobs that remain.
+void modify_demand(const Event& e, const Scenario& sc, Modifiers& m) {
+  multiply(e, sc, m.demand);
+  if (e.layoff_rate > 0)
+    for_covered(e, sc, [&](std::size_t k) { m.layoff[k] = 1.0 - (1.0 - m.layoff[k]) * (1.0 - e.layoff_rate); });
+  if (e.unpaid_share > 0) for_covered(e, sc, [&](std::size_t k) { m.pay[k] *= 1.0 - e.unpaid_share; });
+}
 
 }  // namespace
 
@@ -75,11 +94,19 @@ EventKind labour_demand_shock_kind() {
        "Multiplier on labour demand by destination region and sector.",
        "While in force, job finding in the covered regions is multiplied by the demand factor (sectors "
        "weighted by their shares) and job loss in a covered sector is divided by it; the job chance in the "
-       "destination choice moves with it. Factors of overlapping shocks multiply.",
+       "destination choice moves with it. A sudden shock (a lockdown) also acts on existing jobs: "
+       "`layoff_rate` ends that share of the jobs in the covered regions and sectors each week (lay-offs, "
+       "closures), and `unpaid_share` of the pay of the jobs that remain is not received (unpaid leave, wage "
+       "arrears), so earnings and remittances fall within the week. Factors of overlapping shocks multiply.",
        "- type: labour_demand_shock\n  label: covid_demand\n  start: 2020-04-01\n  end: 2020-09-30\n"
-       "  country: RU\n  factor: 0.5\n",
+       "  country: RU\n  factor: 0.5\n  layoff_rate: 0.05\n  unpaid_share: 0.2\n",
        {scope_country("Destination country (all its regions)."), scope_regions("Destination regions covered."),
-        sectors_field("Sectors covered."), factor_field("factor", &E::factor, true, "Multiplier on labour demand.")},
+        sectors_field("Sectors covered."), factor_field("factor", &E::factor, true, "Multiplier on labour demand."),
+        number_field("layoff_rate", &E::layoff_rate, false, "0", "fraction per week", 0, 1,
+                     "Share of the jobs in the covered regions and sectors that end each week while in force."),
+        number_field("unpaid_share", &E::unpaid_share, false, "0", "fraction", 0, 1,
+                     "Share of the pay of the remaining jobs not received while in force (unpaid leave, "
+                     "arrears).")},
        true,
        false,
        true}};

@@ -92,6 +92,8 @@ Modifiers Policies::modifiers(Date from, Date until, const PolicyTables& tables)
   Modifiers m;
   m.wage.assign(nD * nS, 1.0);
   m.demand.assign(nD * nS, 1.0);
+  m.layoff.assign(nD * nS, 0.0);
+  m.pay.assign(nD * nS, 1.0);
   m.home_wage.assign(nO, 1.0);
   m.home_unemployment.assign(nO, 1.0);
   m.return_factor.assign(nO * nD, 1.0);

@@ -117,6 +117,8 @@ struct PolicyTables {
 struct Modifiers {
   std::vector<double> wage;               ///< [d * nS + sector]
   std::vector<double> demand;             ///< [d * nS + sector]
+  std::vector<double> layoff;             ///< [d * nS + sector], share of jobs ended per week
+  std::vector<double> pay;                ///< [d * nS + sector], share of earnings received
   std::vector<double> home_wage;          ///< [o]
   std::vector<double> home_unemployment;  ///< [o]
   std::vector<double> return_factor;      ///< [od]

@@ -153,7 +153,10 @@ void Environment::work_tables(Date date, std::int32_t step_days, const Policies&
     double cumulative = 0;
     for (std::size_t k = 0; k < nS; ++k) {
       const double sector_demand = m.demand[d * nS + k];
-      t.job_loss[d * nS + k] = to_threshold(step_probability(p.job_loss_rate / std::max(sector_demand, 1e-6), days));
+      double loss = step_probability(p.job_loss_rate / std::max(sector_demand, 1e-6), days);
+      if (const double layoff = m.layoff[d * nS + k]; layoff > 0)
+        loss = 1.0 - (1.0 - loss) * std::pow(1.0 - layoff, days / 7.0);  // lost to either
+      t.job_loss[d * nS + k] = to_threshold(loss);
       cumulative += demand > 0 ? sc_.sectors[k].share * sector_demand / demand : 0.0;
       t.sector_cdf[d * nS + k] = to_threshold(cumulative);
     }
@@ -161,8 +164,9 @@ void Environment::work_tables(Date date, std::int32_t step_days, const Policies&
     t.living_cost_usd[d] = static_cast<float>(p.living_cost_share * wage_usd_step);
     for (unsigned s = 0; s < kSkills; ++s)
       for (std::size_t k = 0; k < nS; ++k)
-        t.earnings_usd[(d * kSkills + s) * nS + k] = static_cast<float>(
-            wage_usd_step * p.migrant_wage_ratio * skill_factor_[s] * sc_.sectors[k].wage_factor * m.wage[d * nS + k]);
+        t.earnings_usd[(d * kSkills + s) * nS + k] =
+            static_cast<float>(wage_usd_step * p.migrant_wage_ratio * skill_factor_[s] * sc_.sectors[k].wage_factor *
+                               m.wage[d * nS + k] * m.pay[d * nS + k]);
   }
 }
 
@@ -176,6 +180,9 @@ void Environment::return_tables(Date date, std::int32_t step_days, const Policie
   const unsigned month = date.month();
   const double season = (month == 12 || month <= 2) ? p.return_winter_factor : 1.0;
   t.return_.resize(nO * nD * 4 * kYearsAbroadBuckets);
+  t.reopening_return.resize(nO * nD);
+  for (std::size_t od = 0; od < nO * nD; ++od)
+    t.reopening_return[od] = to_threshold(step_probability(p.reopening_return_rate * m.return_factor[od], days));
   for (std::size_t d = 0; d < nD; ++d) {
     const std::size_t loc = nO + d;
     const double depreciation =

@@ -36,7 +36,8 @@ struct StepTables {
   std::vector<float> living_cost_usd;  ///< [destination], this step
   /// [(((o * nD + d) * 2 + target_reached) * 2 + unemployed) * kYearsAbroadBuckets + years]
   std::vector<Threshold> return_;
-  std::vector<float> travel_cost_usd;  ///< [origin * n_destinations + d]
+  std::vector<Threshold> reopening_return;  ///< [origin * n_destinations + d], the stranded once open
+  std::vector<float> travel_cost_usd;       ///< [origin * n_destinations + d]
   float remittance_share = 0;
   float savings_target_usd = 0;
 };

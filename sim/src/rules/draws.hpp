@@ -10,7 +10,9 @@
 //   u[1]  destination pick (departure.hpp)       legal-status interval (below)
 //   u[2]  displaced this step (displacement.hpp) sector of a job found (work.hpp)
 //   u[3]  scheme application (schemes.hpp)       return hazard; an overstay ban is recorded in a
-//                                                sub-interval of the return interval (return.hpp)
+//                                                sub-interval of the return interval (return.hpp);
+//                                                for the stranded, going home once the border is
+//                                                open again (stranding.hpp)
 //
 // Abroad, the outcomes of one legal status are mutually exclusive, so each takes its own interval
 // of u[1], and a sub-decision (conviction, registration, uptake) a fraction of its outcome's

@@ -1,9 +1,10 @@
 // Stranding and evacuation (ODD submodel "closures"): the stranded keep paying living costs and
-// queue for evacuation seats (decided by the evacuation market after the pass); they go home when
-// the border reopens.
+// queue for evacuation seats (decided by the evacuation market after the pass); once the border
+// reopens they go home at the reopening hazard (scarce seats, fares), not all in one week.
 #pragma once
 
 #include "rules/context.hpp"
+#include "rules/draws.hpp"
 #include "rules/moves.hpp"
 
 namespace migsim::detail {
@@ -13,13 +14,15 @@ MIGSIM_INLINE bool stranded_step(Agent& a, const StepContext& c) {
   if (a.status != kStranded) return false;
   const std::size_t d = c.destination(a), od = c.od(a, d);
   if (!(c.pt.crossing[od] & kReturnsBlocked)) {
-    go_home(a, c);
-    return true;
-  }
-  c.agents.savings_usd[a.slot] -= c.t.living_cost_usd[d];
-  if (c.pt.evacuation[od] >= 0)
+    if (a.u[draw::kReturn] < c.t.reopening_return[od]) {
+      go_home(a, c);
+      return true;
+    }
+  } else if (c.pt.evacuation[od] >= 0) {
     a.tally.stranded.push_back(
         {c.agents.status_day[a.slot], c.priority(a.id), static_cast<std::uint32_t>(a.id), c.pt.evacuation[od]});
+  }
+  c.agents.savings_usd[a.slot] -= c.t.living_cost_usd[d];
   return true;
 }
 

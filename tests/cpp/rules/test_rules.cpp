@@ -90,6 +90,27 @@ TEST(Rules, AReturnAcrossAClosedBorderStrandsAndAnOpenOneGoesHome) {
   EXPECT_FALSE(Traits::employed(stranded.traits));
 }
 
+TEST(Rules, TheStrandedWaitWhileClosedAndGoHomeAtTheReopeningHazardOnceOpen) {
+  OneAgent w;
+  w.t.reopening_return.assign(OneAgent::nO * OneAgent::nD, to_threshold(0.25));
+  w.pt.evacuation.assign(OneAgent::nO * OneAgent::nD, 0);
+  w.pt.crossing[0] = kReturnsBlocked;
+  auto waiting = w.abroad(Status::Stranded, false, 0, {0, 0, 0, kLow});
+  EXPECT_TRUE(stranded_step(waiting, w.context()));
+  EXPECT_EQ(waiting.status, code(Status::Stranded));  // closed: no draw sends anyone home
+  EXPECT_EQ(w.tally.stranded.size(), 1u);             // in the evacuation queue
+  EXPECT_FLOAT_EQ(w.agents.savings_usd[0], -100.0f);  // living costs
+  w.pt.crossing[0] = 0;
+  auto stays = w.abroad(Status::Stranded, false, 0, {0, 0, 0, to_threshold(0.3)});
+  EXPECT_TRUE(stranded_step(stays, w.context()));
+  EXPECT_EQ(stays.status, code(Status::Stranded));  // open, but no seat or fare this week
+  EXPECT_EQ(w.tally.stranded.size(), 1u);           // and no longer queued for evacuation
+  auto leaves = w.abroad(Status::Stranded, false, 0, {0, 0, 0, to_threshold(0.2)});
+  EXPECT_TRUE(stranded_step(leaves, w.context()));
+  EXPECT_EQ(leaves.status, code(Status::Returned));
+  EXPECT_EQ(leaves.location, 0);
+}
+
 TEST(Rules, TheAbroadStepOfANaturalisedPersonChangesNothing) {
   OneAgent w;
   w.t.job_loss.assign(w.t.job_loss.size(), std::numeric_limits<Threshold>::max());
