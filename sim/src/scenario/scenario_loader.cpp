@@ -497,11 +497,17 @@ void remove_events(const YAML::Node& root, const std::string& where, Layers& lay
   const YAML::Node removed = root["remove_events"];
   if (!removed) return;
   const auto line = ":" + std::to_string(removed.Mark().line + 1);
-  if (!removed.IsSequence())
-    throw ScenarioError(where + line + ": key 'remove_events': expected a list of event labels");
   if (!root["extends"])
     throw ScenarioError(where + line +
                         ": key 'remove_events': only a scenario that `extends` another can remove events");
+  // `all` keeps the base's model (parameters, and tables not named here) without its timeline.
+  if (removed.IsScalar() && removed.Scalar() == "all") {
+    layers.events.clear();
+    return;
+  }
+  if (!removed.IsSequence())
+    throw ScenarioError(where + line + ": key 'remove_events': expected a list of event labels or `all`, found '" +
+                        (removed.IsScalar() ? removed.Scalar() : std::string("a mapping")) + "'");
   for (const auto& item : removed) {
     const auto label = item.as<std::string>();
     auto& events = layers.events;
