@@ -861,6 +861,25 @@ TEST(Events, RemoveEventsUsesTheLabelsOfTheBaseScenario) {
                                           << (derived.events[0].limit == 200 ? "3" : "?") << " instead";
 }
 
+TEST(Events, RemoveEventsAllKeepsTheBasesModelWithoutItsTimeline) {
+  TempDir tmp;
+  fs::create_directories(tmp.dir() / "derived");
+  const fs::path file = tmp.dir() / "derived" / "scenario.yaml";
+  write_text(file, "extends: " + kToy.string() +
+                       "\nremove_events: all\nbehaviour: {return: {base_rate: 0.25}}\nevents:\n"
+                       "  - {type: quota, label: own_quota, start: 2020-01-01, country: RU, limit: 5}\n");
+  const Scenario base = migsim::load_scenario(kToy.string());
+  const Scenario derived = migsim::load_scenario((tmp.dir() / "derived").string());
+  ASSERT_GT(base.events.size(), 1u);
+  ASSERT_EQ(derived.events.size(), 1u);
+  EXPECT_EQ(derived.events[0].label, "own_quota");
+  EXPECT_EQ(derived.params.return_base_rate, 0.25);
+  EXPECT_EQ(derived.params.departure_base_rate, base.params.departure_base_rate);  // the base's model
+  write_text(file, "extends: " + kToy.string() + "\nremove_events: everything\n");
+  EXPECT_TRUE(Contains(error_of([&] { migsim::load_scenario((tmp.dir() / "derived").string()); }),
+                       "expected a list of event labels or `all`, found 'everything'"));
+}
+
 TEST(Events, RemoveEventsOfAnUnknownLabelIsAnError) {
   TempDir tmp;
   fs::create_directories(tmp.dir() / "derived");
