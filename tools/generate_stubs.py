@@ -49,6 +49,7 @@ FIELD_TYPES: dict[str, tuple[str, str]] = {
     "sector_list": (NAMES, "list[str]"),
     "date": (DATE, "str"),
     "optional_date": (DATE, "str"),
+    "schedule": ("list[Mapping[str, Any]] | tuple[Mapping[str, Any], ...]", "list[dict[str, Any]]"),
 }
 
 # Members of migsim.Event that a field of an event type must not shadow.

@@ -51,8 +51,23 @@ def _check_choices(items: list[str], choices: str, where: str) -> None:
                              + (f"; did you mean {hint[0]!r}?" if hint else ""))
 
 
+def _check_schedule(value: Any, where: str) -> list[dict[str, Any]]:
+    """A schedule: a list of ``{"from": date, "capacity": number}``; the engine checks the order and bounds."""
+    if isinstance(value, (str, dict)) or not isinstance(value, (list, tuple)) or not value:
+        raise TypeError(f"{where}: expected a list like [{{'from': '2020-04-10', 'capacity': 500}}], found {value!r}")
+    steps = []
+    for k, step in enumerate(value):
+        if not isinstance(step, dict) or set(step) != {"from", "capacity"}:
+            raise TypeError(f"{where}[{k}]: expected {{'from': date, 'capacity': number}}, found {step!r}")
+        steps.append({"from": _date_text(step["from"], f"{where}[{k}].from"),
+                      "capacity": _check_value("number", step["capacity"], f"{where}[{k}].capacity")})
+    return steps
+
+
 def _check_value(kind: str, value: Any, where: str, choices: str = "") -> Any:
     """Python-side type check (and choices); the engine checks names, ranges and dates against the scenario."""
+    if kind == "schedule":
+        return _check_schedule(value, where)
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise TypeError(f"{where}: expected a number, found {value!r}")

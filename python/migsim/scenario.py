@@ -27,6 +27,8 @@ def _value_text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_value_text(v) for v in value) + "]"
+    if isinstance(value, dict):  # an item of a structured field (a schedule step)
+        return "{" + ", ".join(f"{k}: {_value_text(v)}" for k, v in value.items()) + "}"
     if hasattr(value, "isoformat"):
         return str(value.isoformat())[:10]
     return str(value)

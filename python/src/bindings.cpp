@@ -61,6 +61,16 @@ py::dict dataset_to_python(const output::Dataset& ds) {
 }
 
 py::object event_value(const EventValue& value) {
+  if (const auto* steps = std::get_if<std::vector<CapacityChange>>(&value)) {
+    py::list out;  // as a scenario writes it: [{"from": "YYYY-MM-DD", "capacity": N}, ...]
+    for (const auto& s : *steps) {
+      py::dict step;
+      step["from"] = s.from.iso();
+      step["capacity"] = s.capacity;
+      out.append(step);
+    }
+    return out;
+  }
   return std::visit([](const auto& v) -> py::object { return py::cast(v); }, value);
 }
 
@@ -99,6 +109,8 @@ const char* field_kind_name(FieldKind kind) {
       return "choice";
     case FieldKind::ChoiceList:
       return "choice_list";
+    case FieldKind::Schedule:
+      return "schedule";
   }
   return "text";
 }

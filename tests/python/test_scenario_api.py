@@ -412,6 +412,7 @@ def _sample(spec: dict[str, Any]) -> Any:
         "choice_list": choices,
         "date": "2021-02-03",
         "optional_date": "2021-05-05",
+        "schedule": [{"from": "2021-03-01", "capacity": 300.0}, {"from": "2021-04-01", "capacity": 900}],
     }[kind]
 
 
@@ -808,6 +809,21 @@ def test_a_policy_returning_text_is_named_in_full() -> None:
     sim = migsim.Simulation(TOY, seed=1, policies=[FailsAt(3, result="junk")], **TOY_RUN)
     with pytest.raises(migsim.PolicyError, match="returned 'junk'"):
         sim.run(quiet=True)
+
+
+def test_an_evacuation_schedule_is_set_as_a_list_and_checked() -> None:
+    sc = migsim.Scenario.load("covid-returns")
+    schedule = [{"from": dt.date(2020, 4, 10), "capacity": 500}, {"from": "2020-05-15", "capacity": 2500}]
+    sc.set("events.closure_russia.evacuation_schedule", schedule)
+    assert sc.get("events.closure_russia.evacuation_schedule") == [
+        {"from": "2020-04-10", "capacity": 500.0}, {"from": "2020-05-15", "capacity": 2500.0}]
+    assert "evacuation_schedule: [{from: 2020-04-10, capacity: 500}" in sc.to_yaml()
+    with pytest.raises(migsim.ScenarioError, match=r"expected dates in increasing order"):
+        sc.set("events.closure_russia.evacuation_schedule", list(reversed(schedule)))
+    with pytest.raises(TypeError, match=r"BorderClosure.evacuation_schedule\[0\]: expected \{'from'"):
+        migsim.BorderClosure(start="2020-03-20", countries=["KG", "RU"], evacuation_schedule=[{"from": "2020-04-01"}])
+    closure = migsim.BorderClosure(start="2020-03-20", countries=["KG", "RU"], evacuation_schedule=schedule)
+    assert closure.evacuation_schedule[0] == {"from": "2020-04-10", "capacity": 500}
 
 
 def test_event_choices_are_checked_when_the_event_is_made() -> None:

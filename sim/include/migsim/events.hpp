@@ -52,6 +52,13 @@ struct Exemptions {
   bool deportations = false;
 };
 
+/// A capacity that applies from a date on (a step of a schedule).
+struct CapacityChange {
+  Date from;
+  double capacity = 0;  ///< people per week
+  bool operator==(const CapacityChange&) const = default;
+};
+
 /// One event. A flat record: each type reads only the fields its schema lists; the names of
 /// scenario objects are resolved to indices when the event is added to a scenario.
 struct Event {
@@ -100,6 +107,9 @@ struct Event {
   double abroad_share = 0;
   double layoff_rate = 0;   ///< labour_demand_shock: share of jobs ended per week
   double unpaid_share = 0;  ///< labour_demand_shock: share of pay not received
+  /// border_closure: the weekly evacuation capacity from each date on (before the first:
+  /// evacuation_capacity), dates increasing.
+  std::vector<CapacityChange> evacuation_schedule;
   BanTrigger on = BanTrigger::Deportation;
   Refusal on_refusal = Refusal::Irregular;
   Exemptions exemptions;
@@ -132,13 +142,14 @@ enum class FieldKind {
   SectorName,
   SectorList,
   Choice,
-  ChoiceList
+  ChoiceList,
+  Schedule  ///< a list of {from: DATE, capacity: NUMBER}, dates increasing
 };
 
 /// Which field of Event a schema entry reads.
-using EventMember =
-    std::variant<Date Event::*, std::optional<Date> Event::*, double Event::*, std::string Event::*,
-                 std::vector<std::string> Event::*, BanTrigger Event::*, Refusal Event::*, Exemptions Event::*>;
+using EventMember = std::variant<Date Event::*, std::optional<Date> Event::*, double Event::*, std::string Event::*,
+                                 std::vector<std::string> Event::*, BanTrigger Event::*, Refusal Event::*,
+                                 Exemptions Event::*, std::vector<CapacityChange> Event::*>;
 
 struct EventFieldSpec {
   std::string_view name;
@@ -166,7 +177,7 @@ struct EventTypeSpec {
 };
 
 /// A field's value as written in a scenario: a number, a text (names, dates, choices) or a list.
-using EventValue = std::variant<double, std::string, std::vector<std::string>>;
+using EventValue = std::variant<double, std::string, std::vector<std::string>, std::vector<CapacityChange>>;
 /// The event as it would be written in a scenario, in schema order: type, label, start, end (if
 /// any), every field with its value (empty names and lists left out), source (if any).
 std::vector<std::pair<std::string, EventValue>> event_values(const Event& event);

@@ -20,6 +20,15 @@ std::string check(const Event& e, const Scenario&) {
   return "";
 }
 
+/// The weekly evacuation capacity on `date`: the last schedule step from on or before it, else
+/// evacuation_capacity.
+double evacuation_capacity(const Event& e, Date date) {
+  double capacity = e.evacuation_capacity;
+  for (const auto& step : e.evacuation_schedule)
+    if (!(date < step.from)) capacity = step.capacity;
+  return capacity;
+}
+
 void compile(const Event& e, StepCompilation& c) {
   PolicyTables& t = c.tables;
   const auto a = static_cast<std::size_t>(e.country_indices[0]), b = static_cast<std::size_t>(e.country_indices[1]);
@@ -28,9 +37,9 @@ void compile(const Event& e, StepCompilation& c) {
   if (!e.exemptions.returns) flags |= kReturnsBlocked;
   if (!e.exemptions.deportations) flags |= kDeportationsBlocked;
   int pool = -1;
-  if (e.evacuation_capacity > 0) {
+  if (const double capacity = evacuation_capacity(e, c.from); capacity > 0) {
     pool = static_cast<int>(t.evacuations.size());
-    t.evacuations.push_back({c.event, e.evacuation_capacity * c.days / 7.0, 0});
+    t.evacuations.push_back({c.event, capacity * c.days / 7.0, 0});
   }
   const std::size_t nD = c.nD();
   for (std::size_t o = 0; o < c.nO(); ++o)
@@ -45,24 +54,32 @@ void compile(const Event& e, StepCompilation& c) {
 }  // namespace
 
 EventKind border_closure_kind() {
-  EventKind kind{{EventType::BorderClosure,
-                  "border_closure",
-                  "Border closed between two countries, with exemptions and evacuation capacity.",
-                  "While in force, nobody crosses between the two countries in the directions not exempted: would-be "
-                  "migrants are blocked (`blocked_departures`); migrants who decide to return become stranded "
-                  "(`stranded`), keep paying living costs and do not work; deportations wait in detention. Each step, "
-                  "`evacuation_capacity` (per week, prorated to the step length) brings stranded people home in order "
-                  "of waiting time (ties in a seeded random order). When the border reopens the stranded return.",
-                  "- type: border_closure\n  label: covid_closure_ru\n  start: 2020-03-20\n  end: 2020-08-01\n"
-                  "  countries: [KG, RU]\n  evacuation_capacity: 2000\n",
-                  {{"countries", K::CountryList, &E::countries, true, "", "two ISO codes", 0, 0,
-                    "The two countries whose common border closes."},
-                   {"exemptions", K::ChoiceList, &E::exemptions, false, "[]", "", 0, 0,
-                    "Crossings still allowed: `departures` (outward from the origin country), `returns` (home), "
-                    "`deportations`.",
-                    "departures|returns|deportations"},
-                   number_field("evacuation_capacity", &E::evacuation_capacity, false, "0", "people per week", 0, kBig,
-                                "Charter flights and buses home for stranded people.")}}};
+  EventKind kind{
+      {EventType::BorderClosure,
+       "border_closure",
+       "Border closed between two countries, with exemptions and evacuation capacity.",
+       "While in force, nobody crosses between the two countries in the directions not exempted: would-be "
+       "migrants are blocked (`blocked_departures`); migrants who decide to return become stranded "
+       "(`stranded`), keep paying living costs and do not work; deportations wait in detention. Each step, "
+       "`evacuation_capacity` (per week, prorated to the step length) brings stranded people home in order "
+       "of waiting time (ties in a seeded random order); `evacuation_schedule` changes the capacity from given "
+       "dates on (flights and buses organised week by week). When the border reopens the stranded go home "
+       "over the following weeks (`behaviour.return.reopening_rate`).",
+       "- type: border_closure\n  label: covid_closure_ru\n  start: 2020-03-20\n  end: 2020-08-01\n"
+       "  countries: [KG, RU]\n  evacuation_capacity: 2000\n",
+       {{"countries", K::CountryList, &E::countries, true, "", "two ISO codes", 0, 0,
+         "The two countries whose common border closes."},
+        {"exemptions", K::ChoiceList, &E::exemptions, false, "[]", "", 0, 0,
+         "Crossings still allowed: `departures` (outward from the origin country), `returns` (home), "
+         "`deportations`.",
+         "departures|returns|deportations"},
+        number_field("evacuation_capacity", &E::evacuation_capacity, false, "0", "people per week", 0, kBig,
+                     "Charter flights and buses home for stranded people."),
+        {"evacuation_schedule", K::Schedule, &E::evacuation_schedule, false, "", "people per week", 0, kBig,
+         "The evacuation capacity from each date on (from the first step that starts on or after it), as a "
+         "list of `{from: DATE, capacity: N}` with dates increasing; before the first date "
+         "`evacuation_capacity` applies. Evacuations that build up "
+         "over weeks, e.g. `[{from: 2020-04-10, capacity: 500}, {from: 2020-05-15, capacity: 2500}]`."}}}};
   kind.check = check;
   kind.compile = compile;
   return kind;

@@ -241,6 +241,34 @@ class EventReader {
     return items;
   }
 
+  /// A list of {from: DATE, capacity: NUMBER} with dates strictly increasing; the capacity has the
+  /// field's unit and bounds.
+  std::vector<CapacityChange> schedule(const YAML::Node& value, const EventFieldSpec& f) const {
+    const std::string key(f.name);
+    const std::string example = "[{from: 2020-04-10, capacity: 500}, {from: 2020-05-01, capacity: 2000}]";
+    if (!value.IsSequence() || value.size() == 0)
+      fail(value, key,
+           "expected a list like " + example + ", found " + (value.IsSequence() ? "an empty list" : kind_of(value)));
+    std::vector<CapacityChange> steps;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const YAML::Node item = value[i];
+      const std::string at = key + "[" + std::to_string(i) + "]";
+      if (!item.IsMap()) fail(item, at, "expected {from: DATE, capacity: NUMBER}, found " + kind_of(item));
+      for (const auto& entry : item) {
+        const auto name = entry.first.as<std::string>();
+        if (name != "from" && name != "capacity")
+          fail(entry.first, at, "unknown key '" + name + "'; expected `from` and `capacity`");
+      }
+      if (!item["from"] || !item["capacity"]) fail(item, at, "expected both `from` (a date) and `capacity` (a number)");
+      CapacityChange step{date(item["from"], at + ".from"), number(item["capacity"], f)};
+      if (!steps.empty() && !(steps.back().from < step.from))
+        fail(item["from"], at + ".from",
+             "expected dates in increasing order, found " + step.from.iso() + " after " + steps.back().from.iso());
+      steps.push_back(step);
+    }
+    return steps;
+  }
+
   void read_field(const YAML::Node& value, const EventFieldSpec& f, Event& event) const {
     const std::string key(f.name);
     std::visit(
@@ -260,6 +288,8 @@ class EventReader {
             event.*member = choice(value, f) == "overstay" ? BanTrigger::Overstay : BanTrigger::Deportation;
           } else if constexpr (std::is_same_v<Member, Refusal Event::*>) {
             event.*member = choice(value, f) == "stay" ? Refusal::Stay : Refusal::Irregular;
+          } else if constexpr (std::is_same_v<Member, std::vector<CapacityChange> Event::*>) {
+            event.*member = schedule(value, f);
           } else if constexpr (std::is_same_v<Member, Exemptions Event::*>) {
             Exemptions e;
             if (!value.IsSequence()) fail_not_choice_list(value, f);
@@ -448,6 +478,9 @@ std::optional<EventValue> field_value(const Event& e, const EventFieldSpec& f) {
           return std::string(e.*member == BanTrigger::Overstay ? "overstay" : "deportation");
         } else if constexpr (std::is_same_v<Member, Refusal Event::*>) {
           return std::string(e.*member == Refusal::Stay ? "stay" : "irregular");
+        } else if constexpr (std::is_same_v<Member, std::vector<CapacityChange> Event::*>) {
+          if ((e.*member).empty()) return std::nullopt;
+          return e.*member;
         } else {
           static_assert(std::is_same_v<Member, Exemptions Event::*>);
           std::vector<std::string> items;
@@ -481,6 +514,14 @@ std::vector<std::pair<std::string, EventValue>> event_values_of(const Event& e) 
   return out;
 }
 
+static void emit_schedule(YAML::Emitter& out, const std::vector<CapacityChange>& steps) {
+  out << YAML::Flow << YAML::BeginSeq;
+  for (const auto& s : steps)
+    out << YAML::BeginMap << YAML::Key << "from" << YAML::Value << s.from.iso() << YAML::Key << "capacity"
+        << YAML::Value << number_text(s.capacity) << YAML::EndMap;
+  out << YAML::EndSeq;
+}
+
 void emit_events(YAML::Emitter& out, const std::vector<Event>& events) {
   out << YAML::BeginSeq;
   for (const auto& e : events) {
@@ -491,6 +532,8 @@ void emit_events(YAML::Emitter& out, const std::vector<Event>& events) {
         out << number_text(*number);
       else if (const auto* text = std::get_if<std::string>(&value))
         out << *text;
+      else if (const auto* steps = std::get_if<std::vector<CapacityChange>>(&value))
+        emit_schedule(out, *steps);
       else
         out << YAML::Flow << std::get<std::vector<std::string>>(value);
     }

@@ -212,6 +212,11 @@ std::string member_text(const Event& e, const EventFieldSpec& field) {
           return e.*member == migsim::BanTrigger::Overstay ? "overstay" : "deportation";
         } else if constexpr (std::is_same_v<M, migsim::Refusal Event::*>) {
           return e.*member == migsim::Refusal::Stay ? "stay" : "irregular";
+        } else if constexpr (std::is_same_v<M, std::vector<migsim::CapacityChange> Event::*>) {
+          std::vector<std::string> items;  // as normalised() reads "[{from: D, capacity: N}, ...]"
+          for (const auto& step : e.*member)
+            items.push_back("{from:" + step.from.iso() + ",capacity:" + format_double(step.capacity) + "}");
+          return join(items);
         } else {
           const migsim::Exemptions& x = e.*member;
           std::vector<std::string> items;
@@ -270,6 +275,9 @@ std::vector<std::string> candidate_values(const EventFieldSpec& f, const Scenari
       return {"2021-02-03", "2030-01-01"};
     case FieldKind::Text:
       return {"something_else"};
+    case FieldKind::Schedule:
+      return {"[{from: 2021-02-03, capacity: 250}]",
+              "[{from: 2021-02-03, capacity: 250}, {from: 2021-05-05, capacity: 900}]"};
   }
   if (!is_list(f.kind)) return names;
   std::vector<std::string> lists;
@@ -957,6 +965,38 @@ TEST(Events, SetOverridesAFieldOfALabelledEvent) {
           ->citizenships,
       std::vector<std::string>{"TJ"});
   EXPECT_EQ(derived.events[derived.events.size() - 2].on_refusal, migsim::Refusal::Stay);
+}
+
+TEST(Events, AnEvacuationScheduleIsReadFromSetChecked) {
+  const Scenario sc = migsim::load_scenario(
+      kToy.string(), {{"events.closure_kg_ru.evacuation_schedule",
+                       "[{from: 2020-04-01, capacity: 100}, {from: 2020-05-01, capacity: 2500.5}]"}});
+  const auto closure =
+      std::find_if(sc.events.begin(), sc.events.end(), [](const Event& e) { return e.label == "closure_kg_ru"; });
+  ASSERT_NE(closure, sc.events.end());
+  EXPECT_EQ(closure->evacuation_schedule,
+            (std::vector<migsim::CapacityChange>{{migsim::Date::from_ymd(2020, 4, 1), 100},
+                                                 {migsim::Date::from_ymd(2020, 5, 1), 2500.5}}));
+  // It is written back as a scenario would write it.
+  EXPECT_TRUE(Contains(sc.resolved_yaml(),
+                       "evacuation_schedule: [{from: 2020-04-01, capacity: 100}, {from: "
+                       "2020-05-01, capacity: 2500.5}]"));
+  const auto load = [](const std::string& value) {
+    return error_of([&] {
+      migsim::load_scenario(kToy.string(), {{"events.closure_kg_ru.evacuation_schedule", value}});
+    });
+  };
+  EXPECT_TRUE(Contains(load("500"),
+                       "key 'events[11].evacuation_schedule' (label 'closure_kg_ru'): expected a list like [{from:"));
+  EXPECT_TRUE(Contains(load("[]"), "found an empty list"));
+  EXPECT_TRUE(
+      Contains(load("[{from: 2020-04-01}]"), "evacuation_schedule[0]' (label 'closure_kg_ru'): expected both `from`"));
+  EXPECT_TRUE(Contains(load("[{from: 2020-04-01, seats: 5}]"), "unknown key 'seats'"));
+  EXPECT_TRUE(Contains(load("[{from: April, capacity: 5}]"),
+                       "evacuation_schedule[0].from' (label 'closure_kg_ru'): expected a date"));
+  EXPECT_TRUE(Contains(load("[{from: 2020-04-01, capacity: -5}]"), "expected a number in [0, "));
+  EXPECT_TRUE(Contains(load("[{from: 2020-05-01, capacity: 5}, {from: 2020-04-01, capacity: 6}]"),
+                       "expected dates in increasing order, found 2020-04-01 after 2020-05-01"));
 }
 
 TEST(Events, SetOfAnUnknownLabelOrFieldOrBadValueIsAnError) {

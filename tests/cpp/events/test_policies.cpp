@@ -691,6 +691,36 @@ TEST(Policies, ClosureWithAmpleCapacityEvacuatesEveryoneWaitingEachStep) {
   EXPECT_GT(evacuated, 200);
 }
 
+TEST(Policies, AnEvacuationScheduleChangesTheCapacityFromItsDates) {
+  const std::int64_t scale = 10;
+  // No seats for the first four weeks, then 20 people (2 agents) a week, then 50 (5 agents).
+  const Scenario sc = closure_toy(
+      ", countries: [KG, RU], evacuation_capacity: 0, "
+      "evacuation_schedule: [{from: 2020-04-01, capacity: 20}, {from: 2020-05-06, capacity: 50}]");
+  const Outcome r = run(sc, options(4, 2, scale));
+  const Ix ix(sc);
+  const Set kg = ix.origins_in("KG"), ru = ix.destinations_in("RU");
+  std::int64_t before_april = 0, april = 0, may = 0;
+  for (std::size_t t = 0; t < r.steps(); ++t) {
+    if (!r.in_force(t, "closure")) continue;
+    const std::int64_t evac = ix.evacuated(r.h()[t], ru, kg), waiting = ix.stock(r.before(t), kg, ru, Status::Stranded);
+    const Date day = r.date(t);
+    if (day < ymd(2020, 4, 1)) {
+      before_april += evac;
+    } else if (day < ymd(2020, 5, 6)) {
+      EXPECT_LE(evac, 2) << day.iso();
+      april += evac;
+    } else {
+      EXPECT_LE(evac, 5) << day.iso();
+      if (waiting - ix.exits(r.h()[t], kg) >= 5) EXPECT_EQ(evac, 5) << day.iso();
+      may += evac;
+    }
+  }
+  EXPECT_EQ(before_april, 0);
+  EXPECT_GT(april, 0);
+  EXPECT_GT(may, april);
+}
+
 TEST(Policies, ClosureExemptionsLetTheirCrossingsThrough) {
   const Ix ix(toy());
   const Set kg = ix.origins_in("KG"), ru = ix.destinations_in("RU");
