@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 np: Any = LazyModule("numpy")
 pd: Any = LazyModule("pandas")
 
-__all__ = ["ValidationReport", "main", "markdown_table", "validate_fit"]
+__all__ = ["ValidationReport", "crisis_table", "main", "markdown_table", "monthly_values", "observations_in_year", "validate_fit"]
 
 ScenarioLike = Union[str, "os.PathLike[str]", "Scenario"]
 
@@ -170,6 +170,83 @@ def plot_series(targets: Targets, name: str, ds: xarray.Dataset, comparison: pan
     return path
 
 
+# The crisis year of the report: month by month, what a planner watches in a closure and lockdown.
+CRISIS_YEAR = 2020
+CRISIS_VARIABLES = {  # column: (output variable, flow or stock, selection)
+    "remittances_usd": ("remittances_usd", "flow", {}),
+    "returns_from_russia": ("returns", "flow", {"location_country": "RU"}),
+    "evacuated_from_russia": ("evacuated", "flow", {"location_country": "RU"}),
+    "stranded_in_russia": ("stranded", "stock", {"location_country": "RU"}),
+}
+
+
+def _step_overlap_days(starts: Any, step_days: Any, begin: Any, end: Any) -> Any:
+    """Days of each step [start, start + length) inside the period [begin, end)."""
+    step_end = starts + step_days
+    return np.clip((np.minimum(step_end, end) - np.maximum(starts, begin)) / np.timedelta64(1, "D"), 0, None)
+
+
+def monthly_values(da: xarray.DataArray, kind: str, year: int) -> pandas.DataFrame:
+    """The months of ``year`` of a series over ``time`` (and ``run``): a flow is split between months by days
+    (a step that straddles the 1st counts in both, pro rata); a stock is the value at the end of the last step that
+    ends on or before the month's end. Months the run does not cover are left out."""
+    starts = da["time"].values.astype("datetime64[D]")
+    lengths = np.diff(starts, append=starts[-1] + np.timedelta64(7, "D")).astype("timedelta64[D]")
+    rows = {}
+    for month in range(1, 13):
+        begin = np.datetime64(f"{year}-{month:02d}-01")
+        end = np.datetime64(f"{year + (month == 12)}-{month % 12 + 1:02d}-01")
+        if begin < starts[0] or end > starts[-1] + lengths[-1]:
+            continue
+        if kind == "flow":
+            days = _step_overlap_days(starts, lengths, begin, end)
+            weights = _along_time(da, days / (lengths / np.timedelta64(1, "D")))
+            value = (da * weights).sum("time")
+        else:
+            last = int(np.nonzero(starts + lengths <= end)[0][-1])
+            value = da.isel(time=last)
+        rows[f"{year}-{month:02d}"] = np.atleast_1d(value.values)
+    return pd.DataFrame(rows).T
+
+
+def _along_time(da: xarray.DataArray, values: Any) -> xarray.DataArray:
+    import xarray as xr
+
+    return xr.DataArray(values, coords={"time": da["time"]}, dims=["time"])
+
+
+def _select(ds: xarray.Dataset, variable: str, where: dict[str, str]) -> xarray.DataArray:
+    """``variable`` summed over everything but time and run, in the locations of ``where["location_country"]``."""
+    da = ds[variable]
+    if "location_country" in where:
+        countries = [str(c) for c in ds["location_country"].values]
+        da = da.isel(location=[i for i, c in enumerate(countries) if c == where["location_country"]])
+    summed: xarray.DataArray = da.sum([d for d in da.dims if d not in ("time", "run")])
+    return summed
+
+
+def crisis_table(ds: xarray.Dataset, year: int = CRISIS_YEAR) -> pandas.DataFrame:
+    """Month by month in ``year``: the median and 10-90 % band over the runs of each quantity of CRISIS_VARIABLES."""
+    table = pd.DataFrame()
+    for column, (variable, kind, where) in CRISIS_VARIABLES.items():
+        if variable not in ds:
+            continue
+        months = monthly_values(_select(ds, variable, where), kind, year)
+        if months.empty:  # the run does not cover a month of the year
+            return pd.DataFrame(columns=["month"])
+        table[column] = months.median(axis=1)
+        table[column + "_p10"] = months.quantile(0.1, axis=1)
+        table[column + "_p90"] = months.quantile(0.9, axis=1)
+    table.index.name = "month"
+    return table.reset_index()
+
+
+def observations_in_year(comparison: pandas.DataFrame, year: int = CRISIS_YEAR) -> pandas.DataFrame:
+    """Every compared observation dated in ``year``, with the simulated median and band and the error."""
+    dates = pd.to_datetime(comparison["date"])
+    return comparison[dates.dt.year == year].reset_index(drop=True)
+
+
 def validate_fit(
     scenario: ScenarioLike = "kyrgyzstan",
     seeds: int = 10,
@@ -215,8 +292,10 @@ def validate_fit(
     name = scenario.name if hasattr(scenario, "name") else Path(os.fspath(scenario)).name
     folder = Path(output) if output is not None else Path("out") / "validate-fit" / name
     folder.mkdir(parents=True, exist_ok=True)
+    crisis_variables = [v for v, _, _ in CRISIS_VARIABLES.values()]
     ens = migsim.Ensemble(scenario, seeds=seeds, scale=scale, until=until, processes=processes,
-                          master_seed=master_seed, quiet=quiet, variables=_variables(compared))
+                          master_seed=master_seed, quiet=quiet,
+                          variables=sorted(set(_variables(compared)) | set(crisis_variables)))
     ds = ens.run()
     simulated = compared.simulate(ds)
     comparison = compared.compare(simulated)
@@ -230,6 +309,10 @@ def validate_fit(
     table.to_csv(folder / "fit_table.csv", index=False)
     independent.to_csv(folder / "fit_table_independent.csv", index=False)
     patterns.to_csv(folder / "patterns.csv", index=False)
+    crisis = crisis_table(ds)
+    crisis_observed = observations_in_year(comparison)
+    crisis.to_csv(folder / f"crisis_{CRISIS_YEAR}.csv", index=False)
+    crisis_observed.to_csv(folder / f"crisis_{CRISIS_YEAR}_observed.csv", index=False)
     (folder / "fit_table.md").write_text(markdown_table(table) + "\n", encoding="utf-8")
     settings = {"scenario": str(getattr(scenario, "_source", scenario)), "seeds": seeds, "scale": scale,
                 "until": until or "scenario end", "master_seed": master_seed, "observed": str(compared.folder),
@@ -244,7 +327,11 @@ def validate_fit(
             "inside the simulated 10-90 % band. `all series` averages the series (each counts once).", "",
             "## Errors by series and period (every row)", "", markdown_table(table), "",
             "## Errors without the rows used to build the inputs", "", markdown_table(independent), "",
-            "## Patterns", "", markdown_table(patterns), "", "## Figures", ""]
+            "## Patterns", "", markdown_table(patterns), "",
+            f"## {CRISIS_YEAR} month by month", "",
+            "Flows split between months by days, stocks at the end of the last step ending in the month "
+            "(median and 10-90 % band over the runs).", "", markdown_table(crisis, digits=4), "",
+            f"## Every observation of {CRISIS_YEAR}", "", markdown_table(crisis_observed), "", "## Figures", ""]
     text += [f"![{n}]({p.name})" for n, p in figures.items()]
     if not_compared:
         text += ["", "## Series not compared", ""] + [f"- `{n}`: {r}" for n, r in not_compared.items()]

@@ -193,7 +193,7 @@ def test_report_command_writes_figures_and_tables(tmp_path: Path, targets: migsi
         png = folder / f"{name}.png"
         assert png.is_file() and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
     for name in ("fit_table.csv", "fit_table.md", "fit_table_independent.csv", "patterns.csv", "comparison.csv",
-                 "README.md"):
+                 "crisis_2020.csv", "crisis_2020_observed.csv", "README.md"):
         assert (folder / name).is_file(), name
     import pandas as pd
 
@@ -225,3 +225,42 @@ def test_report_command_bad_input_exits_2(tmp_path: Path, args: list[str], messa
     assert result.returncode == 2, result.stdout + result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# ------------------------------------------------------------------------------------- the 2020 table
+
+
+def _weekly(values: list[float], first: str = "2020-01-24") -> "xarray.DataArray":  # noqa: F821
+    import pandas as pd
+    import xarray as xr
+
+    times = pd.date_range(first, periods=len(values), freq="7D")
+    return xr.DataArray(np.asarray(values, dtype=float), coords={"time": times}, dims=["time"])
+
+
+def test_monthly_values_split_flows_by_days_and_take_stocks_at_the_last_step_ending_in_the_month() -> None:
+    from migsim.validate import monthly_values
+
+    # Steps start on Fridays from 24 Jan 2020; a flow of 7 a step is 1 a day.
+    flow = monthly_values(_weekly([7.0] * 9), "flow", 2020)
+    assert flow.index.tolist() == ["2020-02"]  # January starts before the run, March ends after it
+    assert flow.loc["2020-02", 0] == pytest.approx(29.0)  # 2020 is a leap year
+    flows = monthly_values(_weekly([7.0] * 15, first="2019-12-27"), "flow", 2020)
+    assert flows.index.tolist() == ["2020-01", "2020-02", "2020-03"]
+    assert flows[0].tolist() == pytest.approx([31.0, 29.0, 31.0])  # the steps across the 1st are split
+    # A stock: the step ending on or before the month's end. Steps end 31 Jan, 7 Feb, ..., 28 Feb, 6 Mar.
+    stock = monthly_values(_weekly(list(range(9))), "stock", 2020)
+    assert stock.loc["2020-02", 0] == 4  # the step of 21-28 February (index 4)
+
+
+def test_the_2020_table_has_the_months_the_run_covers(tmp_path: Path) -> None:
+    from migsim.validate import CRISIS_VARIABLES, crisis_table
+
+    ds = migsim.run("covid-returns", seed=1, scale=1000, until="2020-06-20", quiet=True).to_xarray()
+    table = crisis_table(ds)
+    assert table["month"].tolist() == [f"2020-{m:02d}" for m in range(1, 6)]  # the last step ends on 26 June
+    for column in CRISIS_VARIABLES:
+        assert (table[column + "_p10"] <= table[column]).all() and (table[column] <= table[column + "_p90"]).all()
+    assert table.loc[table["month"] == "2020-01", "stranded_in_russia"].item() == 0  # before the closure
+    assert table.loc[table["month"] == "2020-04", "stranded_in_russia"].item() > 0
+    assert table.loc[table["month"] == "2020-04", "evacuated_from_russia"].item() > 0
