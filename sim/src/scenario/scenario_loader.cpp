@@ -14,29 +14,56 @@
 #include "migsim/errors.hpp"
 #include "migsim/scenario.hpp"
 #include "scenario/csv_table.hpp"
+#include "scenario/text_file.hpp"
 
 namespace migsim {
 namespace {
 
+/// The folders a scenario may read from: its own and those of the scenarios it extends
+/// (symbolic links resolved), unless outside paths were allowed.
+struct AllowedFolders {
+  std::vector<std::filesystem::path> folders;
+  bool anywhere = false;
+
+  bool contain(const std::filesystem::path& resolved) const {
+    for (const auto& folder : folders) {
+      const auto [end, ignored] = std::mismatch(folder.begin(), folder.end(), resolved.begin(), resolved.end());
+      if (end == folder.end()) return true;
+    }
+    return false;
+  }
+};
+
+std::filesystem::path resolved(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto canonical = std::filesystem::weakly_canonical(std::filesystem::absolute(path, ec), ec);
+  return ec ? std::filesystem::absolute(path).lexically_normal() : canonical;
+}
+
 class FolderSource final : public FileSource {
  public:
-  explicit FolderSource(std::filesystem::path folder) : folder_(std::move(folder)) {}
+  FolderSource(std::filesystem::path folder, std::shared_ptr<AllowedFolders> allowed)
+      : folder_(std::move(folder)), allowed_(std::move(allowed)) {
+    allowed_->folders.push_back(resolved(folder_));
+  }
   std::optional<std::string> read(const std::string& relative) const override {
-    std::ifstream in(folder_ / relative, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    const std::filesystem::path path = folder_ / relative;
+    if (!allowed_->anywhere && !allowed_->contain(resolved(path)))
+      throw ScenarioError(path.string() + ": outside the scenario's folder " + allowed_->folders.front().string() +
+                          " and the folders of the scenarios it extends (symbolic links resolved); expected a file "
+                          "inside them, or run with --allow-outside-paths (Python: allow_outside_paths=True)");
+    return detail::read_text_file(path);
   }
   std::string describe(const std::string& relative) const override { return (folder_ / relative).string(); }
   std::shared_ptr<const FileSource> folder(const std::string& relative) const override {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(folder_ / relative / "scenario.yaml", ec)) return nullptr;
-    return std::make_shared<FolderSource>(folder_ / relative);
+    return std::make_shared<FolderSource>(folder_ / relative, allowed_);
   }
 
  private:
   std::filesystem::path folder_;
+  std::shared_ptr<AllowedFolders> allowed_;  ///< shared along the `extends` chain
 };
 
 std::vector<std::string> split_key(const std::string& key) {
@@ -360,8 +387,10 @@ void check_consistency(const Scenario& sc, const std::string& where) {
 
 }  // namespace
 
-std::shared_ptr<const FileSource> folder_source(const std::filesystem::path& folder) {
-  return std::make_shared<FolderSource>(folder);
+std::shared_ptr<const FileSource> folder_source(const std::filesystem::path& folder, bool allow_outside_paths) {
+  auto allowed = std::make_shared<AllowedFolders>();
+  allowed->anywhere = allow_outside_paths;
+  return std::make_shared<FolderSource>(folder, allowed);
 }
 
 void TimeSeries::add(Date date, double value) { points_.emplace_back(date, value); }
@@ -674,19 +703,18 @@ void add_event(Scenario& scenario, Event event) {
   scenario.events.push_back(std::move(event));
 }
 
-Scenario load_scenario(const std::string& name_or_path, const std::vector<Override>& overrides) {
+Scenario load_scenario(const std::string& name_or_path, const std::vector<Override>& overrides,
+                       bool allow_outside_paths) {
   namespace fs = std::filesystem;
   fs::path path(name_or_path);
   std::error_code ec;
   if (fs::is_directory(path, ec) || fs::is_regular_file(path, ec)) {
     fs::path folder = fs::is_directory(path, ec) ? path : path.parent_path();
     fs::path yaml = fs::is_directory(path, ec) ? folder / "scenario.yaml" : path;
-    auto source = folder_source(folder.empty() ? fs::path(".") : folder);
-    std::ifstream in(yaml, std::ios::binary);
-    if (!in) throw ScenarioError(yaml.string() + ": cannot read scenario file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    Scenario sc = load_scenario(text.str(), source, overrides);
+    auto source = folder_source(folder.empty() ? fs::path(".") : folder, allow_outside_paths);
+    const std::optional<std::string> text = detail::read_text_file(yaml);
+    if (!text) throw ScenarioError(yaml.string() + ": cannot read scenario file");
+    Scenario sc = load_scenario(*text, source, overrides);
     sc.source_name = fs::weakly_canonical(folder, ec).string();
     return sc;
   }
