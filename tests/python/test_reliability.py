@@ -251,3 +251,53 @@ def test_info_on_damaged_files_never_crashes(cli, tmp_path: Path) -> None:
             assert str(damaged) in result.stderr
             assert "did not finish" not in result.stderr  # counts read from the file are checked, not trusted
     assert outcomes[2] > 0
+
+
+# ------------------------------------------------------------------------------------------- paths and values
+
+
+def test_tables_outside_the_scenario_folder_need_an_explicit_opt_in(cli, scenario_copy, tmp_path: Path) -> None:
+    folder = scenario_copy("kyrgyzstan")
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text((folder / "regions.csv").read_text())
+    refused = cli("validate", folder, "--set", f"tables.regions={outside}")
+    assert refused.returncode == 2
+    assert f"{outside}: outside the scenario's folder" in refused.stderr and "--allow-outside-paths" in refused.stderr
+    allowed = cli("validate", folder, "--set", f"tables.regions={outside}", "--allow-outside-paths")
+    assert allowed.returncode == 0, allowed.stderr
+    with pytest.raises(migsim.ScenarioError, match="outside the scenario's folder"):
+        migsim.Scenario.load(folder).set("tables.regions", str(outside))
+    sc = migsim.Scenario.load(folder, allow_outside_paths=True).set("tables.regions", str(outside))
+    assert sc.copy().get("tables.regions") == str(outside)  # the opt-in travels with copies
+
+
+def test_a_fifo_or_a_binary_table_is_named_not_read(cli, scenario_copy) -> None:
+    folder = scenario_copy("kyrgyzstan")
+    os.mkfifo(folder / "pipe.csv")
+    (folder / "binary.csv").write_bytes(b"code,name\x00\x01secret")
+    fifo = cli("validate", folder, "--set", "tables.regions=pipe.csv", timeout=30)
+    assert fifo.returncode == 2 and "pipe.csv: it is a FIFO (named pipe)" in fifo.stderr
+    binary = cli("validate", folder, "--set", "tables.regions=binary.csv")
+    assert binary.returncode == 2 and "binary.csv:1: column 10: a NUL byte" in binary.stderr
+    assert "secret" not in binary.stderr
+
+
+def test_invalid_utf8_in_a_label_is_refused_before_the_run(cli, scenario_copy, tmp_path: Path) -> None:
+    folder = scenario_copy("kyrgyzstan")
+    text = (folder / "regions.csv").read_bytes()
+    line = text[: text.index(b"Bishkek")].count(b"\n") + 1
+    (folder / "regions.csv").write_bytes(text.replace(b"Bishkek", b"Bish\xffkek", 1))
+    result = cli("run", "-q", folder, "-o", tmp_path / "x.h5", *TINY)
+    assert result.returncode == 2
+    assert f"regions.csv:{line}: column" in result.stderr and "is not valid UTF-8" in result.stderr
+    assert not (tmp_path / "x.h5").exists()
+
+
+def test_free_text_is_taken_literally_from_set_and_python(cli) -> None:
+    result = cli("validate", "kyrgyzstan", "--set", "events.eaeu_russia.source=MVD: 2021")
+    assert result.returncode == 0, result.stderr
+    sc = migsim.Scenario.load("kyrgyzstan")
+    sc.set("events.eaeu_russia.source", "MVD: 2021")
+    assert sc.event("eaeu_russia").source == "MVD: 2021"
+    refused = cli("validate", "kyrgyzstan", "--set", "description=bell\x07")
+    assert refused.returncode == 2 and "--set description:1: column 5: the control character 0x07" in refused.stderr

@@ -179,6 +179,7 @@ void apply_override(YAML::Node& root, const Override& override_) {
     throw ScenarioError("--set " + override_.key + "=" + override_.value + ": unknown key" +
                         (hint.empty() ? std::string() : "; did you mean '" + hint + "'?"));
   }
+  detail::check_text(override_.value, "--set " + override_.key);
   Parameters probe;
   auto problem = assign_parameter(probe, *spec, override_.value);
   if (!problem.empty()) throw ScenarioError("--set " + override_.key + ": " + problem);
@@ -590,18 +591,58 @@ Layers read_layers(const std::string& text, const std::shared_ptr<const FileSour
   return layers;
 }
 
+/// An event added to a scenario must overlap its calendar (add_event; events from files are not
+/// checked yet: see docs/reliability.md).
+void check_in_calendar(const Event& event, const Parameters& p, const std::string& where) {
+  const std::string at = (where.empty() ? "" : where + ": ") + "event '" + event.label + "': ";
+  const std::string expected = "; expected a date from " + p.start.iso() + " to " + p.end.iso();
+  if (event.start > p.end)
+    throw ScenarioError(at + "start " + event.start.iso() + " is after the scenario ends (" + p.end.iso() + ")" +
+                        expected);
+  if (event.end && *event.end < p.start)
+    throw ScenarioError(at + "end " + event.end->iso() + " is before the scenario starts (" + p.start.iso() + ")" +
+                        expected);
+}
+
+/// True for an event field holding free text (`source`, `label`, Text fields): its override
+/// is taken literally, never parsed as YAML (`source=MVD: 2021` is text, not a mapping).
+bool is_text_field(const YAML::Node& event, const std::string& field) {
+  if (field == "source" || field == "label") return true;
+  if (!event["type"] || !event["type"].IsScalar()) return false;
+  const EventTypeSpec* spec = find_event_type(event["type"].as<std::string>());
+  if (spec == nullptr) return false;
+  for (const auto& f : spec->fields)
+    if (f.name == field) return f.kind == FieldKind::Text;
+  return false;
+}
+
+/// The value of an event-field override: text fields literally, the others parsed as YAML by
+/// their schema type later (lists like [KG, RU] are allowed).
+YAML::Node override_value(const YAML::Node& event, const std::string& field, const Override& o) {
+  if (is_text_field(event, field)) return YAML::Node(o.value);
+  try {
+    return YAML::Load(o.value);
+  } catch (const YAML::Exception& e) {
+    throw ScenarioError("--set " + o.key + "=" + o.value +
+                        ": expected a value (a number, a date, a name or a list "
+                        "like [KG, RU]), found YAML that does not parse: " +
+                        e.msg);
+  }
+}
+
 /// Applies `--set events.<label>.<field>=value` to the event node with that label.
 void apply_event_override(Layers& layers, const Override& o) {
   const auto parts = split_key(o.key);
   if (parts.size() != 3)
     throw ScenarioError("--set " + o.key + "=" + o.value + ": expected events.<label>.<field>=value");
+  detail::check_text(o.value, "--set " + o.key);
   std::vector<std::string> labels;
   for (std::size_t i = 0; i < layers.events.size(); ++i) {
     labels.push_back(label_of(layers.events[i].first, i));
     if (labels.back() != parts[1]) continue;
     YAML::Node copy = YAML::Clone(layers.events[i].first);
     if (!copy.IsMap()) break;
-    copy[parts[2]] = YAML::Load(o.value);  // lists like [KG, RU] are allowed
+    copy[parts[2]] = override_value(copy, parts[2], o);
     layers.events[i] = {copy, "--set " + o.key};
     return;
   }
@@ -690,13 +731,7 @@ void add_event(Scenario& scenario, Event event) {
   if (event.label.empty()) event.label = detail::default_label(event, scenario.events.size());
   auto problem = detail::resolve_event(event, scenario);
   if (!problem.empty()) throw ScenarioError("event '" + event.label + "': " + problem);
-  const Date first = scenario.params.start, last = scenario.params.end;
-  if (event.start > last)
-    throw ScenarioError("event '" + event.label + "': start " + event.start.iso() + " is after the scenario ends (" +
-                        last.iso() + "); expected a date from " + first.iso() + " to " + last.iso());
-  if (event.end && *event.end < first)
-    throw ScenarioError("event '" + event.label + "': end " + event.end->iso() + " is before the scenario starts (" +
-                        first.iso() + "); expected a date from " + first.iso() + " to " + last.iso());
+  check_in_calendar(event, scenario.params, "");
   for (const auto& e : scenario.events)
     if (e.label == event.label)
       throw ScenarioError("event '" + event.label + "': duplicate label; labels must be unique");
