@@ -301,3 +301,17 @@ def test_free_text_is_taken_literally_from_set_and_python(cli) -> None:
     assert sc.event("eaeu_russia").source == "MVD: 2021"
     refused = cli("validate", "kyrgyzstan", "--set", "description=bell\x07")
     assert refused.returncode == 2 and "--set description:1: column 5: the control character 0x07" in refused.stderr
+
+
+@pytest.mark.parametrize(("body", "line"), [
+    ("extends: kyrgyzstan\n? [a]\n: 1\n", 2),
+    ("extends: kyrgyzstan\ncalendar:\n  ? {a: 1}\n  : 2\n", 3),
+    ("extends: kyrgyzstan\nremove_events: [[a]]\n", 2),
+    ("extends: kyrgyzstan\ntables:\n  ? [x]\n  : y\n", 3),
+])
+def test_structural_yaml_errors_are_input_errors_naming_file_and_line(cli, tmp_path: Path, body: str,
+                                                                      line: int) -> None:
+    (tmp_path / "scenario.yaml").write_text(body)
+    result = cli("validate", tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert f"scenario.yaml:{line}: unexpected YAML structure" in result.stderr

@@ -567,7 +567,21 @@ void append_events(const YAML::Node& root, const std::string& where, Layers& lay
   }
 }
 
+Layers read_layer_file(const std::string& text, const std::shared_ptr<const FileSource>& source, int depth);
+
+/// read_layer_file, with any YAML structure it did not expect (a list or mapping as a key, a
+/// list where names belong) turned into a ScenarioError naming the file and line.
 Layers read_layers(const std::string& text, const std::shared_ptr<const FileSource>& source, int depth) {
+  try {
+    return read_layer_file(text, source, depth);
+  } catch (const YAML::Exception& e) {
+    const std::string line = e.mark.is_null() ? "" : ":" + std::to_string(e.mark.line + 1);
+    throw ScenarioError(source->describe("scenario.yaml") + line + ": unexpected YAML structure (" + e.msg +
+                        "); expected keys that are names, with values as in docs/scenarios.md");
+  }
+}
+
+Layers read_layer_file(const std::string& text, const std::shared_ptr<const FileSource>& source, int depth) {
   const std::string where = source->describe("scenario.yaml");
   if (depth > 8) throw ScenarioError(where + ": key 'extends': more than 8 levels (a cycle?)");
   YAML::Node root = parse_yaml(text, where);
