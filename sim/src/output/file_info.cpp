@@ -16,6 +16,7 @@
 
 #include "migsim/errors.hpp"
 #include "migsim/outputs.hpp"
+#include "scenario/text_file.hpp"
 
 namespace migsim::output {
 namespace {
@@ -75,13 +76,22 @@ std::string attribute_text(hid_t parent, const char* name) {
   }
 }
 
+/// The first line of `text`, at most `limit` bytes, with control characters and bytes that are
+/// not UTF-8 shown as '?': a damaged or hostile file must not send terminal control sequences
+/// or make the output undecodable.
 std::string first_line(const std::string& text, std::size_t limit = 72) {
-  auto line = text.substr(0, text.find('\n'));
-  // A damaged or hostile file must not send terminal control sequences.
-  for (char& c : line)
-    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) c = '?';
-  if (line.size() > limit) line = line.substr(0, limit) + "...";
-  if (line.size() < text.size()) line += "  [" + std::to_string(text.size()) + " characters]";
+  const std::string raw = text.substr(0, text.find('\n'));
+  std::string line;
+  std::size_t i = 0;
+  while (i < raw.size() && line.size() < limit) {
+    const std::size_t length = detail::utf8_length(raw, i);
+    const auto c = static_cast<unsigned char>(raw[i]);
+    const bool control = (c < 0x20 && c != '\t') || c == 0x7f;
+    line += length == 0 || control ? std::string("?") : raw.substr(i, length);
+    i += length == 0 ? 1 : length;
+  }
+  if (i < raw.size()) line += "...";
+  if (i < text.size()) line += "  [" + std::to_string(text.size()) + " characters]";
   return line;
 }
 

@@ -43,7 +43,14 @@ std::pair<unsigned, unsigned> second_byte_range(unsigned lead) {
   return {0x80, 0xBF};
 }
 
-/// Length of the UTF-8 sequence starting at `text[i]` (1 to 4), or 0 if it is not valid UTF-8.
+std::string hex_byte(unsigned char c) {
+  char buffer[8];
+  std::snprintf(buffer, sizeof buffer, "0x%02X", c);
+  return buffer;
+}
+
+}  // namespace
+
 std::size_t utf8_length(std::string_view text, std::size_t i) {
   const auto byte = [&](std::size_t k) { return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0u; };
   const unsigned lead = byte(0);
@@ -59,14 +66,6 @@ std::size_t utf8_length(std::string_view text, std::size_t i) {
     if ((byte(k) & 0xC0u) != 0x80u) return 0;
   return length;
 }
-
-std::string hex_byte(unsigned char c) {
-  char buffer[8];
-  std::snprintf(buffer, sizeof buffer, "0x%02X", c);
-  return buffer;
-}
-
-}  // namespace
 
 void check_text(std::string_view text, const std::string& where) {
   std::size_t line = 1, column = 1;

@@ -20,6 +20,10 @@ constexpr std::uintmax_t kMaxInputBytes = std::uintmax_t{256} << 20;
 /// without quoting it, or the line and column of the first bad character.
 std::optional<std::string> read_text_file(const std::filesystem::path& path);
 
+/// Length of the UTF-8 sequence starting at `text[i]` (1 to 4), or 0 if it is not valid UTF-8
+/// (RFC 3629: overlong forms, surrogates and code points above U+10FFFF are invalid).
+std::size_t utf8_length(std::string_view text, std::size_t i);
+
 /// Checks that `text` (read from `where`) is UTF-8 without NUL or control characters other than
 /// tab, CR and LF; throws ScenarioError "where:LINE: ..." otherwise.
 void check_text(std::string_view text, const std::string& where);
