@@ -77,8 +77,9 @@ def output_schema() -> list[dict[str, Any]]:
 def output_reference_markdown() -> str:
     """The output reference (Markdown) generated from the output schema."""
 
-def load_scenario(name_or_path: str, overrides: Mapping[str, str] = ...) -> Scenario:
-    """Loads and validates a scenario (built-in name, folder or ``scenario.yaml``) with ``--set`` overrides."""
+def load_scenario(name_or_path: str, overrides: Mapping[str, str] = ..., allow_outside_paths: bool = ...) -> Scenario:
+    """Loads and validates a scenario (built-in name, folder or ``scenario.yaml``) with ``--set`` overrides; tables
+    outside the scenario's folders are refused unless ``allow_outside_paths``."""
 
 # ---- classes -------------------------------------------------------------------------------------
 

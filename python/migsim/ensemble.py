@@ -38,6 +38,7 @@ import migsim
 from ._core import ArgumentError, MigsimError
 from ._lazy import LazyModule
 from ._progress import progress_bar
+from ._files import check_output_target
 from .results import _write_atomically
 from .settings import RunSettings, for_parallel_runs, takes_settings
 
@@ -473,6 +474,7 @@ class Ensemble:
         folder = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(folder):
             raise ArgumentError(f"path: the folder {folder} does not exist")
+        check_output_target(path)  # before the ensemble runs: a bad target fails fast
         _write_atomically(self._dataset if self._dataset is not None else self.run(), path)
 
     def _assemble(self, members: Sequence[_Member], datasets: Sequence[xr.Dataset]) -> xr.Dataset:

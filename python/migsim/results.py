@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import html
 import os
-import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Hashable, Mapping, Sequence, cast
 
 
-from ._core import OutputError
+from ._files import write_atomically
 from ._lazy import LazyModule
 from .schema import ABROAD_STATUSES_INCLUDING_NATURALISED, HOME_STATUSES
 
@@ -107,38 +106,14 @@ def _summary_class() -> type[Summary]:
 
 
 def _write_atomically(dataset: Any, path: str | os.PathLike[str]) -> None:
-    """Writes an :class:`xarray.Dataset` as netCDF-4 to a temporary file in the same folder and renames
-    it into place, so ``path`` is either complete (an earlier file there is replaced) or untouched.
+    """Writes an :class:`xarray.Dataset` as netCDF-4 to `path` through an exclusive temporary file in the
+    same folder (see :mod:`migsim._files`), so ``path`` is either complete or untouched.
 
     Raises:
-        migsim.OutputError: the folder does not exist, ``path`` is a folder, or writing failed
-            (the original error is chained).
+        migsim.OutputError: the folder does not exist, ``path`` is not a regular file (a folder, device,
+            FIFO or symbolic link), or writing failed (the original error is chained).
     """
-    target = Path(os.fspath(path))
-    folder = target.parent
-    if not folder.is_dir():
-        raise OutputError(f"{target}: cannot save, the folder {folder} does not exist")
-    if target.is_dir():
-        raise OutputError(f"{target}: cannot save, it is a folder")
-    temporary = folder / f".{target.name}.{uuid.uuid4().hex[:12]}.tmp"
-    try:
-        # O_EXCL: never reuse someone else's file; mode 0o666 lets the umask decide, like open().
-        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-        dataset.to_netcdf(temporary, engine="h5netcdf")
-        descriptor = os.open(temporary, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-        os.replace(temporary, target)
-    except BaseException as exc:
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        if isinstance(exc, OSError):
-            raise OutputError(f"{target}: cannot save: {exc}") from exc
-        raise
+    write_atomically(lambda temporary: dataset.to_netcdf(temporary, engine="h5netcdf"), path)
 
 
 def __getattr__(name: str) -> Any:
@@ -540,14 +515,15 @@ class Results:
         """Writes the results as netCDF-4 (readable by ``xarray.open_dataset``), atomically.
 
         The file is written to a temporary file in the same folder and renamed into place, so ``path``
-        is either complete (an earlier file there is replaced) or untouched.
+        is either complete (an earlier regular file there is replaced) or untouched; a device, FIFO,
+        folder or symbolic link at ``path`` is refused.
 
         Args:
             path: the file to write, e.g. ``"run.h5"`` or ``"run.nc"``.
 
         Raises:
-            migsim.OutputError: the folder does not exist, ``path`` is a folder, or writing failed
-                (the original error is chained).
+            migsim.OutputError: the folder does not exist, ``path`` is not a regular file, or writing
+                failed (the original error is chained).
         """
         _write_atomically(self.to_xarray(), path)
 

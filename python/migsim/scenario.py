@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any, Iterator, Union
 
@@ -59,6 +60,12 @@ def _resolve_source(name_or_path: PathLike) -> str:
     return text
 
 
+def _umask() -> int:
+    """The process's umask (read by setting it, then restoring it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
 class _Section:
     """Attribute access to one section of the parameters: ``sc.behaviour.departure``."""
 
@@ -102,8 +109,9 @@ class Scenario:
     processes; a scenario loaded from a folder must be readable at the same path there.
     """
 
-    def __init__(self, source: PathLike = "kyrgyzstan") -> None:
+    def __init__(self, source: PathLike = "kyrgyzstan", *, allow_outside_paths: bool = False) -> None:
         self._source = _resolve_source(source)
+        self._allow_outside_paths = bool(allow_outside_paths)
         self._overrides: dict[str, str] = {}
         self._removed: list[str] = []
         self._added: list[dict[str, Any]] = []
@@ -112,20 +120,23 @@ class Scenario:
     # ---- construction ---------------------------------------------------------------------
 
     @classmethod
-    def load(cls, name_or_path: PathLike = "kyrgyzstan", **overrides: Any) -> "Scenario":
+    def load(cls, name_or_path: PathLike = "kyrgyzstan", *, allow_outside_paths: bool = False,
+             **overrides: Any) -> "Scenario":
         """Loads a built-in scenario by name, a scenario folder or a ``scenario.yaml`` path.
 
         Keyword overrides use ``__`` for dots: ``Scenario.load("kyrgyzstan", run__scale=100)``.
-        Raises :class:`migsim.ScenarioError` (or :class:`migsim.TableError`) naming the file,
-        the key path or the CSV line.
+        Tables must lie inside the scenario's folder or the folders of the scenarios it extends
+        (symbolic links resolved), also when set later with :meth:`set`; ``allow_outside_paths=True``
+        lifts that (like ``--allow-outside-paths``). Raises :class:`migsim.ScenarioError` (or
+        :class:`migsim.TableError`) naming the file, the key path or the CSV line.
         """
-        sc = cls(name_or_path)
+        sc = cls(name_or_path, allow_outside_paths=allow_outside_paths)
         for key, value in overrides.items():
             sc.set(key.replace("__", "."), value)
         return sc
 
     def _build(self, overrides: dict[str, str], removed: list[str], added: list[dict[str, Any]]) -> "_core.Scenario":
-        core = _core.load_scenario(self._source, overrides)
+        core = _core.load_scenario(self._source, overrides, self._allow_outside_paths)
         for label in removed:
             core.remove_event(label)
         for event in added:
@@ -142,6 +153,7 @@ class Scenario:
         """An independent copy: editing one never changes the other."""
         other = Scenario.__new__(Scenario)
         other._source = self._source
+        other._allow_outside_paths = self._allow_outside_paths
         other._overrides = dict(self._overrides)
         other._removed = list(self._removed)
         other._added = [dict(e) for e in self._added]
@@ -154,10 +166,12 @@ class Scenario:
         return self.copy()
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"source": self._source, "overrides": self._overrides, "removed": self._removed, "added": self._added}
+        return {"source": self._source, "overrides": self._overrides, "removed": self._removed, "added": self._added,
+                "allow_outside_paths": self._allow_outside_paths}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self._source = state["source"]
+        self._allow_outside_paths = bool(state.get("allow_outside_paths", False))
         self._overrides, self._removed, self._added = state["overrides"], state["removed"], state["added"]
         self._core = self._build(self._overrides, self._removed, self._added)
 
@@ -301,13 +315,17 @@ class Scenario:
             elif not line.startswith("  "):
                 in_tables = False
             lines.append(line)
-        staging = folder.with_name(folder.name + ".partial")
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        # A new folder with an unpredictable name (mkdtemp: exclusive, mode 0700), its files created
+        # exclusively ("x"), renamed into place when complete: never written through a planted link.
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".partial", dir=folder.parent))
         try:
             for name, text in tables.items():
-                (staging / f"{name}.csv").write_text(text, encoding="utf-8")
-            (staging / "scenario.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+                with open(staging / f"{name}.csv", "x", encoding="utf-8") as out:
+                    out.write(text)
+            with open(staging / "scenario.yaml", "x", encoding="utf-8") as out:
+                out.write("\n".join(lines) + "\n")
+            os.chmod(staging, 0o777 & ~_umask())
             Scenario.load(staging)  # what was written must load
             if folder.exists():
                 folder.rmdir()

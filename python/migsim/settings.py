@@ -34,14 +34,19 @@ _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 
-def _whole(name: str, value: Any, low: int) -> int | None:
-    """``value`` as an int >= ``low`` (None stays None); ArgumentError naming the setting otherwise."""
+MAX_SEED = 2**64 - 1
+"""The largest seed of a single run (seeds are unsigned 64-bit numbers, recorded exactly in the output)."""
+
+
+def _whole(name: str, value: Any, low: int, high: int | None = None) -> int | None:
+    """``value`` as an int in ``[low, high]`` (None stays None); ArgumentError naming the setting otherwise."""
     if value is None:
         return None
+    expected = f"a whole number >= {low}" if high is None else f"a whole number from {low} to {high}"
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ArgumentError(f"{name}: expected a whole number >= {low}, found {value!r}")
-    if int(value) < low:
-        raise ArgumentError(f"{name}: expected a whole number >= {low}, found {int(value)}")
+        raise ArgumentError(f"{name}: expected {expected}, found {value!r}")
+    if int(value) < low or (high is not None and int(value) > high):
+        raise ArgumentError(f"{name}: expected {expected}, found {int(value)}")
     return int(value)
 
 
@@ -110,7 +115,7 @@ class RunSettings:
         mpi: bool = False,
         processes: int | None = None,
     ) -> None:
-        object.__setattr__(self, "seed", _whole("seed", seed, 0))
+        object.__setattr__(self, "seed", _whole("seed", seed, 0, MAX_SEED))
         object.__setattr__(self, "scale", _whole("scale", scale, 1))
         object.__setattr__(self, "threads", _whole("threads", threads, 0))
         object.__setattr__(self, "until", _date("until", until))

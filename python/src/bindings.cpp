@@ -309,10 +309,12 @@ PYBIND11_MODULE(_core, m) {
 
   m.def(
       "load_scenario",
-      [](const std::string& name_or_path, const std::map<std::string, std::string>& overrides) {
-        return load_scenario(name_or_path, to_overrides(overrides));
+      [](const std::string& name_or_path, const std::map<std::string, std::string>& overrides,
+         bool allow_outside_paths) {
+        return load_scenario(name_or_path, to_overrides(overrides), allow_outside_paths);
       },
-      py::arg("name_or_path"), py::arg("overrides") = std::map<std::string, std::string>{});
+      py::arg("name_or_path"), py::arg("overrides") = std::map<std::string, std::string>{},
+      py::arg("allow_outside_paths") = false);
 
   py::class_<Simulation>(m, "Simulation")
       .def(py::init([](const Scenario& scenario, std::uint64_t seed, int threads, std::int64_t scale,
@@ -359,16 +361,14 @@ PYBIND11_MODULE(_core, m) {
       .def(
           "run",
           [](Simulation& s, std::optional<std::function<void(std::size_t, std::size_t)>> progress) {
-            if (!progress) {
-              py::gil_scoped_release release;
-              s.run();
-              return;
-            }
-            // Reacquire the GIL only around the Python callback.
+            // Reacquire the GIL only between steps: to move the bar, and to let Python handle a
+            // Ctrl-C or SIGTERM (KeyboardInterrupt) even in a quiet run. The step in progress
+            // completes first, so the simulation can be continued afterwards.
             py::gil_scoped_release release;
             s.run([&](std::size_t done, std::size_t total) {
               py::gil_scoped_acquire acquire;
-              (*progress)(done, total);
+              if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+              if (progress) (*progress)(done, total);
             });
           },
           py::arg("progress") = py::none())
@@ -392,7 +392,17 @@ PYBIND11_MODULE(_core, m) {
       .def("results", [](const Simulation& s) { return dataset_to_python(s.results()); })
       .def("write", [](const Simulation& s, const std::filesystem::path& path) {
         auto ds = s.results();
-        py::gil_scoped_release release;
-        output::write_netcdf4(ds, path);
+        bool signalled = false;
+        try {
+          py::gil_scoped_release release;
+          output::write_netcdf4(ds, path, [&signalled] {
+            py::gil_scoped_acquire acquire;
+            signalled = PyErr_CheckSignals() != 0;
+            return signalled;
+          });
+        } catch (const output::WriteCancelled&) {
+          if (signalled) throw py::error_already_set();  // the KeyboardInterrupt raised by the handler
+          throw;
+        }
       });
 }

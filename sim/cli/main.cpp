@@ -2,8 +2,11 @@
 // 1 any other failure.
 #include <CLI/CLI.hpp>
 
+#include <charconv>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -13,6 +16,7 @@
 #include "migsim/distributed.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/file_info.hpp"
+#include "migsim/output_file.hpp"
 #include "migsim/scenario.hpp"
 #include "migsim/simulation.hpp"
 #include "progress.hpp"
@@ -25,22 +29,73 @@ using namespace migsim;
 constexpr int kExitInvalid = 2;
 constexpr int kExitFailure = 1;
 
+// ---- interrupts: SIGINT and SIGTERM end a run at the next step, leaving no output file ----
+
+volatile std::sig_atomic_t received_signal = 0;
+
+extern "C" void remember_signal(int signal) { received_signal = signal; }
+
+/// A run stopped by SIGINT or SIGTERM; exit code 128 + the signal, like a shell.
+struct Interrupted {
+  int signal;
+};
+
+void catch_interrupts() {
+  struct sigaction action {};
+  action.sa_handler = remember_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+bool interrupted() { return received_signal != 0; }
+
+void stop_if_interrupted() {
+  if (interrupted()) throw Interrupted{received_signal};
+}
+
 struct RunArgs {
   std::string scenario = "kyrgyzstan";
   std::optional<std::string> output;  ///< unset: out/<scenario>.h5
-  std::optional<std::uint64_t> seed;
+  std::optional<std::string> seed;    ///< parsed by parse_seed: 0..2^64-1 exactly
   int threads = 0;
   std::optional<std::int64_t> scale;
   std::string until;
   std::vector<std::string> sets;
   bool quiet = false;
   bool mpi = false;
+  bool allow_outside_paths = false;
 };
 
 std::vector<Override> parse_overrides(const std::vector<std::string>& sets) {
   std::vector<Override> overrides;
   for (const auto& s : sets) overrides.push_back(parse_override(s));
   return overrides;
+}
+
+/// A seed: a whole number from 0 to 2^64-1, written in decimal digits; anything else (a sign,
+/// 2^64 or more, a fraction) is refused rather than rounded or wrapped.
+std::uint64_t parse_seed(const std::string& text) {
+  std::uint64_t seed = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, seed);
+  const bool digits_only = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits_only || error != std::errc() || stop != end)
+    throw ArgumentError("--seed: expected a whole number from 0 to 18446744073709551615 (2^64-1), found '" + text +
+                        "'");
+  return seed;
+}
+
+/// A scenario name as a file name: letters, digits, '-', '_' and inner '.' kept, anything else
+/// (a '/', "..", control characters) replaced by '_', so it stays inside out/.
+std::string file_name_from(const std::string& name) {
+  std::string out;
+  for (const char c : name) {
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                      c == '_' || (c == '.' && !out.empty());
+    out += keep ? c : '_';
+  }
+  return out.empty() ? std::string("scenario") : out;
 }
 
 fs::path choose_output(const RunArgs& args, const Scenario& sc) {
@@ -55,7 +110,25 @@ fs::path choose_output(const RunArgs& args, const Scenario& sc) {
     return out;
   }
   fs::create_directories("out");
-  return fs::path("out") / (sc.params.name + ".h5");
+  return fs::path("out") / (file_name_from(sc.params.name) + ".h5");
+}
+
+/// Before MPI starts: false on the processes an MPI launcher numbered other than 0.
+bool first_process() {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK", "SLURM_PROCID"})
+    if (const char* rank = std::getenv(name)) return std::string(rank) == "0";
+  return true;
+}
+
+/// Checks the output target before the run (on every rank, so that all refuse alike); the
+/// first process reports stale temporary files of earlier runs.
+void prepare_output(const fs::path& output) {
+  try {
+    const std::string warning = output::stale_files_warning(output::check_output_target(output));
+    if (!warning.empty() && first_process()) std::fprintf(stderr, "migsim: warning: %s\n", warning.c_str());
+  } catch (const OutputError& e) {
+    throw ArgumentError(e.what());
+  }
 }
 
 void print_summary(const Simulation& sim, const fs::path& output, double total_seconds) {
@@ -101,10 +174,11 @@ void print_summary(const Simulation& sim, const fs::path& output, double total_s
 }
 
 int command_run(const RunArgs& args) {
+  catch_interrupts();
   const auto t0 = std::chrono::steady_clock::now();
-  Scenario sc = load_scenario(args.scenario, parse_overrides(args.sets));
+  Scenario sc = load_scenario(args.scenario, parse_overrides(args.sets), args.allow_outside_paths);
   RunOptions options;
-  options.seed = args.seed.value_or(static_cast<std::uint64_t>(sc.params.seed));
+  options.seed = args.seed ? parse_seed(*args.seed) : static_cast<std::uint64_t>(sc.params.seed);
   options.threads = args.threads;
   options.scale = args.scale.value_or(sc.params.scale);
   if (!args.until.empty()) {
@@ -119,20 +193,36 @@ int command_run(const RunArgs& args) {
         "--mpi: this build of migsim has no MPI support (install Debian's libopenmpi-dev and rebuild; see "
         "docs/distributed.md)");
   const fs::path output = choose_output(args, sc);
+  prepare_output(output);
+  stop_if_interrupted();
   Simulation sim(std::move(sc), options);
+  stop_if_interrupted();
   // Every rank holds the same aggregates; rank 0 alone reports and writes the one output file.
   const bool lead = sim.stats().rank == 0;
   cli::ProgressBar bar(!args.quiet && lead);
-  sim.run([&](std::size_t done, std::size_t total) { bar.update(done, total, sim.current_date().iso()); });
+  try {
+    sim.run([&](std::size_t done, std::size_t total) {
+      stop_if_interrupted();
+      bar.update(done, total, sim.current_date().iso());
+    });
+  } catch (const Interrupted&) {
+    bar.finish();
+    throw;
+  }
   bar.finish();
-  if (lead) output::write_netcdf4(sim.results(), output);
+  try {
+    if (lead) output::write_netcdf4(sim.results(), output, interrupted);
+  } catch (const output::WriteCancelled&) {
+    stop_if_interrupted();
+    throw;
+  }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!args.quiet && lead) print_summary(sim, output, seconds);
   return 0;
 }
 
-int command_validate(const std::string& scenario, const std::vector<std::string>& sets) {
-  Scenario sc = load_scenario(scenario, parse_overrides(sets));
+int command_validate(const std::string& scenario, const std::vector<std::string>& sets, bool allow_outside_paths) {
+  Scenario sc = load_scenario(scenario, parse_overrides(sets), allow_outside_paths);
   double people = 0, abroad = 0;
   for (const auto& r : sc.origins) people += r.working_age_population;
   for (double v : sc.initial_stock) abroad += v;
@@ -165,11 +255,14 @@ int print(const std::string& text) {
   return 0;
 }
 
+constexpr const char* kAllowOutsideHelp =
+    "Read tables outside the scenario's folder and those of the scenarios it extends (refused by default)";
+
 Command add_run(CLI::App& app, RunArgs& run) {
   auto* cmd = app.add_subcommand("run", "Run a scenario and write its output (HDF5, netCDF-4 layout)");
   cmd->add_option("scenario", run.scenario, "Scenario folder, scenario.yaml, or built-in name")->capture_default_str();
   cmd->add_option("-o,--output", run.output, "Output file (default: out/<scenario>.h5)");
-  cmd->add_option("--seed", run.seed, "Random seed (default: the scenario's run.seed)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--seed", run.seed, "Random seed, 0 to 2^64-1 (default: the scenario's run.seed)");
   cmd->add_option("--threads", run.threads,
                   "Worker threads (0 = all cores; at most " + std::to_string(migsim::kThreadsPerCore) + " per core)")
       ->check(CLI::NonNegativeNumber)
@@ -179,23 +272,25 @@ Command add_run(CLI::App& app, RunArgs& run) {
   cmd->add_option("--until", run.until, "Last date to simulate, YYYY-MM-DD (default: the calendar end)");
   cmd->add_option("--set", run.sets, "Override a parameter: key.path=value (repeatable)");
   cmd->add_flag("-q,--quiet", run.quiet, "No progress bar and no summary");
+  cmd->add_flag("--allow-outside-paths", run.allow_outside_paths, kAllowOutsideHelp);
   cmd->add_flag("--mpi", run.mpi,
                 "Split the run over the MPI processes (automatic under mpirun/srun; same output as one process)");
   return {cmd, [&run] { return command_run(run); }};
 }
 
-Command add_validate(CLI::App& app, std::string& target, std::vector<std::string>& sets) {
+Command add_validate(CLI::App& app, RunArgs& args) {
   auto* cmd = app.add_subcommand("validate", "Check a scenario and report what it holds");
-  cmd->add_option("scenario", target, "Scenario folder, scenario.yaml, or built-in name")->required();
-  cmd->add_option("--set", sets, "Override a parameter: key.path=value (repeatable)");
-  return {cmd, [&target, &sets] { return command_validate(target, sets); }};
+  cmd->add_option("scenario", args.scenario, "Scenario folder, scenario.yaml, or built-in name")->required();
+  cmd->add_option("--set", args.sets, "Override a parameter: key.path=value (repeatable)");
+  cmd->add_flag("--allow-outside-paths", args.allow_outside_paths, kAllowOutsideHelp);
+  return {cmd, [&args] { return command_validate(args.scenario, args.sets, args.allow_outside_paths); }};
 }
 
 int command_info(const std::string& path) {
   // An unreadable file named on the command line is bad input, not an engine failure.
   if (!std::filesystem::is_regular_file(path)) throw migsim::ArgumentError(path + ": no such file");
   try {
-    return print(migsim::output::describe_file(path));
+    return print(migsim::output::describe_file_isolated(path));
   } catch (const migsim::OutputError& e) {
     throw migsim::ArgumentError(e.what());
   }
@@ -220,6 +315,11 @@ int run_command(const std::vector<Command>& commands) {
   } catch (const migsim::ArgumentError& e) {
     std::fprintf(stderr, "migsim: error: %s\n", e.what());
     return kExitInvalid;
+  } catch (const Interrupted& e) {
+    std::fprintf(stderr, "migsim: interrupted by %s; the run stopped and no output file was written\n",
+                 e.signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    migsim::abort_distributed_run(128 + e.signal);
+    return 128 + e.signal;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "migsim: failed: %s\n", e.what());
     // The other ranks may be waiting in a collective for this one: end the whole run.
@@ -236,10 +336,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", migsim::version());
 
-  RunArgs run;
-  std::string target = "kyrgyzstan", info_path, export_name, export_folder;
-  std::vector<std::string> validate_sets;
-  std::vector<Command> commands = {add_run(app, run), add_validate(app, target, validate_sets)};
+  RunArgs run, validate;
+  std::string info_path, export_name, export_folder;
+  std::vector<Command> commands = {add_run(app, run), add_validate(app, validate)};
   commands.push_back({app.add_subcommand("scenarios", "List the built-in scenarios"), command_scenarios});
   auto* info_cmd = app.add_subcommand("info", "Describe an output file");
   info_cmd->add_option("file", info_path, "Output file written by migsim run")->required();

@@ -10,9 +10,12 @@
 #include <variant>
 #include <vector>
 
+#include "migsim/output_file.hpp"
+
 namespace migsim::output {
 
-using AttributeValue = std::variant<std::string, double, std::int64_t>;
+/// uint64 (NC_UINT64) only for values above INT64_MAX, such as seeds of 2^63 and more.
+using AttributeValue = std::variant<std::string, double, std::int64_t, std::uint64_t>;
 
 struct Attribute {
   std::string name;
@@ -53,7 +56,9 @@ struct Dataset {
 /// without a coordinate variable as netCDF "phony" dimension datasets), readable by
 /// `xarray.open_dataset(path)` with no options. Written to a temporary file in the same
 /// folder and renamed into place only when complete; on any failure the temporary file is
-/// removed and OutputError is thrown, so `path` is either complete or untouched.
-void write_netcdf4(const Dataset& dataset, const std::filesystem::path& path);
+/// removed and OutputError is thrown, so `path` is either complete or untouched. Only a
+/// regular file or a new path is written (write_file_atomically in output_file.hpp);
+/// `cancelled` is asked between chunks of the write (WriteCancelled when it says so).
+void write_netcdf4(const Dataset& dataset, const std::filesystem::path& path, const CancelCheck& cancelled = {});
 
 }  // namespace migsim::output

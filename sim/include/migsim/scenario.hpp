@@ -30,7 +30,10 @@ class FileSource {
   }
 };
 
-std::shared_ptr<const FileSource> folder_source(const std::filesystem::path& folder);
+/// The files of a scenario folder. A file is read only if it lies (symbolic links resolved)
+/// inside this folder or the folder of a scenario it `extends`, unless `allow_outside_paths`;
+/// only regular files of text are read (detail::read_text_file).
+std::shared_ptr<const FileSource> folder_source(const std::filesystem::path& folder, bool allow_outside_paths = false);
 
 /// A value that changes over time: linear between dated points, flat before the first and
 /// after the last.
@@ -125,7 +128,10 @@ Scenario load_scenario(const std::string& yaml_text, std::shared_ptr<const FileS
                        const std::vector<Override>& overrides = {});
 
 /// Resolves SCENARIO as the CLI does: a folder, a path to a scenario.yaml, or a built-in name.
-Scenario load_scenario(const std::string& name_or_path, const std::vector<Override>& overrides = {});
+/// Tables outside the scenario's folder (and those of the scenarios it extends) are refused
+/// unless `allow_outside_paths` (`--allow-outside-paths`).
+Scenario load_scenario(const std::string& name_or_path, const std::vector<Override>& overrides = {},
+                       bool allow_outside_paths = false);
 
 /// Closest candidate to `word` by edit distance, or "" if none is close.
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);

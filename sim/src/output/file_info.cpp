@@ -1,12 +1,22 @@
 #include "migsim/file_info.hpp"
 
 #include <hdf5.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <new>
 #include <sstream>
 #include <vector>
 
 #include "migsim/errors.hpp"
 #include "migsim/outputs.hpp"
+#include "scenario/text_file.hpp"
 
 namespace migsim::output {
 namespace {
@@ -45,6 +55,11 @@ std::string attribute_text(hid_t parent, const char* name) {
     case H5T_STRING:
       return read_string_attribute(attr.id);
     case H5T_INTEGER: {
+      if (H5Tget_sign(type.id) == H5T_SGN_NONE) {  // e.g. a seed of 2^63 or more
+        unsigned long long v = 0;
+        H5Aread(attr.id, H5T_NATIVE_ULLONG, &v);
+        return std::to_string(v);
+      }
       long long v = 0;
       H5Aread(attr.id, H5T_NATIVE_LLONG, &v);
       return std::to_string(v);
@@ -61,10 +76,22 @@ std::string attribute_text(hid_t parent, const char* name) {
   }
 }
 
+/// The first line of `text`, at most `limit` bytes, with control characters and bytes that are
+/// not UTF-8 shown as '?': a damaged or hostile file must not send terminal control sequences
+/// or make the output undecodable.
 std::string first_line(const std::string& text, std::size_t limit = 72) {
-  auto line = text.substr(0, text.find('\n'));
-  if (line.size() > limit) line = line.substr(0, limit) + "...";
-  if (line.size() < text.size()) line += "  [" + std::to_string(text.size()) + " characters]";
+  const std::string raw = text.substr(0, text.find('\n'));
+  std::string line;
+  std::size_t i = 0;
+  while (i < raw.size() && line.size() < limit) {
+    const std::size_t length = detail::utf8_length(raw, i);
+    const auto c = static_cast<unsigned char>(raw[i]);
+    const bool control = (c < 0x20 && c != '\t') || c == 0x7f;
+    line += length == 0 || control ? std::string("?") : raw.substr(i, length);
+    i += length == 0 ? 1 : length;
+  }
+  if (i < raw.size()) line += "...";
+  if (i < text.size()) line += "  [" + std::to_string(text.size()) + " characters]";
   return line;
 }
 
@@ -100,27 +127,31 @@ std::string describe_file(const std::filesystem::path& path) {
 
   std::ostringstream out;
   out << path.string() << "\n\nattributes:\n";
-  H5O_info_t info;
-  H5Oget_info2(file.id, &info, H5O_INFO_NUM_ATTRS);
+  // Every count and name is checked: a damaged file can fail any call, and an unchecked count
+  // would drive the loops below for ever.
+  H5O_info_t info{};
+  if (H5Oget_info2(file.id, &info, H5O_INFO_NUM_ATTRS) < 0) throw OutputError(path.string() + ": damaged file");
   for (hsize_t i = 0; i < info.num_attrs; ++i) {
-    char name[256];
-    H5Aget_name_by_idx(file.id, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT);
-    out << "  " << name << ": " << first_line(attribute_text(file.id, name)) << "\n";
+    char name[256] = {};
+    if (H5Aget_name_by_idx(file.id, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) < 0)
+      throw OutputError(path.string() + ": damaged file (attribute " + std::to_string(i) + ")");
+    out << "  " << first_line(name) << ": " << first_line(attribute_text(file.id, name)) << "\n";
   }
   out << "\nvariables:\n";
-  H5G_info_t group;
-  H5Gget_info(file.id, &group);
+  H5G_info_t group{};
+  if (H5Gget_info(file.id, &group) < 0) throw OutputError(path.string() + ": damaged file");
   for (hsize_t i = 0; i < group.nlinks; ++i) {
-    char name[256];
-    H5Lget_name_by_idx(file.id, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT);
+    char name[256] = {};
+    if (H5Lget_name_by_idx(file.id, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) < 0)
+      throw OutputError(path.string() + ": damaged file (variable " + std::to_string(i) + ")");
     Handle dataset{H5Dopen2(file.id, name, H5P_DEFAULT), H5Dclose};
     if (dataset.id < 0) continue;
     Handle space{H5Dget_space(dataset.id), H5Sclose};
     int rank = H5Sget_simple_extent_ndims(space.id);
-    std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
+    std::vector<hsize_t> dims(static_cast<std::size_t>(std::clamp(rank, 0, H5S_MAX_RANK)));
     H5Sget_simple_extent_dims(space.id, dims.data(), nullptr);
     const OutputSpec* spec = find_output(name);
-    out << "  " << name << " (";
+    out << "  " << first_line(name) << " (";
     for (std::size_t d = 0; d < dims.size(); ++d) out << (d ? " x " : "") << dimension_name(spec, d) << dims[d];
     out << ")";
     auto units = attribute_text(dataset.id, "units");
@@ -131,6 +162,84 @@ std::string describe_file(const std::filesystem::path& path) {
     out << "\n";
   }
   return out.str();
+}
+
+namespace {
+
+/// The child's answer: 'O' and the description, or 'E' and an error message.
+void answer_in_child(int fd, const std::filesystem::path& path) {
+  std::string reply;
+  try {
+    reply = 'O';
+    reply += describe_file(path);
+  } catch (const OutputError& e) {
+    reply = std::string("E") + e.what();
+  } catch (const std::bad_alloc&) {
+    reply = std::string("E") + path.string() + ": damaged file (its metadata asks for more memory than there is)";
+  } catch (const std::exception& e) {
+    reply = std::string("E") + path.string() + ": damaged file (" + e.what() + ")";
+  }
+  for (std::size_t sent = 0; sent < reply.size();) {
+    const ssize_t n = ::write(fd, reply.data() + sent, reply.size() - sent);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    sent += static_cast<std::size_t>(n);
+  }
+}
+
+/// Reads the child's reply until it closes the pipe; false if that takes longer than `timeout_seconds`.
+bool read_reply(int fd, std::string& reply, int timeout_seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  char buffer[65536];
+  for (;;) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd ready{fd, POLLIN, 0};
+    const int polled = ::poll(&ready, 1, static_cast<int>(left.count()));
+    if (polled < 0 && errno == EINTR) continue;
+    if (polled <= 0) return polled == 0 ? false : true;
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return true;
+    reply.append(buffer, static_cast<std::size_t>(n));
+  }
+}
+
+}  // namespace
+
+std::string describe_file_isolated(const std::filesystem::path& path, int timeout_seconds) {
+  int fds[2];
+  if (::pipe(fds) != 0) throw OutputError(path.string() + ": cannot read: " + std::strerror(errno));
+  const pid_t child = ::fork();
+  if (child < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    throw OutputError(path.string() + ": cannot read: " + std::strerror(errno));
+  }
+  if (child == 0) {
+    ::close(fds[0]);
+    answer_in_child(fds[1], path);
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string reply;
+  const bool finished = read_reply(fds[0], reply, timeout_seconds);
+  ::close(fds[0]);
+  if (!finished) ::kill(child, SIGKILL);
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  const std::string damaged = path.string() + ": damaged file: ";
+  if (!finished)
+    throw OutputError(damaged + "reading its metadata did not finish within " + std::to_string(timeout_seconds) + " s");
+  if (WIFSIGNALED(status))
+    throw OutputError(damaged + "reading its metadata crashed the HDF5 library (signal " +
+                      std::to_string(WTERMSIG(status)) + ", " + strsignal(WTERMSIG(status)) + ")");
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || reply.empty())
+    throw OutputError(damaged + "reading it failed without an answer");
+  if (reply[0] == 'E') throw OutputError(reply.substr(1));
+  return reply.substr(1);
 }
 
 }  // namespace migsim::output

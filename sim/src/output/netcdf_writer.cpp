@@ -1,9 +1,7 @@
 // Writes a Dataset as an HDF5 file laid out the way netCDF-C lays out netCDF-4 files, so
 // netCDF-C (netCDF4-python, ncdump) and h5netcdf both read it as a netCDF-4 dataset.
-#include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -18,6 +16,7 @@
 
 #include "migsim/dataset.hpp"
 #include "migsim/errors.hpp"
+#include "migsim/output_file.hpp"
 
 namespace migsim::output {
 
@@ -166,6 +165,8 @@ void write_attribute(hid_t location, const Attribute& attr) {
           write_text_attribute(location, attr.name, value);
         } else if constexpr (std::is_same_v<T, double>) {
           write_attribute(location, attr.name, H5T_IEEE_F64LE, scalar.get(), H5T_NATIVE_DOUBLE, &value);
+        } else if constexpr (std::is_same_v<T, std::uint64_t>) {
+          write_attribute(location, attr.name, H5T_STD_U64LE, scalar.get(), H5T_NATIVE_UINT64, &value);
         } else {
           write_attribute(location, attr.name, H5T_STD_I64LE, scalar.get(), H5T_NATIVE_INT64, &value);
         }
@@ -405,103 +406,28 @@ std::vector<char> build_file_image(const Dataset& dataset, const std::string& na
   return image;
 }
 
-[[noreturn]] void fail_errno(std::string_view what, int error) {
-  throw WriteFailure(std::string(what) + ": " + std::strerror(error));
-}
-
-/// Writes and fsyncs `bytes` to a new file, so a crash after the rename cannot leave a
-/// renamed but empty file.
-void write_durably(const std::filesystem::path& path, const std::vector<char>& bytes) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) fail_errno("creating temporary file", errno);
-  std::size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int error = errno;
-      ::close(fd);
-      fail_errno("writing", error);
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    const int error = errno;
-    ::close(fd);
-    fail_errno("syncing to disk", error);
-  }
-  if (::close(fd) != 0) fail_errno("closing", errno);
-}
-
-/// Removes the temporary file unless the write was committed.
-class TemporaryFile {
- public:
-  explicit TemporaryFile(std::filesystem::path path) : path_(std::move(path)) {}
-  ~TemporaryFile() {
-    if (!committed_) {
-      std::error_code ignored;
-      std::filesystem::remove(path_, ignored);
-    }
-  }
-  TemporaryFile(const TemporaryFile&) = delete;
-  TemporaryFile& operator=(const TemporaryFile&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  void commit() { committed_ = true; }
-
- private:
-  std::filesystem::path path_;
-  bool committed_ = false;
-};
-
-/// ".<name>.tmp-<pid>": hidden, in the target's folder (so the rename cannot cross file
-/// systems), and unique per process.
-std::string temporary_name(const std::filesystem::path& path) {
-  // Appended piecewise: GCC 12 reports a false -Wrestrict for "." + std::string at -O3.
-  std::string name = ".";
-  name += path.filename().string();
-  name += ".tmp-";
-  name += std::to_string(::getpid());
-  return name;
-}
-
-// The serial HDF5 library is not thread-safe, the error-printing switch is global, and
-// the temporary name is only unique per process.
+// The serial HDF5 library is not thread-safe and the error-printing switch is global.
 std::mutex hdf5_mutex;
 
 }  // namespace
 
-void write_netcdf4(const Dataset& dataset, const std::filesystem::path& path) {
+void write_netcdf4(const Dataset& dataset, const std::filesystem::path& path, const CancelCheck& cancelled) {
   const std::string failure = "cannot write " + path.string() + ": ";
   try {
     dataset.check();
   } catch (const OutputError& e) {
     throw OutputError(failure + e.what());
   }
-  if (!path.has_filename()) throw OutputError(failure + "not a file name");
-  const std::filesystem::path folder = path.has_parent_path() ? path.parent_path() : ".";
-  std::error_code error;
-  if (!std::filesystem::is_directory(folder, error)) {
-    const bool exists = std::filesystem::exists(folder, error);
-    throw OutputError(failure + folder.string() + (exists ? " is not a directory" : ": no such directory"));
-  }
-
-  const std::lock_guard lock(hdf5_mutex);
-  TemporaryFile temporary(folder / temporary_name(path));
+  check_output_target(path);  // before the image is built: a bad target fails fast
+  std::vector<char> image;
   try {
-    std::vector<char> image;
-    {
-      const QuietHdf5Errors quiet;
-      image = build_file_image(dataset, temporary.path().string());
-    }
-    write_durably(temporary.path(), image);
-    std::filesystem::rename(temporary.path(), path);
-    temporary.commit();
+    const std::lock_guard lock(hdf5_mutex);
+    const QuietHdf5Errors quiet;
+    image = build_file_image(dataset, path.filename().string());
   } catch (const WriteFailure& e) {
     throw OutputError(failure + e.what());
-  } catch (const std::filesystem::filesystem_error& e) {
-    throw OutputError(failure + e.code().message());
   }
+  write_file_atomically(path, image, cancelled);
 }
 
 }  // namespace migsim::output

@@ -2,6 +2,7 @@
 // that both the HDF5 writer and the Python bindings consume.
 #include <chrono>
 #include <ctime>
+#include <limits>
 #include <span>
 
 #include "migsim/simulation.hpp"
@@ -108,6 +109,14 @@ output::Dataset Simulation::results_since(std::size_t first_step) const {
 
 namespace {
 
+/// A seed as an attribute: int64 as always when it fits (the same file as before), uint64 above
+/// INT64_MAX, so that every seed 0..2^64-1 is recorded as itself and replays exactly.
+output::AttributeValue seed_attribute(std::uint64_t seed) {
+  if (seed <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+    return static_cast<std::int64_t>(seed);
+  return seed;
+}
+
 void add_provenance(const Simulation& sim, output::Dataset& ds) {
   const Scenario& sc = sim.scenario();
   const RunStats run = sim.stats();
@@ -118,7 +127,7 @@ void add_provenance(const Simulation& sim, output::Dataset& ds) {
                                                      {"scenario_name", sc.params.name},
                                                      {"scenario_source", sc.source_name},
                                                      {"scenario_yaml", sc.resolved_yaml()},
-                                                     {"seed", static_cast<std::int64_t>(sim.options().seed)},
+                                                     {"seed", seed_attribute(sim.options().seed)},
                                                      {"threads", static_cast<std::int64_t>(run.threads)},
                                                      {"mpi_ranks", static_cast<std::int64_t>(run.ranks)},
                                                      {"scale", sim.options().scale},

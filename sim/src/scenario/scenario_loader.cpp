@@ -14,29 +14,56 @@
 #include "migsim/errors.hpp"
 #include "migsim/scenario.hpp"
 #include "scenario/csv_table.hpp"
+#include "scenario/text_file.hpp"
 
 namespace migsim {
 namespace {
 
+/// The folders a scenario may read from: its own and those of the scenarios it extends
+/// (symbolic links resolved), unless outside paths were allowed.
+struct AllowedFolders {
+  std::vector<std::filesystem::path> folders;
+  bool anywhere = false;
+
+  bool contain(const std::filesystem::path& resolved) const {
+    for (const auto& folder : folders) {
+      const auto [end, ignored] = std::mismatch(folder.begin(), folder.end(), resolved.begin(), resolved.end());
+      if (end == folder.end()) return true;
+    }
+    return false;
+  }
+};
+
+std::filesystem::path resolved(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto canonical = std::filesystem::weakly_canonical(std::filesystem::absolute(path, ec), ec);
+  return ec ? std::filesystem::absolute(path).lexically_normal() : canonical;
+}
+
 class FolderSource final : public FileSource {
  public:
-  explicit FolderSource(std::filesystem::path folder) : folder_(std::move(folder)) {}
+  FolderSource(std::filesystem::path folder, std::shared_ptr<AllowedFolders> allowed)
+      : folder_(std::move(folder)), allowed_(std::move(allowed)) {
+    allowed_->folders.push_back(resolved(folder_));
+  }
   std::optional<std::string> read(const std::string& relative) const override {
-    std::ifstream in(folder_ / relative, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    const std::filesystem::path path = folder_ / relative;
+    if (!allowed_->anywhere && !allowed_->contain(resolved(path)))
+      throw ScenarioError(path.string() + ": outside the scenario's folder " + allowed_->folders.front().string() +
+                          " and the folders of the scenarios it extends (symbolic links resolved); expected a file "
+                          "inside them, or run with --allow-outside-paths (Python: allow_outside_paths=True)");
+    return detail::read_text_file(path);
   }
   std::string describe(const std::string& relative) const override { return (folder_ / relative).string(); }
   std::shared_ptr<const FileSource> folder(const std::string& relative) const override {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(folder_ / relative / "scenario.yaml", ec)) return nullptr;
-    return std::make_shared<FolderSource>(folder_ / relative);
+    return std::make_shared<FolderSource>(folder_ / relative, allowed_);
   }
 
  private:
   std::filesystem::path folder_;
+  std::shared_ptr<AllowedFolders> allowed_;  ///< shared along the `extends` chain
 };
 
 std::vector<std::string> split_key(const std::string& key) {
@@ -152,6 +179,7 @@ void apply_override(YAML::Node& root, const Override& override_) {
     throw ScenarioError("--set " + override_.key + "=" + override_.value + ": unknown key" +
                         (hint.empty() ? std::string() : "; did you mean '" + hint + "'?"));
   }
+  detail::check_text(override_.value, "--set " + override_.key);
   Parameters probe;
   auto problem = assign_parameter(probe, *spec, override_.value);
   if (!problem.empty()) throw ScenarioError("--set " + override_.key + ": " + problem);
@@ -360,8 +388,10 @@ void check_consistency(const Scenario& sc, const std::string& where) {
 
 }  // namespace
 
-std::shared_ptr<const FileSource> folder_source(const std::filesystem::path& folder) {
-  return std::make_shared<FolderSource>(folder);
+std::shared_ptr<const FileSource> folder_source(const std::filesystem::path& folder, bool allow_outside_paths) {
+  auto allowed = std::make_shared<AllowedFolders>();
+  allowed->anywhere = allow_outside_paths;
+  return std::make_shared<FolderSource>(folder, allowed);
 }
 
 void TimeSeries::add(Date date, double value) { points_.emplace_back(date, value); }
@@ -543,7 +573,21 @@ void append_events(const YAML::Node& root, const std::string& where, Layers& lay
   }
 }
 
+Layers read_layer_file(const std::string& text, const std::shared_ptr<const FileSource>& source, int depth);
+
+/// read_layer_file, with any YAML structure it did not expect (a list or mapping as a key, a
+/// list where names belong) turned into a ScenarioError naming the file and line.
 Layers read_layers(const std::string& text, const std::shared_ptr<const FileSource>& source, int depth) {
+  try {
+    return read_layer_file(text, source, depth);
+  } catch (const YAML::Exception& e) {
+    const std::string line = e.mark.is_null() ? "" : ":" + std::to_string(e.mark.line + 1);
+    throw ScenarioError(source->describe("scenario.yaml") + line + ": unexpected YAML structure (" + e.msg +
+                        "); expected keys that are names, with values as in docs/scenarios.md");
+  }
+}
+
+Layers read_layer_file(const std::string& text, const std::shared_ptr<const FileSource>& source, int depth) {
   const std::string where = source->describe("scenario.yaml");
   if (depth > 8) throw ScenarioError(where + ": key 'extends': more than 8 levels (a cycle?)");
   YAML::Node root = parse_yaml(text, where);
@@ -567,18 +611,58 @@ Layers read_layers(const std::string& text, const std::shared_ptr<const FileSour
   return layers;
 }
 
+/// An event added to a scenario must overlap its calendar (add_event; events from files are not
+/// checked yet: see docs/reliability.md).
+void check_in_calendar(const Event& event, const Parameters& p, const std::string& where) {
+  const std::string at = (where.empty() ? "" : where + ": ") + "event '" + event.label + "': ";
+  const std::string expected = "; expected a date from " + p.start.iso() + " to " + p.end.iso();
+  if (event.start > p.end)
+    throw ScenarioError(at + "start " + event.start.iso() + " is after the scenario ends (" + p.end.iso() + ")" +
+                        expected);
+  if (event.end && *event.end < p.start)
+    throw ScenarioError(at + "end " + event.end->iso() + " is before the scenario starts (" + p.start.iso() + ")" +
+                        expected);
+}
+
+/// True for an event field holding free text (`source`, `label`, Text fields): its override
+/// is taken literally, never parsed as YAML (`source=MVD: 2021` is text, not a mapping).
+bool is_text_field(const YAML::Node& event, const std::string& field) {
+  if (field == "source" || field == "label") return true;
+  if (!event["type"] || !event["type"].IsScalar()) return false;
+  const EventTypeSpec* spec = find_event_type(event["type"].as<std::string>());
+  if (spec == nullptr) return false;
+  for (const auto& f : spec->fields)
+    if (f.name == field) return f.kind == FieldKind::Text;
+  return false;
+}
+
+/// The value of an event-field override: text fields literally, the others parsed as YAML by
+/// their schema type later (lists like [KG, RU] are allowed).
+YAML::Node override_value(const YAML::Node& event, const std::string& field, const Override& o) {
+  if (is_text_field(event, field)) return YAML::Node(o.value);
+  try {
+    return YAML::Load(o.value);
+  } catch (const YAML::Exception& e) {
+    throw ScenarioError("--set " + o.key + "=" + o.value +
+                        ": expected a value (a number, a date, a name or a list "
+                        "like [KG, RU]), found YAML that does not parse: " +
+                        e.msg);
+  }
+}
+
 /// Applies `--set events.<label>.<field>=value` to the event node with that label.
 void apply_event_override(Layers& layers, const Override& o) {
   const auto parts = split_key(o.key);
   if (parts.size() != 3)
     throw ScenarioError("--set " + o.key + "=" + o.value + ": expected events.<label>.<field>=value");
+  detail::check_text(o.value, "--set " + o.key);
   std::vector<std::string> labels;
   for (std::size_t i = 0; i < layers.events.size(); ++i) {
     labels.push_back(label_of(layers.events[i].first, i));
     if (labels.back() != parts[1]) continue;
     YAML::Node copy = YAML::Clone(layers.events[i].first);
     if (!copy.IsMap()) break;
-    copy[parts[2]] = YAML::Load(o.value);  // lists like [KG, RU] are allowed
+    copy[parts[2]] = override_value(copy, parts[2], o);
     layers.events[i] = {copy, "--set " + o.key};
     return;
   }
@@ -667,32 +751,25 @@ void add_event(Scenario& scenario, Event event) {
   if (event.label.empty()) event.label = detail::default_label(event, scenario.events.size());
   auto problem = detail::resolve_event(event, scenario);
   if (!problem.empty()) throw ScenarioError("event '" + event.label + "': " + problem);
-  const Date first = scenario.params.start, last = scenario.params.end;
-  if (event.start > last)
-    throw ScenarioError("event '" + event.label + "': start " + event.start.iso() + " is after the scenario ends (" +
-                        last.iso() + "); expected a date from " + first.iso() + " to " + last.iso());
-  if (event.end && *event.end < first)
-    throw ScenarioError("event '" + event.label + "': end " + event.end->iso() + " is before the scenario starts (" +
-                        first.iso() + "); expected a date from " + first.iso() + " to " + last.iso());
+  check_in_calendar(event, scenario.params, "");
   for (const auto& e : scenario.events)
     if (e.label == event.label)
       throw ScenarioError("event '" + event.label + "': duplicate label; labels must be unique");
   scenario.events.push_back(std::move(event));
 }
 
-Scenario load_scenario(const std::string& name_or_path, const std::vector<Override>& overrides) {
+Scenario load_scenario(const std::string& name_or_path, const std::vector<Override>& overrides,
+                       bool allow_outside_paths) {
   namespace fs = std::filesystem;
   fs::path path(name_or_path);
   std::error_code ec;
   if (fs::is_directory(path, ec) || fs::is_regular_file(path, ec)) {
     fs::path folder = fs::is_directory(path, ec) ? path : path.parent_path();
     fs::path yaml = fs::is_directory(path, ec) ? folder / "scenario.yaml" : path;
-    auto source = folder_source(folder.empty() ? fs::path(".") : folder);
-    std::ifstream in(yaml, std::ios::binary);
-    if (!in) throw ScenarioError(yaml.string() + ": cannot read scenario file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    Scenario sc = load_scenario(text.str(), source, overrides);
+    auto source = folder_source(folder.empty() ? fs::path(".") : folder, allow_outside_paths);
+    const std::optional<std::string> text = detail::read_text_file(yaml);
+    if (!text) throw ScenarioError(yaml.string() + ": cannot read scenario file");
+    Scenario sc = load_scenario(*text, source, overrides);
     sc.source_name = fs::weakly_canonical(folder, ec).string();
     return sc;
   }
