@@ -106,6 +106,18 @@ def _summary_class() -> type[Summary]:
     return _SUMMARY_CLASS[0]
 
 
+# Compression of the data variables, as the engine's writer does (sim/src/output/netcdf_writer.cpp: shuffle and
+# deflate level 4 for every variable with more than one dimension and more than 4096 values).
+DEFLATE_LEVEL = 4
+_CHUNKING_MIN_ELEMENTS = 4096
+
+
+def _compression(dataset: Any) -> dict[str, dict[str, Any]]:
+    """Per-variable encoding: shuffle and deflate for every multi-dimensional data variable."""
+    return {str(name): {"zlib": True, "complevel": DEFLATE_LEVEL, "shuffle": True}
+            for name, variable in dataset.data_vars.items() if variable.ndim > 1 and variable.size > _CHUNKING_MIN_ELEMENTS}
+
+
 def _write_atomically(dataset: Any, path: str | os.PathLike[str]) -> None:
     """Writes an :class:`xarray.Dataset` as netCDF-4 to a temporary file in the same folder and renames
     it into place, so ``path`` is either complete (an earlier file there is replaced) or untouched.
@@ -124,7 +136,7 @@ def _write_atomically(dataset: Any, path: str | os.PathLike[str]) -> None:
     try:
         # O_EXCL: never reuse someone else's file; mode 0o666 lets the umask decide, like open().
         os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-        dataset.to_netcdf(temporary, engine="h5netcdf")
+        dataset.to_netcdf(temporary, engine="h5netcdf", encoding=_compression(dataset))
         descriptor = os.open(temporary, os.O_RDONLY)
         try:
             os.fsync(descriptor)
