@@ -139,7 +139,8 @@ def _fingerprints(ds: Any) -> list[tuple[str, str]]:
     for key in sorted(ds.attrs):
         if key == "scenario_yaml" or key.startswith("scenario_tables_"):
             digest = hashlib.sha256(str(ds.attrs[key]).encode()).hexdigest()[:12]
-            out.append((key.removeprefix("scenario_").replace("tables_", "table ") or key, digest))
+            name = "scenario (resolved YAML)" if key == "scenario_yaml" else key.replace("scenario_tables_", "table ")
+            out.append((name, digest))
     return out
 
 
@@ -156,23 +157,28 @@ def _provenance(run: _Run) -> list[tuple[str, str]]:
     return rows
 
 
-def _timeline(run: _Run) -> list[dict[str, str]]:
-    """The scenario's events with the first and last day they were in force (from ``policy_state``)."""
+def _timeline(run: _Run) -> dict[str, Any]:
+    """The scenario's events in force during the run, with their first and last day in force (from
+    ``policy_state``), and the labels of the others."""
     ds = run.ds
     if "policy_state" not in ds.data_vars or "event" not in ds.dims:
-        return []
+        return {"rows": [], "other": []}
     state = ds["policy_state"]
     if "run" in state.dims:
         state = state.isel(run=0)
     starts, ends = periods.step_edges(ds["time"].values)
-    rows = []
+    rows, other = [], []
     for i, label in enumerate(np.asarray(ds["event"].values).astype(str)):
         active = np.flatnonzero(np.asarray(state.isel(event=i).values) > 0)
+        if not len(active):
+            other.append(label)
+            continue
         kind = str(ds["event_type"].values[i]) if "event_type" in ds.coords else ""
-        rows.append({"event": label, "type": kind,
-                     "from": str(starts[active[0]]) if len(active) else "not in force during the run",
-                     "to": str(ends[active[-1]] - 1) if len(active) else ""})
-    return rows
+        last = active[-1]
+        rows.append({"event": label, "type": kind, "from": str(starts[active[0]]),
+                     "to": f"end of run ({ends[last] - 1})" if last == len(starts) - 1 else str(ends[last] - 1),
+                     "gaps": "yes" if len(active) != last - active[0] + 1 else ""})
+    return {"rows": rows, "other": other}
 
 
 def _abroad(ds: Any) -> list[str]:
@@ -205,8 +211,9 @@ def _per_run(frame: Any, by: str | None) -> Any:
 def _format(value: float, money: bool = False) -> str:
     if not np.isfinite(value):
         return "–"
-    text = f"{value:,.0f}"
-    return ("$" + text) if money and value >= 0 else text
+    text = f"{abs(value):,.0f}"
+    sign = "−" if round(value) < 0 else ""
+    return f"{sign}${text}" if money else f"{sign}{text}"
 
 
 def _cell(values: np.ndarray, money: bool = False) -> str:
@@ -227,7 +234,7 @@ def _headline(run: _Run) -> dict[str, Any]:
     destinations = _destinations(ds)
     for country in destinations:
         part = stock[stock["location_country"] == country].drop(columns="location_country")
-        columns.append((f"abroad in {names.get(country, country)}",
+        columns.append((names.get(country, country),
                         f"migrants in {names.get(country, country)} at the end of the year (not naturalised)",
                         _per_run(part, None)))
     for header, variable, selection, what in _HEADLINE:
@@ -235,12 +242,16 @@ def _headline(run: _Run) -> dict[str, Any]:
             columns.append((header, what, _per_run(table(ds, variable, freq="year", where=selection), None)))
     years = [str(p) for p in stock["period"].unique()]
     complete = dict(zip(stock["period"].astype(str), stock["complete"]))
-    rows = []
-    for year in years:
-        cells = [_cell(pivot.loc[year].to_numpy(float), money="USD" in header) for header, _, pivot in columns]
-        rows.append({"year": year + ("" if complete.get(year, True) else " (part)"), "cells": cells})
-    return {"headers": [c[0] for c in columns], "descriptions": [c[1] for c in columns], "rows": rows,
-            "ensemble": run.members > 1}
+    tables = []
+    for title, part in (("Migrants abroad by destination country, at the end of the year", columns[:len(destinations)]),
+                        ("Flows over the year, permits, enforcement and crises", columns[len(destinations):])):
+        rows = []
+        for year in years:
+            cells = [_cell(pivot.loc[year].to_numpy(float), money="USD" in header) for header, _, pivot in part]
+            rows.append({"year": year + ("" if complete.get(year, True) else " (part)"), "cells": cells})
+        tables.append({"title": title, "headers": [c[0] for c in part], "descriptions": [c[1] for c in part],
+                       "rows": rows})
+    return {"tables": tables, "ensemble": run.members > 1}
 
 
 # ---------------------------------------------------------------------------------------------- figures
@@ -267,8 +278,12 @@ def _band(ax: Any, x: Any, values: np.ndarray, label: str, **style: Any) -> None
 
 
 def _axes_style(ax: Any, title: str, units: str) -> None:
+    import matplotlib.dates as mdates
     import matplotlib.ticker as mticker
 
+    locator = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.set_title(title, fontsize="medium", wrap=True)
     ax.set_ylabel(units)
     ax.yaxis.set_major_formatter(mticker.EngFormatter(sep=""))
