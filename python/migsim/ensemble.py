@@ -39,7 +39,8 @@ import migsim
 from ._core import ArgumentError, MigsimError
 from ._lazy import LazyModule
 from ._progress import progress_bar
-from .results import _write_atomically
+from .results import _with_history, _write_atomically
+from .schema import display_units
 from .settings import RunSettings, for_parallel_runs, takes_settings
 
 if TYPE_CHECKING:  # numpy and xarray are imported on first use
@@ -474,7 +475,8 @@ class Ensemble:
         folder = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(folder):
             raise ArgumentError(f"path: the folder {folder} does not exist")
-        _write_atomically(self._dataset if self._dataset is not None else self.run(), path)
+        dataset = self._dataset if self._dataset is not None else self.run()
+        _write_atomically(_with_history(dataset, f"{len(self)} runs saved by migsim.Ensemble.save"), path)
 
     def _assemble(self, members: Sequence[_Member], datasets: Sequence[xr.Dataset]) -> xr.Dataset:
         attrs = [dict(ds.attrs) for ds in datasets]
@@ -674,7 +676,7 @@ class Comparison:
                             color=colour, alpha=0.25, linewidth=0)
             ax.plot(times, series.sel(quantile=0.5).values, color=colour, label=label)
         name = self.variables[0] if variable is None else variable
-        units = self.runs[name].attrs.get("units")
+        units = display_units(str(self.runs[name].attrs.get("units", "")))
         ax.set_ylabel(f"{name} ({units})" if units else name)
         selection = ", ".join(f"{key}={value}" for key, value in (where or {}).items())
         runs = self.runs.sizes["run"]

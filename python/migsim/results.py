@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Hashable, Mapping, Sequence, cast
 
 from ._core import OutputError
 from ._lazy import LazyModule
-from .schema import ABROAD_STATUSES_INCLUDING_NATURALISED, HOME_STATUSES
+from .schema import ABROAD_STATUSES_INCLUDING_NATURALISED, HOME_STATUSES, display_units
 
 if TYPE_CHECKING:  # numpy and xarray are imported on first use, matplotlib when a plot is drawn
     import numpy as np
@@ -116,6 +116,20 @@ def _compression(dataset: Any) -> dict[str, dict[str, Any]]:
     """Per-variable encoding: shuffle and deflate for every multi-dimensional data variable."""
     return {str(name): {"zlib": True, "complevel": DEFLATE_LEVEL, "shuffle": True}
             for name, variable in dataset.data_vars.items() if variable.ndim > 1 and variable.size > _CHUNKING_MIN_ELEMENTS}
+
+
+def _with_history(dataset: Any, what: str) -> Any:
+    """A shallow copy of ``dataset`` whose CF ``history`` attribute has one more line: when, and ``what``."""
+    import datetime
+
+    from ._core import version
+
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    line = f"{stamp} migsim {version()}: {what}"
+    copy = dataset.copy(deep=False)
+    earlier = str(dataset.attrs.get("history", ""))
+    copy.attrs = {**dataset.attrs, "history": f"{earlier}\n{line}" if earlier else line}
+    return copy
 
 
 def _write_atomically(dataset: Any, path: str | os.PathLike[str]) -> None:
@@ -401,7 +415,7 @@ class Results:
                 columns[str(name)] = pd.Categorical.from_codes(inverse[codes[axis]], categories=list(unique))
         columns["value"] = np.asarray(da.values).ravel()
         frame = pd.DataFrame(columns)
-        frame.attrs = {"variable": var, "units": da.attrs.get("units", ""), "long_name": da.attrs.get("long_name", "")}
+        frame.attrs = {"variable": var, "units": display_units(str(da.attrs.get("units", ""))), "long_name": da.attrs.get("long_name", "")}
         return frame
 
     def summary(self) -> Summary:
@@ -450,7 +464,7 @@ class Results:
             column = "stranded_peak" if name == "stranded" else name
             per_step[column] = total(name)
             how[column] = rule
-            units[column] = str(ds[name].attrs.get("units", ""))
+            units[column] = display_units(str(ds[name].attrs.get("units", "")))
             descriptions[column] = what
         frame = pd.DataFrame(per_step, index=pd.DatetimeIndex(ds["time"].values, name="time"))
         frame["steps"] = 1
@@ -530,7 +544,7 @@ class Results:
                 ax.legend(title=by, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), ncol=1 + len(shown) // 25)
             else:
                 ax.legend(title=by, fontsize="small")
-        units = str(da.attrs.get("units", ""))
+        units = display_units(str(da.attrs.get("units", "")))
         ax.set_ylabel(f"{var} ({units})" if units else var)
         if np.nanmax(np.abs(da.values), initial=0) >= 10_000:  # 1.2M rather than 1200000 or 1.2e6
             ax.yaxis.set_major_formatter(mticker.EngFormatter(sep=""))
@@ -561,7 +575,7 @@ class Results:
             migsim.OutputError: the folder does not exist, ``path`` is a folder, or writing failed
                 (the original error is chained).
         """
-        _write_atomically(self.to_xarray(), path)
+        _write_atomically(_with_history(self.to_xarray(), "saved by migsim.Results.save"), path)
 
     # ------------------------------------------------------------------------------------ repr
 

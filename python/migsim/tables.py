@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence, Union
 from . import periods
 from ._core import ArgumentError, MigsimError, OutputError
 from ._lazy import LazyModule
+from .schema import display_units
 
 if TYPE_CHECKING:  # numpy, pandas and xarray are imported on first use
     import numpy as np
@@ -203,7 +204,7 @@ def table(data: Any, variable: str, by: str | Sequence[str] | None = None, freq:
             columns["seed"] = np.asarray(da["seed"].values)[grid[axis].ravel()]
     columns["value"] = values.ravel()
     frame = pd.DataFrame(columns)
-    frame.attrs.update(variable=variable, units=str(ds[variable].attrs.get("units", "")), kind=kind, freq=freq,
+    frame.attrs.update(variable=variable, units=display_units(str(ds[variable].attrs.get("units", ""))), kind=kind, freq=freq,
                        stock=stock if kind == "stock" else "", rule=_rule(kind, stock))
     return frame
 

@@ -12,7 +12,8 @@
 
 namespace migsim::output {
 
-using AttributeValue = std::variant<std::string, double, std::int64_t>;
+/// A text, a number, or an array of integers (CF `flag_values`).
+using AttributeValue = std::variant<std::string, double, std::int64_t, std::vector<std::int64_t>>;
 
 struct Attribute {
   std::string name;

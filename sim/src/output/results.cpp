@@ -67,7 +67,15 @@ Variable output_variable(const OutputSpec& spec, std::span<const StepAggregates>
   std::vector<std::string> dims = {"time"};
   for (auto d : spec.dims)
     if (!d.empty()) dims.emplace_back(d);
-  std::vector<Attribute> attrs = {{"units", std::string(spec.units)}, {"long_name", std::string(spec.long_name)}};
+  // CF cell_methods: a stock is the value at one instant, the end of the step; a flow the sum over the step.
+  // The time coordinate is the step's start (users' grouping by date must not shift), so the comment says which
+  // instant or interval.
+  const std::string cell_methods =
+      spec.cell_method == CellMethod::Point
+          ? std::string(cell_method_name(spec.cell_method)) + " (at the end of the step, time + 7 days)"
+          : std::string(cell_method_name(spec.cell_method)) + " (over the step, from time to time + 7 days)";
+  std::vector<Attribute> attrs = {
+      {"units", std::string(spec.units)}, {"long_name", std::string(spec.long_name)}, {"cell_methods", cell_methods}};
   if (!spec.comment.empty()) attrs.push_back({"comment", std::string(spec.comment)});
   Variable v{std::string(spec.name), std::move(dims), {}, std::move(attrs)};
   if (spec.counts)
@@ -108,10 +116,18 @@ output::Dataset Simulation::results_since(std::size_t first_step) const {
 
 namespace {
 
+/// CF `history`: when and by which version the run was made, with its settings.
+std::string history(const Simulation& sim) {
+  const auto& options = sim.options();
+  return utc_now() + " migsim " + version() + " (commit " + git_commit() + "): run of scenario " +
+         sim.scenario().params.name + ", seed " + std::to_string(options.seed) + ", scale " +
+         std::to_string(options.scale) + (options.until ? ", until " + options.until->iso() : std::string());
+}
+
 void add_provenance(const Simulation& sim, output::Dataset& ds) {
   const Scenario& sc = sim.scenario();
   const RunStats run = sim.stats();
-  const std::vector<output::Attribute> provenance = {{"Conventions", std::string("CF-1.8")},
+  const std::vector<output::Attribute> provenance = {{"Conventions", std::string("CF-1.9")},
                                                      {"title", "migsim run of scenario " + sc.params.name},
                                                      {"institution", std::string("migsim")},
                                                      {"source", "migsim " + version()},
@@ -126,7 +142,8 @@ void add_provenance(const Simulation& sim, output::Dataset& ds) {
                                                      {"git_commit", git_commit()},
                                                      {"wall_time_seconds", run.wall_seconds},
                                                      {"agent_steps", static_cast<std::int64_t>(run.agent_steps)},
-                                                     {"created_utc", utc_now()}};
+                                                     {"created_utc", utc_now()},
+                                                     {"history", history(sim)}};
   ds.attrs.insert(ds.attrs.begin(), provenance.begin(), provenance.end());
   for (const auto& [key, text] : sc.table_texts) {
     std::string name = "scenario_" + key;  // "tables.regions" -> "scenario_tables_regions"
@@ -167,6 +184,8 @@ output::Dataset dataset(const Simulation& sim, std::size_t first_step, bool prov
                days,
                {{"units", "days since " + sc.params.start.iso()},
                 {"calendar", std::string("proleptic_gregorian")},
+                {"standard_name", std::string("time")},
+                {"axis", std::string("T")},
                 {"long_name", std::string("start of the step (stocks are counted at its end, flows over it)")}}});
   ds.variables.push_back(labels("origin", "origin", origin_names, "origin region"));
   ds.variables.push_back(labels("origin_label", "origin", origin_labels, "origin region name"));
@@ -198,7 +217,7 @@ output::Dataset dataset(const Simulation& sim, std::size_t first_step, bool prov
                                     {"time", "event"},
                                     std::move(state),
                                     {{"long_name", std::string("1 if the event was in force during the step")},
-                                     {"flag_values", std::string("0, 1")},
+                                     {"flag_values", std::vector<std::int64_t>{0, 1}},
                                      {"flag_meanings", std::string("not_in_force in_force")},
                                      {"coordinates", std::string("event_type")}}});
   }
