@@ -478,6 +478,21 @@ class Ensemble:
         dataset = self._dataset if self._dataset is not None else self.run()
         _write_atomically(_with_history(dataset, f"{len(self)} runs saved by migsim.Ensemble.save"), path)
 
+    def plot(self, variable: str = "stock", where: Mapping[str, Any] | None = None, ax: Axes | None = None,
+             quantiles: Sequence[float] = (0.1, 0.5, 0.9)) -> Axes:
+        """The median and the band over runs of a variable's total, as :meth:`Comparison.plot` draws them (running
+        the ensemble first if needed).
+
+        Args:
+            variable: an output variable.
+            where: selections before summing, e.g. ``{"location_country": "RU"}``.
+            ax: the Axes to draw on (default: a new figure).
+            quantiles: the band's lowest and highest quantiles and the median.
+        """
+        runs = self._dataset if self._dataset is not None else self.run()
+        stacked = runs.expand_dims(scenario=[self.name])
+        return Comparison(stacked, quantiles).plot(variable, where, ax)
+
     def _assemble(self, members: Sequence[_Member], datasets: Sequence[xr.Dataset]) -> xr.Dataset:
         attrs = [dict(ds.attrs) for ds in datasets]
         common = {

@@ -6,7 +6,7 @@ import html
 import os
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Hashable, Mapping, Sequence, cast
+from typing import TYPE_CHECKING, Any, Hashable, Mapping, Sequence, cast, overload
 
 
 from ._core import OutputError
@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # numpy and xarray are imported on first use, matplotlib when
     import pandas
     import xarray as xr
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 else:
     np = LazyModule("numpy")
     xr = LazyModule("xarray")
@@ -479,15 +480,25 @@ class Results:
 
     # ------------------------------------------------------------------------------------ plot
 
+    @overload
+    def plot(self, var: None = None) -> Figure: ...
+
+    @overload
+    def plot(self, var: str, by: str | None = None, sel: Mapping[str, Any] | None = None, ax: Axes | None = None,
+             **kwargs: Any) -> Axes: ...
+
     def plot(
         self,
-        var: str,
+        var: str | None = None,
         by: str | None = None,
         sel: Mapping[str, Any] | None = None,
         ax: Axes | None = None,
         **kwargs: Any,
-    ) -> Axes:
-        """Draws a variable over time, summed over every dimension except ``by``.
+    ) -> Axes | Figure:
+        """Draws a variable over time, summed over every dimension except ``by``; with no variable, an overview.
+
+        ``results.plot()`` draws the standard overview (:meth:`overview`): migrants abroad by destination country,
+        departures and returns, remittances, and the mix of legal statuses abroad, and returns the Figure.
 
         Examples::
 
@@ -516,6 +527,10 @@ class Results:
             ValueError: ``by`` or a ``sel`` key that is not a dimension of the variable, or a selection
                 that leaves no time axis.
         """
+        if var is None:
+            if by is not None or sel is not None or ax is not None or kwargs:
+                raise TypeError("plot(): by, sel, ax and styles need a variable, e.g. plot('stock', by='location')")
+            return self.overview()
         if by is not None and not isinstance(by, str):
             raise TypeError(f"by: expected one dimension name (a str) or None, found {by!r}")
         da = self._reduce(var, [] if by is None else [by], sel)
@@ -559,6 +574,38 @@ class Results:
         ax.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator))
         ax.margins(x=0)
         return ax
+
+    def overview(self) -> Figure:
+        """The standard overview, one figure of four panels: migrants abroad by destination country (end of step),
+        departures and returns (per step), remittances (per step) and the mix of legal statuses abroad.
+
+        Returns:
+            The :class:`matplotlib.figure.Figure` (never shown; ``fig.savefig(...)`` or Jupyter displays it).
+        """
+        import matplotlib.pyplot as plt
+
+        ds = self.to_xarray()
+        abroad = [str(s) for s in ds["status"].values if str(s) in ABROAD_STATUSES_INCLUDING_NATURALISED]
+        fig, axes = plt.subplots(2, 2, figsize=(12, 7.5), constrained_layout=True)
+        self.plot("stock", by="location_country", sel={"status": abroad}, ax=axes[0, 0])
+        axes[0, 0].set_title("People abroad by destination country (end of step)", fontsize="medium")
+        self.plot("departures", ax=axes[0, 1], label="departures")
+        self.plot("returns", ax=axes[0, 1], label="returns")
+        axes[0, 1].set_title("Departures and returns (per weekly step)", fontsize="medium")
+        axes[0, 1].set_ylabel("people per step")
+        axes[0, 1].legend(fontsize="small")
+        self.plot("remittances_usd", ax=axes[1, 0])
+        axes[1, 0].set_title("Remittances sent home (per weekly step)", fontsize="medium")
+        mix = self._reduce("stock", ["status"], {"status": abroad})
+        axes[1, 1].stackplot(mix["time"].values, mix.transpose("status", "time").values,
+                             labels=[str(s) for s in mix["status"].values])
+        axes[1, 1].set_title("Legal status of people abroad (end of step)", fontsize="medium")
+        axes[1, 1].set_ylabel("people")
+        axes[1, 1].legend(fontsize="x-small", loc="upper left", ncol=2)
+        axes[1, 1].margins(x=0)
+        provenance = self.provenance
+        fig.suptitle(f"{provenance['scenario']}: seed {provenance['seed']}, scale {provenance['scale']}")
+        return fig
 
     # ------------------------------------------------------------------------------------ save
 
