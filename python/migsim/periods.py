@@ -53,7 +53,8 @@ class Period:
 def _day(value: Any) -> np.datetime64:
     if isinstance(value, datetime.datetime):
         value = value.date()
-    return np.datetime64(value, "D")
+    day: np.datetime64 = np.datetime64(value, "D")
+    return day
 
 
 def step_edges(times: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -108,7 +109,8 @@ def flow_weights(starts: np.ndarray, ends: np.ndarray, period_start: Any, period
     lo, hi = _day(period_start), _day(period_end)
     overlap = (np.minimum(ends, hi) - np.maximum(starts, lo)) / np.timedelta64(1, "D")
     length = (ends - starts) / np.timedelta64(1, "D")
-    return np.clip(overlap, 0, None) / length
+    shares: np.ndarray = np.clip(overlap, 0, None) / length
+    return shares
 
 
 def stock_step(ends: np.ndarray, period_start: Any, period_end: Any) -> int | None:

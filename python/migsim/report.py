@@ -61,7 +61,7 @@ _PROVENANCE = (("scenario", "scenario_name"), ("source", "scenario_source"), ("s
                ("threads", "threads"), ("MPI ranks", "mpi_ranks"), ("wall time (s)", "wall_time_seconds"),
                ("history", "history"))
 # The headline quantities: column, variable, where, stock rule ("" for flows), what it is.
-_HEADLINE = (
+_HEADLINE: tuple[tuple[str, str, dict[str, Any], str], ...] = (
     ("departures", "departures", {}, "people leaving for a destination during the year"),
     ("returns", "returns", {}, "returns home during the year (deportations and evacuations included)"),
     ("remittances (USD)", "remittances_usd", {}, "remittances sent home during the year"),
@@ -278,9 +278,10 @@ def _band(ax: Any, x: Any, values: np.ndarray, label: str, **style: Any) -> None
 
 
 def _axes_style(ax: Any, title: str, units: str) -> None:
-    import matplotlib.dates as mdates
+    import matplotlib.dates
     import matplotlib.ticker as mticker
 
+    mdates: Any = matplotlib.dates  # its locators and formatters have no annotations
     locator = mdates.AutoDateLocator(maxticks=8)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
@@ -355,16 +356,17 @@ def _difference_values(base: Any, other: Any, paired: bool) -> np.ndarray:
     """Per-period differences (periods x runs): per seed when paired, else of the medians over runs."""
     common = [p for p in other.index if p in base.index]
     a, b = other.loc[common].to_numpy(float), base.loc[common].to_numpy(float)
-    if paired:
-        return a - b
-    return (np.nanmedian(a, axis=1) - np.nanmedian(b, axis=1))[:, None]
+    difference: np.ndarray = a - b if paired else (np.nanmedian(a, axis=1) - np.nanmedian(b, axis=1))[:, None]
+    return difference
 
 
 def _differences(runs: list[_Run]) -> list[dict[str, Any]]:
     base, out = runs[0], []
     for other in runs[1:]:
         paired = _paired(base, other)
-        headers, rows_by_year, note = [], {}, ""
+        headers: list[str] = []
+        rows_by_year: dict[str, list[str]] = {}
+        note = ""
         if paired:
             note = (f"Paired by seed ({len(base.seeds)} seeds shared): median and 10–90 % quantiles of the per-seed "
                     f"differences {other.label} − {base.label}.")

@@ -51,6 +51,11 @@ _KEEP = ("scenario", "run")  # ensemble and comparison dimensions, kept as colum
 
 def dataset(data: Any) -> xarray.Dataset:
     """An :class:`xarray.Dataset` of outputs from a Results, a Dataset, a Comparison or a file path."""
+    found: xarray.Dataset = _dataset(data)
+    return found
+
+
+def _dataset(data: Any) -> Any:
     if isinstance(data, (str, os.PathLike)):
         path = Path(os.fspath(data))
         if not path.is_file():
@@ -104,7 +109,7 @@ def _select(ds: Any, da: Any, where: Mapping[str, Any]) -> Any:
     options = _groupable(ds, da)
     for key, wanted in where.items():
         if key not in options:
-            raise ArgumentError(f"where: {variable_name(da)} has no dimension or coordinate {key!r}{_hint(key, options)} "
+            raise ArgumentError(f"where: {da.name} has no dimension or coordinate {key!r}{_hint(key, options)} "
                                 f"(expected one of {', '.join(options)})")
         coord = da[key] if key in da.dims else ds[key]
         known = [str(v) for v in np.asarray(coord.values)]
@@ -116,10 +121,6 @@ def _select(ds: Any, da: Any, where: Mapping[str, Any]) -> Any:
         dim = str(coord.dims[0])
         da = da.isel({dim: [i for i, v in enumerate(known) if v in values]})
     return da
-
-
-def variable_name(da: Any) -> str:
-    return str(da.name)
 
 
 def _reduce(ds: Any, variable: str, by: Sequence[str], where: Mapping[str, Any]) -> Any:

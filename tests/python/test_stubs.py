@@ -36,7 +36,8 @@ STUBBED = ["migsim.scenario", "migsim.events"]
 # Modules annotated inline (no stub).
 ANNOTATED = ["migsim", "migsim.run", "migsim.simulation", "migsim.results", "migsim.ensemble", "migsim.observed",
              "migsim.calibration", "migsim.sensitivity", "migsim.validate", "migsim.settings", "migsim.schema",
-             "migsim._workers", "migsim._progress", "migsim._lazy"]
+             "migsim._workers", "migsim._progress", "migsim._lazy", "migsim.periods", "migsim.tables",
+             "migsim.report"]
 MODULES = STUBBED + ANNOTATED
 # Dunder methods that are part of a class's interface (the others are Python machinery).
 PROTOCOL = {"__init__", "__call__", "__getitem__", "__setitem__", "__iter__", "__len__", "__contains__", "__eq__",
@@ -386,7 +387,7 @@ print(sc.behaviour.departure.base_rat)  # E: attr-defined
 sc.behaviour.departure.base_rate = "fast"  # E: assignment
 sc.add_evnt(q)  # E: attr-defined
 migsim.Simulation("kyrgyzstan", seeds=3)  # E: call-arg
-migsim.run("kyrgyzstan").plot("stock", by=["location"])  # E: arg-type
+migsim.run("kyrgyzstan").plot("stock", by=["location"])  # E: call-overload
 migsim.compare({"a": "kyrgyzstan"}, seeds=2, varables="stock")  # E: call-arg
 migsim.Ensemble("kyrgyzstan", 4, {"run.scale": [10]})  # E: call-arg
 migsim.RunSettings(scale="fine")  # E: arg-type
