@@ -64,7 +64,7 @@ _MAX_SEED = 2**63
 # Per-run attributes that differ between members are kept as per-run coordinates when they are numbers or short
 # text (wall_time_seconds, agent_steps, created_utc); longer text (a swept scenario's YAML) is dropped.
 _MAX_COORD_TEXT = 200
-_DROPPED_ATTRS = ("seed", "coordinates")
+_DROPPED_ATTRS = ("seed", "coordinates", "history")  # history: one line for the ensemble instead (see _assemble)
 
 
 # --------------------------------------------------------------------------------------------------- seeds
@@ -544,6 +544,9 @@ class Ensemble:
         )
         if self._master_seed is not None:
             common["master_seed"] = self._master_seed
+        first = str(attrs[0].get("history", "")).split(": run of scenario")[0]  # "<when> migsim <version> (commit)"
+        common["history"] = (f"{first}: ensemble of {len(members)} runs of scenario {self.name}, seeds "
+                             f"{', '.join(map(str, self._seeds))}" + (f", sweep {common['sweep']}" if self._sweep else ""))
         stacked.attrs = common
         return stacked
 

@@ -641,14 +641,14 @@ def _reduced(ds: Any, target: Target, where: Mapping[str, tuple[str, ...]], nega
     return da.sum([d for d in da.dims if d not in keep]).astype(float)
 
 
-def _period(times: Any, start: str | None, end: str, kind: str) -> periods.Period | None:
+def _period(edges: tuple[Any, Any], start: str | None, end: str, kind: str) -> periods.Period | None:
     """The calendar period of a row by the rule of :mod:`migsim.periods`, or None if the run does not cover it.
 
     ``at_date`` and the flows (``year_to_date``, ``since``) end with the row's day (``end`` + 1 exclusive);
     ``year_mean`` is the whole calendar year of the row. The run must reach past the row's day; a flow's period may
     start up to one step before the run (the first days are then not counted).
     """
-    starts, ends = periods.step_edges(times)
+    starts, ends = edges
     end_day = np.datetime64(end, "D")
     if end_day < starts[0] or end_day >= ends[-1]:
         return None
@@ -687,6 +687,8 @@ def _simulate_target(target: Target, frame: Any, ds: Any) -> Any:
     denominator = (_reduced(ds, target, target.denominator, target.denominator_negate)
                    if target.denominator is not None else None)
     times = ds["time"].values.astype("datetime64[D]")
+    bounds = ds["time_bnds"].values if "time_bnds" in ds.variables else None
+    edges = periods.step_edges(times, bounds)
 
     def series(da: Any, row: int) -> Any:
         if target.by:
@@ -701,14 +703,14 @@ def _simulate_target(target: Target, frame: Any, ds: Any) -> Any:
         return values.reshape(len(times), -1)  # time x runs
 
     def value(row: int, end: str) -> Any:
-        period = _period(times, _period_start(target, end) if target.time != "since" else
+        period = _period(edges, _period_start(target, end) if target.time != "since" else
                          _period_start(target, str(frame["date"].iloc[row])), end, target.time)
         if period is None:
             return None
         kind = "stock" if target.time in ("at_date", "year_mean") else "flow"
         rule = "mean" if target.time == "year_mean" else "end"
-        agg = periods.aggregate(series(numerator, row), times, [period], kind, rule)[0]
-        den = (periods.aggregate(series(denominator, row), times, [period], kind, rule)[0]
+        agg = periods.aggregate(series(numerator, row), times, [period], kind, rule, bounds)[0]
+        den = (periods.aggregate(series(denominator, row), times, [period], kind, rule, bounds)[0]
                if denominator is not None else None)
         if np.isnan(agg).all():
             return None

@@ -35,7 +35,7 @@ else:
     np = LazyModule("numpy")
 
 __all__ = ["FREQUENCIES", "STOCK_RULES", "Period", "aggregate", "calendar_periods", "flow_weights",
-           "complete", "stock_mean_weights", "stock_step", "step_edges"]
+           "complete", "edges_of", "stock_mean_weights", "stock_step", "step_edges"]
 
 FREQUENCIES = ("week", "month", "quarter", "year")
 STOCK_RULES = ("end", "mean")
@@ -57,12 +57,17 @@ def _day(value: Any) -> np.datetime64:
     return day
 
 
-def step_edges(times: Any) -> tuple[np.ndarray, np.ndarray]:
+def step_edges(times: Any, bounds: Any | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The first day and the day after the last of every step (``datetime64[D]`` arrays).
 
-    A step ends where the next one starts; the last step is as long as the one before it (7 days if the run
-    has a single step).
+    With ``bounds`` (the file's ``time_bnds``, decoded to dates: ``(time, 2)``) the steps are exactly those.
+    Without, a step ends where the next one starts and the last step is as long as the one before it (7 days if
+    the run has a single step).
     """
+    if bounds is not None:
+        edges = np.asarray(bounds)
+        if edges.dtype.kind == "M" and edges.ndim == 2 and edges.shape[1] == 2:
+            return edges[:, 0].astype("datetime64[D]"), edges[:, 1].astype("datetime64[D]")
     starts = np.asarray(times).astype("datetime64[D]")
     if starts.ndim != 1 or len(starts) == 0:
         raise ArgumentError(f"time: expected a non-empty 1-D array of step starts, found shape {starts.shape}")
@@ -78,7 +83,7 @@ def calendar_periods(first: Any, last: Any, freq: str, steps: Any | None = None)
         first, last: the first simulated day and the day after the last.
         freq: ``week`` (the model's own steps, labelled by their first day; needs ``steps``), ``month``,
             ``quarter`` or ``year``.
-        steps: the step starts, for ``week``.
+        steps: the step starts, for ``week`` (or ``(starts, ends)`` from :func:`step_edges`).
     """
     if freq not in FREQUENCIES:
         raise ArgumentError(f"freq: expected one of {', '.join(FREQUENCIES)}, found {freq!r}")
@@ -86,7 +91,7 @@ def calendar_periods(first: Any, last: Any, freq: str, steps: Any | None = None)
     if freq == "week":
         if steps is None:
             raise ArgumentError("freq week: the step starts are needed")
-        starts, ends = step_edges(steps)
+        starts, ends = steps if isinstance(steps, tuple) else step_edges(steps)
         return [Period(str(s), s, e) for s, e in zip(starts, ends)]
     months = {"month": 1, "quarter": 3, "year": 12}[freq]
     year, month = int(str(start)[:4]), int(str(start)[5:7])
@@ -129,13 +134,21 @@ def stock_mean_weights(ends: np.ndarray, period_start: Any, period_end: Any) -> 
     return inside / count if count else np.zeros(len(ends))
 
 
-def aggregate(values: Any, times: Any, periods: Sequence[Period], kind: str, stock: str = "end") -> np.ndarray:
+def edges_of(ds: Any) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`step_edges` of a Dataset of outputs: from its ``time_bnds`` when it has them."""
+    bounds = ds["time_bnds"].values if "time_bnds" in ds.variables else None
+    return step_edges(ds["time"].values, bounds)
+
+
+def aggregate(values: Any, times: Any, periods: Sequence[Period], kind: str, stock: str = "end",
+              bounds: Any | None = None) -> np.ndarray:
     """Values per step (time first, any further axes) to values per period (period first).
 
     Args:
         values: array ``(time, ...)``.
         times: the step starts.
         periods: from :func:`calendar_periods`.
+        bounds: the steps' ``time_bnds`` (decoded), if known (see :func:`step_edges`).
         kind: ``flow`` (split by days) or ``stock``.
         stock: for a stock, ``end`` (value at the end of the last step ending in the period) or ``mean``.
 
@@ -148,7 +161,7 @@ def aggregate(values: Any, times: Any, periods: Sequence[Period], kind: str, sto
     if stock not in STOCK_RULES:
         raise ArgumentError(f"stock: expected one of {', '.join(STOCK_RULES)}, found {stock!r}")
     data = np.asarray(values, dtype=float)
-    starts, ends = step_edges(times)
+    starts, ends = step_edges(times, bounds)
     if data.shape[0] != len(starts):
         raise ArgumentError(f"values: expected {len(starts)} steps along the first axis, found {data.shape[0]}")
     out = np.full((len(periods), *data.shape[1:]), np.nan)
@@ -170,7 +183,7 @@ def aggregate(values: Any, times: Any, periods: Sequence[Period], kind: str, sto
     return out
 
 
-def complete(period: Period, times: Any) -> bool:
+def complete(period: Period, times: Any, bounds: Any | None = None) -> bool:
     """Whether the run's steps cover every day of the period."""
-    starts, ends = step_edges(times)
+    starts, ends = step_edges(times, bounds)
     return bool(period.start >= starts[0] and period.end <= ends[-1])

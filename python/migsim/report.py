@@ -152,7 +152,7 @@ def _provenance(run: _Run) -> list[tuple[str, str]]:
         elif key in run.ds.attrs and str(run.ds.attrs[key]) != "":
             value = run.ds.attrs[key]
             rows.append((label, f"{value:.1f}" if isinstance(value, float) else str(value)))
-    starts, ends = periods.step_edges(run.ds["time"].values)
+    starts, ends = periods.edges_of(run.ds)
     rows.append(("simulated", f"{starts[0]} to {ends[-1] - 1} ({len(starts)} weekly steps)"))
     return rows
 
@@ -166,7 +166,7 @@ def _timeline(run: _Run) -> dict[str, Any]:
     state = ds["policy_state"]
     if "run" in state.dims:
         state = state.isel(run=0)
-    starts, ends = periods.step_edges(ds["time"].values)
+    starts, ends = periods.edges_of(ds)
     rows, other = [], []
     for i, label in enumerate(np.asarray(ds["event"].values).astype(str)):
         active = np.flatnonzero(np.asarray(state.isel(event=i).values) > 0)

@@ -245,7 +245,8 @@ class Results:
                 name: xr.Variable(dims, np.asarray(data), attrs) for name, (dims, data, attrs) in self._raw["variables"].items()
             }
             ds = xr.Dataset(variables, attrs=dict(self._raw["attrs"]))
-            self._dataset = xr.decode_cf(ds)
+            # decode_coords="all": time_bnds (CF bounds of the steps) is a coordinate, not an output variable.
+            self._dataset = xr.decode_cf(ds, decode_coords="all")
         return self._dataset
 
     # ------------------------------------------------------------------------------ reductions
@@ -708,4 +709,6 @@ def open_results(path: str | os.PathLike[str]) -> xr.Dataset:
     """
     if not os.path.exists(path):
         raise FileNotFoundError(f"{os.fspath(path)}: no such file")
-    return xr.open_dataset(path)
+    # decode_coords="all": time_bnds (CF bounds of the steps) is a coordinate, not an output variable.
+    opened: xr.Dataset = xr.open_dataset(path, decode_coords="all")
+    return opened

@@ -61,7 +61,7 @@ def _dataset(data: Any) -> Any:
         if not path.is_file():
             raise ArgumentError(f"{path}: no such file (expected an output file written by migsim run)")
         try:
-            return xr.open_dataset(path, engine="h5netcdf")
+            return xr.open_dataset(path, engine="h5netcdf", decode_coords="all")
         except Exception as exc:  # noqa: BLE001 - any reader failure is bad input here
             raise ArgumentError(f"{path}: not a migsim output file (expected HDF5/netCDF-4): {exc}") from None
     if hasattr(data, "runs") and isinstance(getattr(data, "runs"), xr.Dataset):  # a Comparison
@@ -147,6 +147,7 @@ def _reduce(ds: Any, variable: str, by: Sequence[str], where: Mapping[str, Any])
             dim = str(ds[name].dims[0])
             da = da.groupby(name).sum(dim, **kwargs)
     drop = [d for d in da.dims if d not in ("time", *_KEEP, *by)]
+    da = da.drop_vars("time_bnds", errors="ignore")
     if drop:
         da = da.sum(drop, **kwargs)
     keep = [d for d in _KEEP if d in da.dims]
@@ -186,10 +187,11 @@ def table(data: Any, variable: str, by: str | Sequence[str] | None = None, freq:
         raise ArgumentError(f"stock: expected one of {', '.join(periods.STOCK_RULES)}, found {stock!r}")
     da = _reduce(ds, variable, by_names, dict(where or {}))
     times = ds["time"].values
-    starts, ends = periods.step_edges(times)
-    spans = periods.calendar_periods(starts[0], ends[-1], freq, steps=times)
+    bounds = ds["time_bnds"].values if "time_bnds" in ds.variables else None
+    starts, ends = periods.step_edges(times, bounds)
+    spans = periods.calendar_periods(starts[0], ends[-1], freq, steps=(starts, ends))
     kind = _kind(ds, variable)
-    values = periods.aggregate(da.values, times, spans, kind, stock)
+    values = periods.aggregate(da.values, times, spans, kind, stock, bounds)
     keep = [str(d) for d in da.dims[1:]]
     grid = np.meshgrid(*[np.arange(len(spans))] + [np.arange(da.sizes[d]) for d in keep], indexing="ij")
     columns: dict[str, Any] = {

@@ -45,6 +45,12 @@ def test_cf_attributes(files: dict[str, Path], which: str) -> None:
     assert ds["stock"].attrs["cell_methods"] == "time: point (at the end of the step, time + 7 days)"
     assert ds["returns"].attrs["cell_methods"] == "time: sum (over the step, from time to time + 7 days)"
     assert ds["time"].attrs["standard_name"] == "time" and ds["time"].attrs["axis"] == "T"
+    # time stays the step's start; time_bnds holds [start, end) of each step, in the same units.
+    assert ds["time"].attrs["bounds"] == "time_bnds"
+    bounds = ds["time_bnds"].values
+    assert bounds.shape == (ds.sizes["time"], 2)
+    np.testing.assert_array_equal(bounds[:, 0], ds["time"].values)
+    assert (bounds[:, 1] - bounds[:, 0] == 7).all() and (bounds[1:, 0] == bounds[:-1, 1]).all()
     flags = ds["policy_state"].attrs["flag_values"]
     assert np.asarray(flags).dtype.kind == "i" and list(flags) == [0, 1]
     assert ds["policy_state"].attrs["flag_meanings"] == "not_in_force in_force"

@@ -185,3 +185,20 @@ def test_migsim_help_lists_table_and_report_and_a_missing_program_exits_2(tmp_pa
                           env={"PATH": str(tmp_path / "nowhere")})
     assert proc.returncode == 2
     assert "migsim-table" in proc.stderr and "next to this program or on PATH" in proc.stderr
+
+
+def test_steps_of_unequal_length_follow_time_bnds() -> None:
+    """Monthly steps (a scenario with step: month): the file's time_bnds give each step's end, so a month's
+    flow is exactly its step's value (guessing the last step as long as the one before would spill February's
+    step into March)."""
+    starts = np.array(["2015-01-01", "2015-02-01"], dtype="datetime64[D]")
+    ends = np.array(["2015-02-01", "2015-03-01"], dtype="datetime64[D]")
+    ds = xr.Dataset({"departures": (("time",), [31.0, 28.0], {"cell_methods": "time: sum"})},
+                    coords={"time": starts, "time_bnds": (("time", "nv"), np.stack([starts, ends], axis=1))})
+    monthly = migsim.table(ds, "departures", freq="month")
+    assert monthly["period"].tolist() == ["2015-01", "2015-02"]
+    assert monthly["value"].tolist() == [31.0, 28.0]
+    assert monthly["complete"].tolist() == [True, True]
+    months = periods.calendar_periods(starts[0], ends[-1], "month")
+    guessed = periods.aggregate([31.0, 28.0], starts, months, "flow")
+    assert guessed[1] == pytest.approx(28.0 * 28 / 31)  # without the bounds: a 31-day last step

@@ -169,14 +169,16 @@ output::Dataset dataset(const Simulation& sim, std::size_t first_step, bool prov
   std::vector<std::string> statuses, country_codes, country_names;
   for (std::size_t s = 0; s < kReportedStatuses; ++s) statuses.emplace_back(status_name(static_cast<Status>(s)));
   for (const auto& c : sc.countries) country_codes.push_back(c.code), country_names.push_back(c.name);
-  std::vector<std::int64_t> days;
-  for (Date d : std::span(sim.step_dates()).subspan(first_step)) days.push_back(d - sc.params.start);
+  std::vector<std::int64_t> days, bounds;  // bounds: [start, end) of each step, days since the start
+  const Calendar calendar = sc.calendar();
+  for (std::size_t k = first_step; k < first_step + hist.size(); ++k) {
+    days.push_back(calendar.step_start(k) - sc.params.start);
+    bounds.push_back(days.back());
+    bounds.push_back(calendar.step_end(k) - sc.params.start);
+  }
 
-  ds.dims = {{"time", hist.size()},
-             {"origin", origin_names.size()},
-             {"location", location_names.size()},
-             {"status", statuses.size()},
-             {"country", country_codes.size()}};
+  ds.dims = {{"time", hist.size()},       {"origin", origin_names.size()},   {"location", location_names.size()},
+             {"status", statuses.size()}, {"country", country_codes.size()}, {"nv", 2}};
   if (!sc.events.empty()) ds.dims.push_back({"event", sc.events.size()});
   ds.variables.push_back(
       Variable{"time",
@@ -186,7 +188,10 @@ output::Dataset dataset(const Simulation& sim, std::size_t first_step, bool prov
                 {"calendar", std::string("proleptic_gregorian")},
                 {"standard_name", std::string("time")},
                 {"axis", std::string("T")},
+                {"bounds", std::string("time_bnds")},
                 {"long_name", std::string("start of the step (stocks are counted at its end, flows over it)")}}});
+  // CF cell boundaries: a flow is summed over [start, end) of its step, a stock counted at the end.
+  ds.variables.push_back(Variable{"time_bnds", {"time", "nv"}, std::move(bounds), {}});
   ds.variables.push_back(labels("origin", "origin", origin_names, "origin region"));
   ds.variables.push_back(labels("origin_label", "origin", origin_labels, "origin region name"));
   ds.variables.push_back(
