@@ -39,12 +39,11 @@ from typing import TYPE_CHECKING, Any, Sequence, Union
 from . import periods
 from ._core import ArgumentError, MigsimError, OutputError
 from ._lazy import LazyModule
-from .schema import ABROAD_STATUSES_EXCLUDING_NATURALISED, OUTPUTS
+from .schema import ABROAD_STATUSES_EXCLUDING_NATURALISED
 from .tables import dataset, table
 
 if TYPE_CHECKING:  # numpy, pandas and xarray are imported on first use
     import numpy as np
-    import xarray
 
 if not TYPE_CHECKING:
     np = LazyModule("numpy")
