@@ -480,12 +480,12 @@ TEST(Simulation, ResultsHaveTheDocumentedVariablesAndDims) {
   EXPECT_EQ(ds.variables.size(), expected.size());
 
   // CF bounds of the steps: [start, start + 7 days) in the units of time, each step starting where the last ended.
-  const auto& time = std::get<std::vector<std::int64_t>>(ds.find_variable("time")->data);
+  const auto& starts = std::get<std::vector<std::int64_t>>(ds.find_variable("time")->data);
   const auto& bounds = std::get<std::vector<std::int64_t>>(ds.find_variable("time_bnds")->data);
-  ASSERT_EQ(bounds.size(), 2 * time.size());
-  for (std::size_t k = 0; k < time.size(); ++k) {
-    EXPECT_EQ(bounds[2 * k], time[k]) << k;
-    EXPECT_EQ(bounds[2 * k + 1], time[k] + 7) << k;
+  ASSERT_EQ(bounds.size(), 2 * starts.size());
+  for (std::size_t k = 0; k < starts.size(); ++k) {
+    EXPECT_EQ(bounds[2 * k], starts[k]) << k;
+    EXPECT_EQ(bounds[2 * k + 1], starts[k] + 7) << k;
   }
 
   // Counts are whole people (int64), money is real.
