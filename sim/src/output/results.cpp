@@ -116,12 +116,13 @@ output::Dataset Simulation::results_since(std::size_t first_step) const {
 
 namespace {
 
-/// CF `history`: when and by which version the run was made, with its settings.
+/// CF `history`: which version made the run, with its settings. No timestamp (`created_utc` holds it), so
+/// runs with one build and seed give the same bytes on any number of threads or ranks.
 std::string history(const Simulation& sim) {
   const auto& options = sim.options();
-  return utc_now() + " migsim " + version() + " (commit " + git_commit() + "): run of scenario " +
-         sim.scenario().params.name + ", seed " + std::to_string(options.seed) + ", scale " +
-         std::to_string(options.scale) + (options.until ? ", until " + options.until->iso() : std::string());
+  return "migsim " + version() + " (commit " + git_commit() + "): run of scenario " + sim.scenario().params.name +
+         ", seed " + std::to_string(options.seed) + ", scale " + std::to_string(options.scale) +
+         (options.until ? ", until " + options.until->iso() : std::string());
 }
 
 void add_provenance(const Simulation& sim, output::Dataset& ds) {
@@ -153,6 +154,29 @@ void add_provenance(const Simulation& sim, output::Dataset& ds) {
   }
 }
 
+/// `time` (the steps' starts, days since the scenario's start) and its CF bounds `time_bnds` [start, end).
+void add_time(output::Dataset& ds, const Scenario& sc, std::size_t first_step, std::size_t steps) {
+  std::vector<std::int64_t> days, bounds;
+  const Calendar calendar = sc.calendar();
+  for (std::size_t k = first_step; k < first_step + steps; ++k) {
+    days.push_back(calendar.step_start(k) - sc.params.start);
+    bounds.push_back(days.back());
+    bounds.push_back(calendar.step_end(k) - sc.params.start);
+  }
+  ds.variables.push_back(
+      Variable{"time",
+               {"time"},
+               std::move(days),
+               {{"units", "days since " + sc.params.start.iso()},
+                {"calendar", std::string("proleptic_gregorian")},
+                {"standard_name", std::string("time")},
+                {"axis", std::string("T")},
+                {"bounds", std::string("time_bnds")},
+                {"long_name", std::string("start of the step (stocks are counted at its end, flows over it)")}}});
+  // CF cell boundaries: a flow is summed over [start, end) of its step, a stock counted at the end.
+  ds.variables.push_back(Variable{"time_bnds", {"time", "nv"}, std::move(bounds), {}});
+}
+
 output::Dataset dataset(const Simulation& sim, std::size_t first_step, bool provenance) {
   const Scenario& sc = sim.scenario();
   const std::span<const StepAggregates> hist = std::span(sim.history()).subspan(first_step);
@@ -169,29 +193,11 @@ output::Dataset dataset(const Simulation& sim, std::size_t first_step, bool prov
   std::vector<std::string> statuses, country_codes, country_names;
   for (std::size_t s = 0; s < kReportedStatuses; ++s) statuses.emplace_back(status_name(static_cast<Status>(s)));
   for (const auto& c : sc.countries) country_codes.push_back(c.code), country_names.push_back(c.name);
-  std::vector<std::int64_t> days, bounds;  // bounds: [start, end) of each step, days since the start
-  const Calendar calendar = sc.calendar();
-  for (std::size_t k = first_step; k < first_step + hist.size(); ++k) {
-    days.push_back(calendar.step_start(k) - sc.params.start);
-    bounds.push_back(days.back());
-    bounds.push_back(calendar.step_end(k) - sc.params.start);
-  }
 
   ds.dims = {{"time", hist.size()},       {"origin", origin_names.size()},   {"location", location_names.size()},
              {"status", statuses.size()}, {"country", country_codes.size()}, {"nv", 2}};
   if (!sc.events.empty()) ds.dims.push_back({"event", sc.events.size()});
-  ds.variables.push_back(
-      Variable{"time",
-               {"time"},
-               days,
-               {{"units", "days since " + sc.params.start.iso()},
-                {"calendar", std::string("proleptic_gregorian")},
-                {"standard_name", std::string("time")},
-                {"axis", std::string("T")},
-                {"bounds", std::string("time_bnds")},
-                {"long_name", std::string("start of the step (stocks are counted at its end, flows over it)")}}});
-  // CF cell boundaries: a flow is summed over [start, end) of its step, a stock counted at the end.
-  ds.variables.push_back(Variable{"time_bnds", {"time", "nv"}, std::move(bounds), {}});
+  add_time(ds, sc, first_step, hist.size());
   ds.variables.push_back(labels("origin", "origin", origin_names, "origin region"));
   ds.variables.push_back(labels("origin_label", "origin", origin_labels, "origin region name"));
   ds.variables.push_back(
