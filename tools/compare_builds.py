@@ -63,6 +63,7 @@ PROVENANCE_ATTRIBUTES = frozenset(
         "threads",  # worker threads: differs between the runs compared on purpose
         "mpi_ranks",  # MPI processes: likewise
         "git_commit",  # the commit each build was made from
+        "history",  # names the version and commit too
         "migsim_version",  # the version compiled into each build
         "source",  # "migsim <version>": the version again
         "_NCProperties",  # netCDF-4 marker naming the HDF5 library version the build links

@@ -7,6 +7,7 @@ packages=(
   libhdf5-dev libtbb-dev libeigen3-dev libboost-dev libyaml-cpp-dev libcli11-dev
   libgtest-dev librandom123-dev clang-format
   libopenmpi-dev openmpi-bin
+  chromium chromium-driver  # tests/python/test_report.py opens the HTML report in headless Chromium
 )
 missing=()
 for p in "${packages[@]}"; do

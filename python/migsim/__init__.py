@@ -44,6 +44,9 @@ from .calibration import CalibrationResult, FitParameter, calibrate, fit_paramet
 from .sensitivity import Measure, SensitivityResult, sensitivity, sensitivity_outputs
 from .settings import RunSettings
 from .validate import ValidationReport, validate_fit
+from . import periods
+from .tables import table, write_table
+from .report import report
 
 __version__: str = _version()
 
@@ -92,10 +95,14 @@ __all__ += [
     "observed_folder",
     "open_results",
     "pattern_table",
+    "periods",
+    "report",
     "run",
     "sensitivity",
     "sensitivity_outputs",
+    "table",
     "validate_fit",
+    "write_table",
 ]
 
 

@@ -9,9 +9,9 @@ Quick start::
     ds = ens.run()                      # dims (run, time, ...), coordinates seed and behaviour.departure.base_rate
     ens.save("out/ensemble.h5")
 
-    cmp = migsim.compare({"baseline": "kyrgyzstan", "quota_cut": "quota-cut"}, seeds=20, variable="stock",
+    cmp = migsim.compare({"baseline": "kyrgyzstan", "quota_cut": "quota-cut"}, seeds=20, variables="stock",
                          scale=100)
-    cmp.plot(by={"location_country": "RU"})    # medians with shaded 10-90% bands
+    cmp.plot(where={"location_country": "RU"})  # medians with shaded 10-90% bands
 
 Members run in worker processes started with ``spawn`` (the engine uses TBB threads, so the parent is never
 forked), or on a Dask cluster when a ``dask.distributed.Client`` is given. In a script, run ensembles under
@@ -31,6 +31,7 @@ import numbers
 import os
 import pickle
 import secrets
+import warnings
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, Union
 
 import migsim
@@ -39,7 +40,8 @@ from ._core import ArgumentError, MigsimError
 from ._lazy import LazyModule
 from ._progress import progress_bar
 from ._files import check_output_target
-from .results import _write_atomically
+from .results import _with_history, _write_atomically
+from .schema import display_units
 from .settings import RunSettings, for_parallel_runs, takes_settings
 
 if TYPE_CHECKING:  # numpy and xarray are imported on first use
@@ -63,7 +65,7 @@ _MAX_SEED = 2**63
 # Per-run attributes that differ between members are kept as per-run coordinates when they are numbers or short
 # text (wall_time_seconds, agent_steps, created_utc); longer text (a swept scenario's YAML) is dropped.
 _MAX_COORD_TEXT = 200
-_DROPPED_ATTRS = ("seed", "coordinates")
+_DROPPED_ATTRS = ("seed", "coordinates", "history")  # history: one line for the ensemble instead (see _assemble)
 
 
 # --------------------------------------------------------------------------------------------------- seeds
@@ -475,7 +477,23 @@ class Ensemble:
         if not os.path.isdir(folder):
             raise ArgumentError(f"path: the folder {folder} does not exist")
         check_output_target(path)  # before the ensemble runs: a bad target fails fast
-        _write_atomically(self._dataset if self._dataset is not None else self.run(), path)
+        dataset = self._dataset if self._dataset is not None else self.run()
+        _write_atomically(_with_history(dataset, f"{len(self)} runs saved by migsim.Ensemble.save"), path)
+
+    def plot(self, variable: str = "stock", where: Mapping[str, Any] | None = None, ax: Axes | None = None,
+             quantiles: Sequence[float] = (0.1, 0.5, 0.9)) -> Axes:
+        """The median and the band over runs of a variable's total, as :meth:`Comparison.plot` draws them (running
+        the ensemble first if needed).
+
+        Args:
+            variable: an output variable.
+            where: selections before summing, e.g. ``{"location_country": "RU"}``.
+            ax: the Axes to draw on (default: a new figure).
+            quantiles: the band's lowest and highest quantiles and the median.
+        """
+        runs = self._dataset if self._dataset is not None else self.run()
+        stacked = runs.expand_dims(scenario=[self.name])
+        return Comparison(stacked, quantiles).plot(variable, where, ax)
 
     def _assemble(self, members: Sequence[_Member], datasets: Sequence[xr.Dataset]) -> xr.Dataset:
         attrs = [dict(ds.attrs) for ds in datasets]
@@ -528,8 +546,23 @@ class Ensemble:
         )
         if self._master_seed is not None:
             common["master_seed"] = self._master_seed
+        first = str(attrs[0].get("history", "")).split(": run of scenario")[0]  # "<when> migsim <version> (commit)"
+        common["history"] = (f"{first}: ensemble of {len(members)} runs of scenario {self.name}, seeds "
+                             f"{', '.join(map(str, self._seeds))}" + (f", sweep {common['sweep']}" if self._sweep else ""))
         stacked.attrs = common
         return stacked
+
+
+def _where_from_by(where: Mapping[str, Any] | None, by: Mapping[str, Any] | None,
+                   method: str) -> Mapping[str, Any] | None:
+    """``where``, or the deprecated ``by`` selection with a DeprecationWarning naming ``where``."""
+    if by is None:
+        return where
+    if where is not None:
+        raise ArgumentError(f"Comparison.{method}: give where= only (by= is its deprecated name)")
+    warnings.warn(f"Comparison.{method}(by=...) is deprecated: it selects, so it is now where=...; by= groups "
+                  f"elsewhere in migsim", DeprecationWarning, stacklevel=3)
+    return by
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -585,20 +618,21 @@ class Comparison:
             self._bands = bands.transpose("scenario", "quantile", ...)
         return self._bands
 
-    def band(self, variable: str | None = None, by: Mapping[str, Any] | None = None,
-             quantiles: Sequence[float] | None = None) -> xr.DataArray:
+    def band(self, variable: str | None = None, where: Mapping[str, Any] | None = None,
+             quantiles: Sequence[float] | None = None, *, by: Mapping[str, Any] | None = None) -> xr.DataArray:
         """Quantiles over runs of a variable's total over every dimension but time.
 
         Args:
             variable: an output variable (default: the first compared one).
-            by: selections before summing, by dimension or coordinate: ``{"location": "moscow"}``,
+            where: selections before summing, by dimension or coordinate: ``{"location": "moscow"}``,
                 ``{"location_country": "RU", "status": ["irregular", "detained"]}`` (a list is summed).
             quantiles: default :attr:`quantiles`.
+            by: the old name of ``where`` (deprecated: ``by=`` groups everywhere else in the API).
 
         Returns:
             A DataArray with dims ``(scenario, quantile, time)``.
         """
-        data = self._select(variable, by)
+        data = self._select(variable, _where_from_by(where, by, "band"))
         keep = {"scenario", "run", "time"}
         totals = data.sum([dim for dim in data.dims if dim not in keep], min_count=1)
         band: xr.DataArray = totals.quantile(list(self.quantiles if quantiles is None else quantiles),
@@ -634,21 +668,24 @@ class Comparison:
                                     f"{', '.join(choices)}")
         return data
 
-    def plot(self, variable: str | None = None, by: Mapping[str, Any] | None = None, ax: Axes | None = None) -> Axes:
+    def plot(self, variable: str | None = None, where: Mapping[str, Any] | None = None, ax: Axes | None = None, *,
+             by: Mapping[str, Any] | None = None) -> Axes:
         """Median lines with a shaded band from the lowest to the highest quantile, one colour per scenario.
 
         Args:
             variable: an output variable (default: the first compared one).
-            by: selections before summing, as in :meth:`band` (default: the total).
+            where: selections before summing, as in :meth:`band` (default: the total).
             ax: the matplotlib Axes to draw on (default: a new figure).
+            by: the old name of ``where`` (deprecated).
 
         Returns:
             The matplotlib Axes (one median line per scenario in ``ax.get_lines()``).
         """
         import matplotlib.pyplot as plt
 
+        where = _where_from_by(where, by, "plot")
         low, high = min(self.quantiles), max(self.quantiles)
-        band = self.band(variable, by, sorted({low, 0.5, high}))
+        band = self.band(variable, where, sorted({low, 0.5, high}))
         if ax is None:
             _, ax = plt.subplots(figsize=(8, 4.5))
         times = band["time"].values
@@ -659,13 +696,69 @@ class Comparison:
                             color=colour, alpha=0.25, linewidth=0)
             ax.plot(times, series.sel(quantile=0.5).values, color=colour, label=label)
         name = self.variables[0] if variable is None else variable
-        units = self.runs[name].attrs.get("units")
+        units = display_units(str(self.runs[name].attrs.get("units", "")))
         ax.set_ylabel(f"{name} ({units})" if units else name)
-        where = ", ".join(f"{key}={value}" for key, value in (by or {}).items())
+        selection = ", ".join(f"{key}={value}" for key, value in (where or {}).items())
         runs = self.runs.sizes["run"]
-        ax.set_title(f"{name}{': ' + where if where else ''} (median, {low:.0%}-{high:.0%} of {runs} runs)")
+        # Two lines and wrapping, so a long selection is not cut off at the figure's edge.
+        ax.set_title(f"{name}{': ' + selection if selection else ''}\n(median, {low:.0%}-{high:.0%} of {runs} runs)",
+                     fontsize="medium", wrap=True)
         ax.legend()
         return ax
+
+    def to_dataframe(self, variable: str | None = None, by: str | Sequence[str] | None = None, freq: str = "week",
+                     where: Mapping[str, Any] | None = None, stock: str = "end") -> pd.DataFrame:
+        """Every run of every scenario as a tidy table: ``scenario``, ``run``, ``seed`` columns, one row per period
+        and group (see :func:`migsim.table` for ``by``, ``freq``, ``where`` and ``stock``)."""
+        from .tables import table
+
+        return table(self.runs, self.variables[0] if variable is None else variable, by=by, freq=freq, where=where,
+                     stock=stock)
+
+    def differences(self, variable: str | None = None, baseline: str | None = None,
+                    by: str | Sequence[str] | None = None, freq: str = "year",
+                    where: Mapping[str, Any] | None = None, stock: str = "end",
+                    quantiles: Sequence[float] | None = None) -> pd.DataFrame:
+        """Paired differences from a baseline scenario: per seed, then quantiles over seeds.
+
+        Every scenario of a comparison runs with the same seeds, so each run of a scenario is paired with the
+        baseline's run of the same seed; the quantiles are those of the per-seed differences (never differences of
+        quantile bands).
+
+        Args:
+            variable, by, freq, where, stock: as for :meth:`to_dataframe`.
+            baseline: the scenario the others are compared with (default: the first).
+            quantiles: default :attr:`quantiles`.
+
+        Returns:
+            Columns ``scenario, period, start, end, complete``, the ``by`` columns, ``runs`` (pairs) and one column
+            per quantile (``q10``, ``q50``, ``q90``) of ``scenario - baseline``.
+        """
+        frame = self.to_dataframe(variable, by=by, freq=freq, where=where, stock=stock)
+        base = self.scenarios[0] if baseline is None else str(baseline)
+        if base not in self.scenarios:
+            raise ArgumentError(f"baseline: expected one of {', '.join(self.scenarios)}, found {base!r}")
+        levels = list(self.quantiles if quantiles is None else quantiles)
+        keys = ["period", "start", "end", "complete", *[c for c in frame.columns
+                                                        if c not in ("scenario", "run", "seed", "value", "period",
+                                                                     "start", "end", "complete")]]
+        reference = frame[frame["scenario"] == base].set_index([*keys, "seed"])["value"]
+        out = []
+        for label in self.scenarios:
+            if label == base:
+                continue
+            other = frame[frame["scenario"] == label].set_index([*keys, "seed"])["value"]
+            difference = (other - reference.reindex(other.index)).rename("difference").reset_index()
+            grouped = difference.groupby(keys, sort=False)["difference"]
+            summary = grouped.quantile(levels).unstack()
+            summary.columns = [f"q{round(q * 100):d}" for q in levels]
+            summary.insert(0, "runs", grouped.count())
+            summary = summary.reset_index()
+            summary.insert(0, "scenario", label)
+            out.append(summary)
+        result = pd.concat(out, ignore_index=True) if out else pd.DataFrame()
+        result.attrs.update(frame.attrs, baseline=base, paired_by="seed")
+        return result
 
     def __repr__(self) -> str:
         return (f"<migsim.Comparison scenarios={self.scenarios} runs={self.runs.sizes['run']} "
@@ -677,7 +770,7 @@ def compare(
     scenarios: Mapping[str, ScenarioLike],
     seeds: int | Iterable[int] = 10,
     *,
-    variable: str | Sequence[str] | None = "stock",
+    variables: str | Sequence[str] | None = "stock",
     quantiles: Sequence[float] = (0.1, 0.5, 0.9),
     scale: int | None = None,
     until: str | datetime.date | None = None,
@@ -688,6 +781,7 @@ def compare(
     quiet: bool = False,
     settings: RunSettings | None = None,
     threads_per_run: int | None = None,
+    variable: str | Sequence[str] | None = None,
 ) -> Comparison:
     """Runs an ensemble of every scenario with the same seeds and compares them with quantile bands.
 
@@ -695,17 +789,18 @@ def compare(
 
         cmp = migsim.compare({"baseline": "kyrgyzstan", "quota_cut": "quota-cut"}, seeds=20, scale=100)
         cmp.bands.stock.sel(quantile=0.9)           # per cell
-        cmp.plot("stock", by={"location_country": "RU"})
+        cmp.plot("stock", where={"location_country": "RU"})
 
     Args:
         scenarios: labels mapped to scenarios (built-in names, paths or :class:`migsim.Scenario` objects).
         seeds: a count (derived from ``master_seed``, the same for every scenario) or the seeds themselves.
-        variable: the output variable(s) to keep (``None``: all).
+        variables: the output variable(s) to keep (``None``: all), as for :class:`Ensemble`.
         quantiles: the quantiles over runs, each in ``[0, 1]``.
         scale, until, threads, processes, client, master_seed, quiet, settings: as for :class:`Ensemble` (the
             scale is each scenario's own ``run.scale`` unless given). All the scenarios' runs share one pool of
             workers and one progress bar.
         threads_per_run: the old name of ``threads`` (deprecated).
+        variable: the old name of ``variables`` (deprecated).
 
     Returns:
         A :class:`Comparison`.
@@ -722,7 +817,10 @@ def compare(
     levels = [float(q) for q in quantiles] if isinstance(quantiles, Iterable) else []
     if not levels or any(not 0 <= q <= 1 for q in levels) or len(set(levels)) != len(levels):
         raise ArgumentError(f"quantiles: expected distinct numbers in [0, 1], found {quantiles!r}")
-    variables = [variable] if isinstance(variable, str) else None if variable is None else list(variable)
+    if variable is not None:
+        warnings.warn("compare(variable=...) is deprecated; use variables=...", DeprecationWarning, stacklevel=2)
+        variables = variable
+    variables = [variables] if isinstance(variables, str) else None if variables is None else list(variables)
     run_seeds, master = _resolve_seeds(seeds, master_seed)
     ensembles = {
         str(label): Ensemble(scenario, run_seeds, client=client, quiet=True, variables=variables, settings=options)

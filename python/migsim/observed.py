@@ -35,6 +35,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence, Union
 
+from . import periods
 from ._core import ArgumentError, ScenarioError
 from ._lazy import LazyModule
 from .schema import OUTPUTS, STATUS_NAMES
@@ -640,30 +641,26 @@ def _reduced(ds: Any, target: Target, where: Mapping[str, tuple[str, ...]], nega
     return da.sum([d for d in da.dims if d not in keep]).astype(float)
 
 
-def _step_days(times: Any) -> float:
-    if len(times) > 1:
-        return float((times[-1] - times[-2]) / np.timedelta64(1, "D"))
-    return 7.0
+def _period(edges: tuple[Any, Any], start: str | None, end: str, kind: str) -> periods.Period | None:
+    """The calendar period of a row by the rule of :mod:`migsim.periods`, or None if the run does not cover it.
 
-
-def _window(times: Any, start: str | None, end: str, kind: str) -> Any:
-    """Index of the steps used for a row: a boolean mask over time, or None if not simulated."""
-    end_day = np.datetime64(end)
-    last_end = times[-1] + np.timedelta64(int(round(_step_days(times))), "D")
-    if end_day < times[0] or end_day >= last_end:
+    ``at_date`` and the flows (``year_to_date``, ``since``) end with the row's day (``end`` + 1 exclusive);
+    ``year_mean`` is the whole calendar year of the row. The run must reach past the row's day; a flow's period may
+    start up to one step before the run (the first days are then not counted).
+    """
+    starts, ends = edges
+    end_day = np.datetime64(end, "D")
+    if end_day < starts[0] or end_day >= ends[-1]:
         return None
     if kind == "at_date":
-        index = int(np.searchsorted(times, end_day, side="right")) - 1
-        mask = np.zeros(len(times), bool)
-        mask[index] = True
-        return mask
-    start_day = np.datetime64(start)
-    if start_day < times[0] - np.timedelta64(int(round(_step_days(times))), "D"):
-        return None  # the period starts before the run
+        return periods.Period(end, starts[0], end_day + 1)
     if kind == "year_mean":
-        year_end = np.datetime64(f"{end[:4]}-12-31")
-        return (times >= start_day) & (times <= year_end)
-    return (times >= start_day) & (times <= end_day)
+        year = int(end[:4])
+        return periods.Period(str(year), np.datetime64(f"{year:04d}-01-01", "D"), np.datetime64(f"{year + 1:04d}-01-01", "D"))
+    start_day = np.datetime64(start, "D")
+    if start_day < starts[0] - (ends[0] - starts[0]):
+        return None  # the period starts before the run
+    return periods.Period(f"{start}/{end}", start_day, end_day + 1)
 
 
 def _period_start(target: Target, date: str) -> str | None:
@@ -690,6 +687,8 @@ def _simulate_target(target: Target, frame: Any, ds: Any) -> Any:
     denominator = (_reduced(ds, target, target.denominator, target.denominator_negate)
                    if target.denominator is not None else None)
     times = ds["time"].values.astype("datetime64[D]")
+    bounds = ds["time_bnds"].values if "time_bnds" in ds.variables else None
+    edges = periods.step_edges(times, bounds)
 
     def series(da: Any, row: int) -> Any:
         if target.by:
@@ -704,17 +703,17 @@ def _simulate_target(target: Target, frame: Any, ds: Any) -> Any:
         return values.reshape(len(times), -1)  # time x runs
 
     def value(row: int, end: str) -> Any:
-        mask = _window(times, _period_start(target, end) if target.time != "since" else
-                       _period_start(target, str(frame["date"].iloc[row])), end, target.time)
-        if mask is None:
+        period = _period(edges, _period_start(target, end) if target.time != "since" else
+                         _period_start(target, str(frame["date"].iloc[row])), end, target.time)
+        if period is None:
             return None
-        num = series(numerator, row)[mask]
-        if target.time in ("at_date", "year_to_date", "since"):
-            agg = num.sum(axis=0)
-            den = series(denominator, row)[mask].sum(axis=0) if denominator is not None else None
-        else:
-            agg = num.mean(axis=0)
-            den = series(denominator, row)[mask].mean(axis=0) if denominator is not None else None
+        kind = "stock" if target.time in ("at_date", "year_mean") else "flow"
+        rule = "mean" if target.time == "year_mean" else "end"
+        agg = periods.aggregate(series(numerator, row), times, [period], kind, rule, bounds)[0]
+        den = (periods.aggregate(series(denominator, row), times, [period], kind, rule, bounds)[0]
+               if denominator is not None else None)
+        if np.isnan(agg).all():
+            return None
         if den is not None:
             with np.errstate(divide="ignore", invalid="ignore"):
                 agg = np.where(den > 0, agg / np.where(den > 0, den, 1), np.nan)

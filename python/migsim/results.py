@@ -5,12 +5,12 @@ from __future__ import annotations
 import html
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Hashable, Mapping, Sequence, cast
+from typing import TYPE_CHECKING, Any, Hashable, Mapping, Sequence, cast, overload
 
 
 from ._files import write_atomically
 from ._lazy import LazyModule
-from .schema import ABROAD_STATUSES_INCLUDING_NATURALISED, HOME_STATUSES
+from .schema import ABROAD_STATUSES_INCLUDING_NATURALISED, HOME_STATUSES, display_units
 
 if TYPE_CHECKING:  # numpy and xarray are imported on first use, matplotlib when a plot is drawn
     import numpy as np
@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # numpy and xarray are imported on first use, matplotlib when
     import pandas
     import xarray as xr
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 else:
     np = LazyModule("numpy")
     xr = LazyModule("xarray")
@@ -105,6 +106,32 @@ def _summary_class() -> type[Summary]:
     return _SUMMARY_CLASS[0]
 
 
+# Compression of the data variables, as the engine's writer does (sim/src/output/netcdf_writer.cpp: shuffle and
+# deflate level 4 for every variable with more than one dimension and more than 4096 values).
+DEFLATE_LEVEL = 4
+_CHUNKING_MIN_ELEMENTS = 4096
+
+
+def _compression(dataset: Any) -> dict[str, dict[str, Any]]:
+    """Per-variable encoding: shuffle and deflate for every multi-dimensional data variable."""
+    return {str(name): {"zlib": True, "complevel": DEFLATE_LEVEL, "shuffle": True}
+            for name, variable in dataset.data_vars.items() if variable.ndim > 1 and variable.size > _CHUNKING_MIN_ELEMENTS}
+
+
+def _with_history(dataset: Any, what: str) -> Any:
+    """A shallow copy of ``dataset`` whose CF ``history`` attribute has one more line: when, and ``what``."""
+    import datetime
+
+    from ._core import version
+
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    line = f"{stamp} migsim {version()}: {what}"
+    copy = dataset.copy(deep=False)
+    earlier = str(dataset.attrs.get("history", ""))
+    copy.attrs = {**dataset.attrs, "history": f"{earlier}\n{line}" if earlier else line}
+    return copy
+
+
 def _write_atomically(dataset: Any, path: str | os.PathLike[str]) -> None:
     """Writes an :class:`xarray.Dataset` as netCDF-4 to `path` through an exclusive temporary file in the
     same folder (see :mod:`migsim._files`), so ``path`` is either complete or untouched.
@@ -113,7 +140,8 @@ def _write_atomically(dataset: Any, path: str | os.PathLike[str]) -> None:
         migsim.OutputError: the folder does not exist, ``path`` is not a regular file (a folder, device,
             FIFO or symbolic link), or writing failed (the original error is chained).
     """
-    write_atomically(lambda temporary: dataset.to_netcdf(temporary, engine="h5netcdf"), path)
+    write_atomically(lambda temporary: dataset.to_netcdf(temporary, engine="h5netcdf",
+                                                         encoding=_compression(dataset)), path)
 
 
 def __getattr__(name: str) -> Any:
@@ -193,7 +221,8 @@ class Results:
                 name: xr.Variable(dims, np.asarray(data), attrs) for name, (dims, data, attrs) in self._raw["variables"].items()
             }
             ds = xr.Dataset(variables, attrs=dict(self._raw["attrs"]))
-            self._dataset = xr.decode_cf(ds)
+            # decode_coords="all": time_bnds (CF bounds of the steps) is a coordinate, not an output variable.
+            self._dataset = xr.decode_cf(ds, decode_coords="all")
         return self._dataset
 
     # ------------------------------------------------------------------------------ reductions
@@ -364,7 +393,7 @@ class Results:
                 columns[str(name)] = pd.Categorical.from_codes(inverse[codes[axis]], categories=list(unique))
         columns["value"] = np.asarray(da.values).ravel()
         frame = pd.DataFrame(columns)
-        frame.attrs = {"variable": var, "units": da.attrs.get("units", ""), "long_name": da.attrs.get("long_name", "")}
+        frame.attrs = {"variable": var, "units": display_units(str(da.attrs.get("units", ""))), "long_name": da.attrs.get("long_name", "")}
         return frame
 
     def summary(self) -> Summary:
@@ -413,7 +442,7 @@ class Results:
             column = "stranded_peak" if name == "stranded" else name
             per_step[column] = total(name)
             how[column] = rule
-            units[column] = str(ds[name].attrs.get("units", ""))
+            units[column] = display_units(str(ds[name].attrs.get("units", "")))
             descriptions[column] = what
         frame = pd.DataFrame(per_step, index=pd.DatetimeIndex(ds["time"].values, name="time"))
         frame["steps"] = 1
@@ -428,15 +457,25 @@ class Results:
 
     # ------------------------------------------------------------------------------------ plot
 
+    @overload
+    def plot(self, var: None = None) -> Figure: ...
+
+    @overload
+    def plot(self, var: str, by: str | None = None, sel: Mapping[str, Any] | None = None, ax: Axes | None = None,
+             **kwargs: Any) -> Axes: ...
+
     def plot(
         self,
-        var: str,
+        var: str | None = None,
         by: str | None = None,
         sel: Mapping[str, Any] | None = None,
         ax: Axes | None = None,
         **kwargs: Any,
-    ) -> Axes:
-        """Draws a variable over time, summed over every dimension except ``by``.
+    ) -> Axes | Figure:
+        """Draws a variable over time, summed over every dimension except ``by``; with no variable, an overview.
+
+        ``results.plot()`` draws the standard overview (:meth:`overview`): migrants abroad by destination country,
+        departures and returns, remittances, and the mix of legal statuses abroad, and returns the Figure.
 
         Examples::
 
@@ -465,6 +504,10 @@ class Results:
             ValueError: ``by`` or a ``sel`` key that is not a dimension of the variable, or a selection
                 that leaves no time axis.
         """
+        if var is None:
+            if by is not None or sel is not None or ax is not None or kwargs:
+                raise TypeError("plot(): by, sel, ax and styles need a variable, e.g. plot('stock', by='location')")
+            return self.overview()
         if by is not None and not isinstance(by, str):
             raise TypeError(f"by: expected one dimension name (a str) or None, found {by!r}")
         da = self._reduce(var, [] if by is None else [by], sel)
@@ -493,7 +536,7 @@ class Results:
                 ax.legend(title=by, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), ncol=1 + len(shown) // 25)
             else:
                 ax.legend(title=by, fontsize="small")
-        units = str(da.attrs.get("units", ""))
+        units = display_units(str(da.attrs.get("units", "")))
         ax.set_ylabel(f"{var} ({units})" if units else var)
         if np.nanmax(np.abs(da.values), initial=0) >= 10_000:  # 1.2M rather than 1200000 or 1.2e6
             ax.yaxis.set_major_formatter(mticker.EngFormatter(sep=""))
@@ -508,6 +551,38 @@ class Results:
         ax.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator))
         ax.margins(x=0)
         return ax
+
+    def overview(self) -> Figure:
+        """The standard overview, one figure of four panels: migrants abroad by destination country (end of step),
+        departures and returns (per step), remittances (per step) and the mix of legal statuses abroad.
+
+        Returns:
+            The :class:`matplotlib.figure.Figure` (never shown; ``fig.savefig(...)`` or Jupyter displays it).
+        """
+        import matplotlib.pyplot as plt
+
+        ds = self.to_xarray()
+        abroad = [str(s) for s in ds["status"].values if str(s) in ABROAD_STATUSES_INCLUDING_NATURALISED]
+        fig, axes = plt.subplots(2, 2, figsize=(12, 7.5), constrained_layout=True)
+        self.plot("stock", by="location_country", sel={"status": abroad}, ax=axes[0, 0])
+        axes[0, 0].set_title("People abroad by destination country (end of step)", fontsize="medium")
+        self.plot("departures", ax=axes[0, 1], label="departures")
+        self.plot("returns", ax=axes[0, 1], label="returns")
+        axes[0, 1].set_title("Departures and returns (per weekly step)", fontsize="medium")
+        axes[0, 1].set_ylabel("people per step")
+        axes[0, 1].legend(fontsize="small")
+        self.plot("remittances_usd", ax=axes[1, 0])
+        axes[1, 0].set_title("Remittances sent home (per weekly step)", fontsize="medium")
+        mix = self._reduce("stock", ["status"], {"status": abroad})
+        axes[1, 1].stackplot(mix["time"].values, mix.transpose("status", "time").values,
+                             labels=[str(s) for s in mix["status"].values])
+        axes[1, 1].set_title("Legal status of people abroad (end of step)", fontsize="medium")
+        axes[1, 1].set_ylabel("people")
+        axes[1, 1].legend(fontsize="x-small", loc="upper left", ncol=2)
+        axes[1, 1].margins(x=0)
+        provenance = self.provenance
+        fig.suptitle(f"{provenance['scenario']}: seed {provenance['seed']}, scale {provenance['scale']}")
+        return fig
 
     # ------------------------------------------------------------------------------------ save
 
@@ -525,7 +600,7 @@ class Results:
             migsim.OutputError: the folder does not exist, ``path`` is not a regular file, or writing
                 failed (the original error is chained).
         """
-        _write_atomically(self.to_xarray(), path)
+        _write_atomically(_with_history(self.to_xarray(), "saved by migsim.Results.save"), path)
 
     # ------------------------------------------------------------------------------------ repr
 
@@ -611,4 +686,6 @@ def open_results(path: str | os.PathLike[str]) -> xr.Dataset:
     """
     if not os.path.exists(path):
         raise FileNotFoundError(f"{os.fspath(path)}: no such file")
-    return xr.open_dataset(path)
+    # decode_coords="all": time_bnds (CF bounds of the steps) is a coordinate, not an output variable.
+    opened: xr.Dataset = xr.open_dataset(path, decode_coords="all")
+    return opened

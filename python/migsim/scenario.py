@@ -298,12 +298,29 @@ class Scenario:
         """The fully resolved scenario as YAML: every parameter and event, defaults filled in."""
         return str(self._core.resolved_yaml())
 
-    def save(self, folder: PathLike) -> Path:
+    def save(self, folder: PathLike, overwrite: bool = False) -> Path:
         """Writes the scenario as a self-contained folder (``scenario.yaml`` with every parameter
-        and event resolved, and its CSV tables) that ``migsim run`` and :meth:`load` read."""
+        and event resolved, and its CSV tables) that ``migsim run`` and :meth:`load` read.
+
+        Args:
+            folder: the folder to write (created; it must not exist or be empty).
+            overwrite: replace a scenario folder written earlier (one holding a ``scenario.yaml``; any
+                other non-empty folder is refused), so a notebook can run twice.
+
+        Raises:
+            FileExistsError: ``folder`` exists, is not empty, and ``overwrite`` is false or it holds no
+                ``scenario.yaml``.
+        """
         folder = Path(folder)
+        replace = False
         if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-            raise FileExistsError(f"{folder}: exists and is not an empty folder")
+            if not overwrite:
+                raise FileExistsError(f"{folder}: exists and is not an empty folder (save(..., overwrite=True) "
+                                      f"replaces a scenario folder)")
+            if not (folder / "scenario.yaml").is_file():
+                raise FileExistsError(f"{folder}: overwrite=True replaces only a scenario folder (one with a "
+                                      f"scenario.yaml); this one has none")
+            replace = True
         tables = {key.split(".", 1)[1]: text for key, text in self._core.table_texts.items()}
         lines, in_tables = [], False
         for line in self.to_yaml().splitlines():
@@ -327,7 +344,9 @@ class Scenario:
                 out.write("\n".join(lines) + "\n")
             os.chmod(staging, 0o777 & ~_umask())
             Scenario.load(staging)  # what was written must load
-            if folder.exists():
+            if replace:
+                shutil.rmtree(folder)
+            elif folder.exists():
                 folder.rmdir()
             staging.rename(folder)
         except BaseException:

@@ -27,7 +27,7 @@ from typing import Mapping
 from . import _core
 
 __all__ = ["ABROAD_STATUSES_EXCLUDING_NATURALISED", "ABROAD_STATUSES_INCLUDING_NATURALISED", "HOME_STATUSES",
-           "OUTPUTS", "OutputVariable", "STATUSES", "STATUS_NAMES", "Status", "output_reference"]
+           "OUTPUTS", "OutputVariable", "display_units", "STATUSES", "STATUS_NAMES", "Status", "output_reference"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,7 +54,8 @@ class OutputVariable:
     Attributes:
         name: the variable's name, e.g. ``stock``.
         dims: its dimensions, ``time`` first.
-        units: ``people`` or ``USD``.
+        units: ``1`` (a count of people: dimensionless, as UDUNITS and CF want it) or ``USD``; see
+            :func:`display_units` for labels.
         long_name: what it counts (the ``long_name`` attribute).
         standard_name: the CF standard name, or ``""``.
         cell_method: ``time: point`` (a stock at the end of the step) or ``time: sum`` (a flow over the step).
@@ -100,6 +101,11 @@ OUTPUTS: Mapping[str, OutputVariable] = types.MappingProxyType({
     for v in _core.output_schema()})
 """Every output variable of a run by name, in the order of the output file (``policy_state``, which exists only
 when the scenario has events, is not among them)."""
+
+
+def display_units(units: str) -> str:
+    """The units for a label or a table: ``people`` for the files' ``1`` (counts of people), else as given."""
+    return "people" if units == "1" else units
 
 
 def output_reference() -> str:

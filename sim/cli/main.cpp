@@ -2,15 +2,23 @@
 // 1 any other failure.
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
 #include <charconv>
+
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <iostream>
 #include <numeric>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "migsim/builtin.hpp"
 #include "migsim/distributed.hpp"
@@ -304,6 +312,60 @@ int command_export(const std::string& name, const std::string& folder) {
   return 0;
 }
 
+/// Subcommands written in Python: `migsim NAME ...` runs the program `migsim-NAME` (a console script of the Python
+/// package) with the remaining arguments, the way git runs its external commands.
+struct ExternalCommand {
+  const char* name;
+  const char* summary;
+};
+constexpr ExternalCommand kExternalCommands[] = {
+    {"table", "Write one output variable over calendar periods as CSV, Excel or Parquet (runs migsim-table)"},
+    {"report", "Write a self-contained HTML report of one or more runs (runs migsim-report)"},
+};
+
+bool executable(const fs::path& path) {
+  std::error_code ec;
+  return fs::is_regular_file(path, ec) && ::access(path.c_str(), X_OK) == 0;
+}
+
+/// `migsim-NAME` next to this program first (the same install), then on PATH.
+std::optional<fs::path> find_external(const std::string& program) {
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec && executable(self.parent_path() / program)) return self.parent_path() / program;
+  const char* path = std::getenv("PATH");
+  std::string folders = path ? path : "";
+  std::size_t begin = 0;
+  while (begin <= folders.size()) {
+    const std::size_t end = std::min(folders.find(':', begin), folders.size());
+    const fs::path candidate = fs::path(end > begin ? folders.substr(begin, end - begin) : ".") / program;
+    if (executable(candidate)) return candidate;
+    begin = end + 1;
+  }
+  return std::nullopt;
+}
+
+/// Replaces this process with `migsim-NAME`; returns only on failure (2: not installed, 1: exec failed).
+int run_external(const std::string& name, int argc, char** argv) {
+  const std::string program = "migsim-" + name;
+  const auto found = find_external(program);
+  if (!found) {
+    std::fprintf(stderr,
+                 "migsim: error: `migsim %s` runs the program %s, installed with the Python package "
+                 "(pip install migsim); expected it next to this program or on PATH, found neither\n",
+                 name.c_str(), program.c_str());
+    return kExitInvalid;
+  }
+  std::vector<char*> args;
+  std::string first = found->string();
+  args.push_back(first.data());
+  for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
+  args.push_back(nullptr);
+  ::execv(first.c_str(), args.data());
+  std::fprintf(stderr, "migsim: failed: cannot run %s: %s\n", first.c_str(), std::strerror(errno));
+  return kExitFailure;
+}
+
 /// Runs the chosen command; input errors exit 2, other failures 1.
 int run_command(const std::vector<Command>& commands) {
   try {
@@ -332,6 +394,10 @@ int run_command(const std::vector<Command>& commands) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 2)
+    for (const auto& external : kExternalCommands)
+      if (std::strcmp(argv[1], external.name) == 0) return run_external(external.name, argc, argv);
+
   CLI::App app{"migsim: agent-based simulator of labour migration from Central Asia"};
   app.require_subcommand(1);
   app.set_version_flag("--version", migsim::version());
@@ -353,6 +419,8 @@ int main(int argc, char** argv) {
                       [] { return print(migsim::event_reference_markdown()); }});
   commands.push_back({app.add_subcommand("outputs", "Print the output reference: every variable and status (Markdown)"),
                       [] { return print(migsim::output_reference_markdown()); }});
+  // Listed in --help only: main() hands them to their programs before parsing.
+  for (const auto& external : kExternalCommands) app.add_subcommand(external.name, external.summary)->allow_extras();
 
   try {
     app.parse(argc, argv);

@@ -114,7 +114,7 @@ def test_compare_gives_ordered_bands_and_plots_them() -> None:
         {"baseline": "kyrgyzstan", "more_departures": "kyrgyzstan"},
         seeds=5,
         master_seed=7,
-        variable=["stock", "departures"],
+        variables=["stock", "departures"],
         processes=2,
         quiet=True,
         **TINY,
@@ -126,13 +126,13 @@ def test_compare_gives_ordered_bands_and_plots_them() -> None:
     assert bands.dims[:2] == ("scenario", "quantile")
     q10, q50, q90 = (bands.sel(quantile=q).values for q in (0.1, 0.5, 0.9))
     assert (q10 <= q50).all() and (q50 <= q90).all() and (q10 < q90).any()
-    total = cmp.band("departures", by={"location_country": "RU"})
+    total = cmp.band("departures", where={"location_country": "RU"})
     assert total.dims == ("scenario", "quantile", "time")
     assert (total.sel(quantile=0.1) <= total.sel(quantile=0.9)).all()
     # Same scenario, same seeds: identical bands.
     np.testing.assert_array_equal(bands.sel(scenario="baseline").values, bands.sel(scenario="more_departures").values)
 
-    ax = cmp.plot("stock", by={"location_country": "RU", "status": ["irregular", "permit_holder"]})
+    ax = cmp.plot("stock", where={"location_country": "RU", "status": ["irregular", "permit_holder"]})
     assert isinstance(ax, matplotlib.axes.Axes)
     assert len(ax.get_lines()) == 2 and len(ax.collections) == 2
     assert [text.get_text() for text in ax.get_legend().get_texts()] == ["baseline", "more_departures"]
@@ -140,7 +140,7 @@ def test_compare_gives_ordered_bands_and_plots_them() -> None:
     assert cmp.plot(ax=given) is given and len(given.get_lines()) == 2
     plt.close("all")
     with pytest.raises(migsim.ArgumentError, match="available"):
-        cmp.plot("stock", by={"region": "moscow"})
+        cmp.plot("stock", where={"region": "moscow"})
     with pytest.raises(migsim.ArgumentError, match="compared: stock, departures"):
         cmp.plot("returns")
 

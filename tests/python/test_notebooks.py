@@ -1,4 +1,5 @@
-"""The analysis notebooks run top to bottom, draw their plots and write the files they say they write.
+"""The analysis notebooks run top to bottom, twice in a row, draw their plots and write the files they say they
+write, under the output folder only (``MIGSIM_OUT``; the repository's ``out/`` by default, never ``analysis/``).
 
 Each notebook is executed with nbclient in a fresh kernel (the ``python3`` kernel of this interpreter:
 jupyter_client starts a spec whose command is ``python`` with ``sys.executable``), in a temporary
@@ -24,7 +25,7 @@ nbclient = pytest.importorskip("nbclient")
 REPO = Path(__file__).resolve().parents[2]
 ANALYSIS = REPO / "analysis"
 
-# Each notebook with the files (relative to its working folder) it writes.
+# Each notebook with the files (relative to its output folder, MIGSIM_OUT) it writes.
 NOTEBOOKS: dict[str, list[str]] = {
     "01-quickstart": ["kyrgyzstan-baseline.h5", "kyrgyzstan-remittances-0.4.h5", "lower-remittances/scenario.yaml"],
     "02-quota-scenarios": [],
@@ -57,21 +58,27 @@ def test_notebook_is_clean(name: str) -> None:
             assert cell.execution_count is None, f"{name} cell {index}: execution count committed"
 
 
-@pytest.mark.parametrize("name", list(NOTEBOOKS))
-def test_notebook_runs(name: str, tmp_path: Path) -> None:
+def _execute(name: str, folder: Path) -> tuple["nbformat.NotebookNode", float]:
     nb = _load(name)
     nb.cells.append(nbformat.v4.new_code_cell(_CHECK_KERNEL))
     # Headless: matplotlib renders with Agg into PNG outputs (MPLBACKEND=Agg alone would draw nothing).
-    env = {**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+    env = {**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline", "MIGSIM_OUT": str(folder / "out")}
     client = nbclient.NotebookClient(
-        nb, kernel_name="python3", timeout=TIMEOUT_PER_CELL, resources={"metadata": {"path": str(tmp_path)}}
+        nb, kernel_name="python3", timeout=TIMEOUT_PER_CELL, resources={"metadata": {"path": str(folder)}}
     )
     started = time.monotonic()
     try:
         client.execute(env=env)
     except nbclient.exceptions.CellExecutionError as error:
         pytest.fail(f"{name}: a cell failed:\n{error}")
-    elapsed = time.monotonic() - started
+    return nb, time.monotonic() - started
+
+
+@pytest.mark.parametrize("name", list(NOTEBOOKS))
+def test_notebook_runs_twice_and_writes_only_under_out(name: str, tmp_path: Path) -> None:
+    before = sorted(p.name for p in ANALYSIS.iterdir())
+    _execute(name, tmp_path)  # the first run; the second must not fail on what the first wrote
+    nb, elapsed = _execute(name, tmp_path)
 
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
     errors = [o for cell in code for o in cell.outputs if o.output_type == "error"]
@@ -83,5 +90,7 @@ def test_notebook_runs(name: str, tmp_path: Path) -> None:
     assert kernel_lines[-1] == migsim.__file__, f"the kernel imported {kernel_lines[-1]}, not {migsim.__file__}"
 
     for relative in NOTEBOOKS[name]:
-        assert (tmp_path / relative).is_file(), f"{name}: {relative} was not written"
+        assert (tmp_path / "out" / relative).is_file(), f"{name}: {relative} was not written"
+    assert [p.name for p in tmp_path.iterdir()] in ([], ["out"]), f"{name}: wrote outside out/"
+    assert sorted(p.name for p in ANALYSIS.iterdir()) == before, f"{name}: wrote into analysis/"
     print(f"{name}: {elapsed:.1f} s, {len(images)} plots ({sys.executable})")

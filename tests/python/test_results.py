@@ -249,8 +249,9 @@ def test_save_round_trips_through_xarray(results: migsim.Results, ds: xr.Dataset
     path.write_bytes(b"an older file")  # replaced
     results.save(path)
     assert [p.name for p in tmp_path.iterdir()] == ["run.h5"]
-    with xr.open_dataset(path) as back:
-        loaded, original = back[list(ds.data_vars)].load(), ds.copy()
+    with xr.open_dataset(path, decode_coords="all") as back:  # time_bnds as a coordinate, as in to_xarray()
+        loaded, original = back[list(ds.data_vars)].load(), ds[list(ds.data_vars)].copy()
+        xr.testing.assert_identical(back["time_bnds"].load(), ds["time_bnds"])
         loaded.attrs, original.attrs = {}, {}
         xr.testing.assert_identical(loaded, original)
         assert back.attrs["seed"] == 1 and back.attrs["scenario_yaml"] == results.scenario_yaml

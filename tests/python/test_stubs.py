@@ -36,7 +36,8 @@ STUBBED = ["migsim.scenario", "migsim.events"]
 # Modules annotated inline (no stub).
 ANNOTATED = ["migsim", "migsim.run", "migsim.simulation", "migsim.results", "migsim.ensemble", "migsim.observed",
              "migsim.calibration", "migsim.sensitivity", "migsim.validate", "migsim.settings", "migsim.schema",
-             "migsim._workers", "migsim._progress", "migsim._lazy", "migsim._files"]
+             "migsim._workers", "migsim._progress", "migsim._lazy", "migsim._files", "migsim.periods", "migsim.tables",
+             "migsim.report"]
 MODULES = STUBBED + ANNOTATED
 # Dunder methods that are part of a class's interface (the others are Python machinery).
 PROTOCOL = {"__init__", "__call__", "__getitem__", "__setitem__", "__iter__", "__len__", "__contains__", "__eq__",
@@ -345,8 +346,8 @@ again: migsim.Results = migsim.run("kyrgyzstan", seed=2, scale=1000, until="2011
 ens = migsim.Ensemble("kyrgyzstan", seeds=4, sweep={"behaviour.departure.base_rate": [0.01, 0.02]},
                       scale=1000, until="2011-01-01", variables=["stock"], quiet=True)
 stacked: xr.Dataset = ens.run()
-cmp = migsim.compare({"baseline": "kyrgyzstan", "cut": sc}, seeds=[1, 2], variable="stock", processes=1)
-band: xr.DataArray = cmp.band("stock", by={"location_country": "RU"})
+cmp = migsim.compare({"baseline": "kyrgyzstan", "cut": sc}, seeds=[1, 2], variables="stock", processes=1)
+band: xr.DataArray = cmp.band("stock", where={"location_country": "RU"})
 try:
     migsim.run("atlantis")
 except migsim.ScenarioError as error:
@@ -386,8 +387,8 @@ print(sc.behaviour.departure.base_rat)  # E: attr-defined
 sc.behaviour.departure.base_rate = "fast"  # E: assignment
 sc.add_evnt(q)  # E: attr-defined
 migsim.Simulation("kyrgyzstan", seeds=3)  # E: call-arg
-migsim.run("kyrgyzstan").plot("stock", by=["location"])  # E: arg-type
-migsim.compare({"a": "kyrgyzstan"}, seeds=2, variables="stock")  # E: call-arg
+migsim.run("kyrgyzstan").plot("stock", by=["location"])  # E: call-overload
+migsim.compare({"a": "kyrgyzstan"}, seeds=2, varables="stock")  # E: call-arg
 migsim.Ensemble("kyrgyzstan", 4, {"run.scale": [10]})  # E: call-arg
 migsim.RunSettings(scale="fine")  # E: arg-type
 migsim.Measure("stock", over_time="first")  # E: arg-type

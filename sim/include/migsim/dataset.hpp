@@ -14,8 +14,9 @@
 
 namespace migsim::output {
 
-/// uint64 (NC_UINT64) only for values above INT64_MAX, such as seeds of 2^63 and more.
-using AttributeValue = std::variant<std::string, double, std::int64_t, std::uint64_t>;
+/// A text, a number, or an array of integers (CF `flag_values`); uint64 (NC_UINT64) only for
+/// values above INT64_MAX, such as seeds of 2^63 and more.
+using AttributeValue = std::variant<std::string, double, std::int64_t, std::uint64_t, std::vector<std::int64_t>>;
 
 struct Attribute {
   std::string name;

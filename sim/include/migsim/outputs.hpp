@@ -77,7 +77,7 @@ struct OutputSpec {
 inline constexpr std::array<OutputSpec, 18> kOutputs = {{
     {"population",
      {"origin"},
-     "people",
+     "1",  // a count of people (UDUNITS: dimensionless)
      "working-age people by origin, at home or abroad, at the end of the step",
      "",
      CellMethod::Point,
@@ -86,7 +86,7 @@ inline constexpr std::array<OutputSpec, 18> kOutputs = {{
      &StepAggregates::population},
     {"stock",
      {"origin", "location", "status"},
-     "people",
+     "1",  // a count of people (UDUNITS: dimensionless)
      "people by origin, location and status at the end of the step",
      "",
      CellMethod::Point,
@@ -95,7 +95,7 @@ inline constexpr std::array<OutputSpec, 18> kOutputs = {{
      &StepAggregates::stock},
     {"departures",
      {"origin", "location"},
-     "people",
+     "1",  // a count of people (UDUNITS: dimensionless)
      "departures from origin to destination during the step",
      "",
      CellMethod::Sum,
@@ -104,7 +104,7 @@ inline constexpr std::array<OutputSpec, 18> kOutputs = {{
      &StepAggregates::departures},
     {"returns",
      {"location", "origin"},
-     "people",
+     "1",  // a count of people (UDUNITS: dimensionless)
      "returns from a destination to the origin during the step",
      "",
      CellMethod::Sum,
@@ -113,7 +113,7 @@ inline constexpr std::array<OutputSpec, 18> kOutputs = {{
      &StepAggregates::returns},
     {"employed",
      {"origin", "location"},
-     "people",
+     "1",  // a count of people (UDUNITS: dimensionless)
      "migrants with a job at the end of the step",
      "",
      CellMethod::Point,
@@ -122,7 +122,7 @@ inline constexpr std::array<OutputSpec, 18> kOutputs = {{
      &StepAggregates::employed},
     {"entries",
      {"origin"},
-     "people",
+     "1",  // a count of people (UDUNITS: dimensionless)
      "people reaching working age during the step",
      "",
      CellMethod::Sum,
@@ -131,7 +131,7 @@ inline constexpr std::array<OutputSpec, 18> kOutputs = {{
      &StepAggregates::entries},
     {"exits",
      {"origin"},
-     "people",
+     "1",  // a count of people (UDUNITS: dimensionless)
      "people leaving working age during the step",
      "",
      CellMethod::Sum,
@@ -150,7 +150,7 @@ inline constexpr std::array<OutputSpec, 18> kOutputs = {{
      &StepAggregates::remittances_usd},
     {"permits_issued",
      {"country"},
-     "people",
+     "1",  // a count of people (UDUNITS: dimensionless)
      "new patents and quota work permits issued by the destination country during the step",
      "",
      CellMethod::Sum,
@@ -159,7 +159,7 @@ inline constexpr std::array<OutputSpec, 18> kOutputs = {{
      &StepAggregates::permits_issued},
     {"quota_remaining",
      {"country"},
-     "people",
+     "1",  // a count of people (UDUNITS: dimensionless)
      "work permits left in the quota year after the step",
      "",
      CellMethod::Point,
@@ -171,7 +171,7 @@ inline constexpr std::array<OutputSpec, 18> kOutputs = {{
      "NaN where no quota is in force"},
     {"detentions",
      {"location", "origin"},
-     "people",
+     "1",  // a count of people (UDUNITS: dimensionless)
      "irregular migrants detected and detained during the step",
      "",
      CellMethod::Sum,
@@ -180,7 +180,7 @@ inline constexpr std::array<OutputSpec, 18> kOutputs = {{
      &StepAggregates::detentions},
     {"deportations",
      {"location", "origin"},
-     "people",
+     "1",  // a count of people (UDUNITS: dimensionless)
      "people deported home during the step (included in returns)",
      "",
      CellMethod::Sum,
@@ -189,7 +189,7 @@ inline constexpr std::array<OutputSpec, 18> kOutputs = {{
      &StepAggregates::deportations},
     {"bans_active",
      {"country", "origin"},
-     "people",
+     "1",  // a count of people (UDUNITS: dimensionless)
      "people with an entry ban of the country in force at the start of the step",
      "",
      CellMethod::Point,
@@ -198,7 +198,7 @@ inline constexpr std::array<OutputSpec, 18> kOutputs = {{
      &StepAggregates::bans_active},
     {"blocked_departures",
      {"origin", "location"},
-     "people",
+     "1",  // a count of people (UDUNITS: dimensionless)
      "people who chose a destination but could not go (closed border, ban, refused quota with on_refusal: stay)",
      "",
      CellMethod::Sum,
@@ -207,7 +207,7 @@ inline constexpr std::array<OutputSpec, 18> kOutputs = {{
      &StepAggregates::blocked_departures},
     {"stranded",
      {"location", "origin"},
-     "people",
+     "1",  // a count of people (UDUNITS: dimensionless)
      "people who want to return but cannot (closed border), at the end of the step",
      "",
      CellMethod::Point,
@@ -215,7 +215,7 @@ inline constexpr std::array<OutputSpec, 18> kOutputs = {{
      OutputSource::Derived},
     {"evacuated",
      {"location", "origin"},
-     "people",
+     "1",  // a count of people (UDUNITS: dimensionless)
      "stranded people brought home by evacuation during the step (included in returns)",
      "",
      CellMethod::Sum,
@@ -224,7 +224,7 @@ inline constexpr std::array<OutputSpec, 18> kOutputs = {{
      &StepAggregates::evacuated},
     {"naturalised",
      {"location", "origin"},
-     "people",
+     "1",  // a count of people (UDUNITS: dimensionless)
      "migrants who took the destination's citizenship during the step",
      "",
      CellMethod::Sum,

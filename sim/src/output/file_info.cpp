@@ -36,6 +36,9 @@ std::string read_string_attribute(hid_t attr) {
     char* value = nullptr;
     Handle mem{H5Tcopy(H5T_C_S1), H5Tclose};
     H5Tset_size(mem.id, H5T_VARIABLE);
+    // The character set must match the file's: h5py/h5netcdf (Results.save) write UTF-8, and HDF5 does not
+    // convert between ASCII and UTF-8 strings, so the read failed and the attribute showed blank.
+    H5Tset_cset(mem.id, H5Tget_cset(type.id));
     if (H5Aread(attr, mem.id, &value) < 0 || !value) return "";
     std::string out(value);
     H5free_memory(value);
@@ -54,15 +57,19 @@ std::string attribute_text(hid_t parent, const char* name) {
   switch (H5Tget_class(type.id)) {
     case H5T_STRING:
       return read_string_attribute(attr.id);
-    case H5T_INTEGER: {
+    case H5T_INTEGER: {                            // a number or an array of them (flag_values), printed "0, 1"
       if (H5Tget_sign(type.id) == H5T_SGN_NONE) {  // e.g. a seed of 2^63 or more
         unsigned long long v = 0;
         H5Aread(attr.id, H5T_NATIVE_ULLONG, &v);
         return std::to_string(v);
       }
-      long long v = 0;
-      H5Aread(attr.id, H5T_NATIVE_LLONG, &v);
-      return std::to_string(v);
+      Handle space{H5Aget_space(attr.id), H5Sclose};
+      const hssize_t count = H5Sget_simple_extent_npoints(space.id);
+      std::vector<long long> values(static_cast<std::size_t>(std::max<hssize_t>(count, 1)), 0);
+      if (count > 0) H5Aread(attr.id, H5T_NATIVE_LLONG, values.data());
+      std::string text;
+      for (std::size_t i = 0; i < values.size(); ++i) text += (i ? ", " : "") + std::to_string(values[i]);
+      return text;
     }
     case H5T_FLOAT: {
       double v = 0;

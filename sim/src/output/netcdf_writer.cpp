@@ -167,6 +167,9 @@ void write_attribute(hid_t location, const Attribute& attr) {
           write_attribute(location, attr.name, H5T_IEEE_F64LE, scalar.get(), H5T_NATIVE_DOUBLE, &value);
         } else if constexpr (std::is_same_v<T, std::uint64_t>) {
           write_attribute(location, attr.name, H5T_STD_U64LE, scalar.get(), H5T_NATIVE_UINT64, &value);
+        } else if constexpr (std::is_same_v<T, std::vector<std::int64_t>>) {
+          const Handle space = make_dataspace({static_cast<hsize_t>(value.size())});
+          write_attribute(location, attr.name, H5T_STD_I64LE, space.get(), H5T_NATIVE_INT64, value.data());
         } else {
           write_attribute(location, attr.name, H5T_STD_I64LE, scalar.get(), H5T_NATIVE_INT64, &value);
         }

@@ -68,7 +68,15 @@ Variable output_variable(const OutputSpec& spec, std::span<const StepAggregates>
   std::vector<std::string> dims = {"time"};
   for (auto d : spec.dims)
     if (!d.empty()) dims.emplace_back(d);
-  std::vector<Attribute> attrs = {{"units", std::string(spec.units)}, {"long_name", std::string(spec.long_name)}};
+  // CF cell_methods: a stock is the value at one instant, the end of the step; a flow the sum over the step.
+  // The time coordinate is the step's start (users' grouping by date must not shift), so the comment says which
+  // instant or interval.
+  const std::string cell_methods =
+      spec.cell_method == CellMethod::Point
+          ? std::string(cell_method_name(spec.cell_method)) + " (at the end of the step, time + 7 days)"
+          : std::string(cell_method_name(spec.cell_method)) + " (over the step, from time to time + 7 days)";
+  std::vector<Attribute> attrs = {
+      {"units", std::string(spec.units)}, {"long_name", std::string(spec.long_name)}, {"cell_methods", cell_methods}};
   if (!spec.comment.empty()) attrs.push_back({"comment", std::string(spec.comment)});
   Variable v{std::string(spec.name), std::move(dims), {}, std::move(attrs)};
   if (spec.counts)
@@ -117,10 +125,19 @@ output::AttributeValue seed_attribute(std::uint64_t seed) {
   return seed;
 }
 
+/// CF `history`: which version made the run, with its settings. No timestamp (`created_utc` holds it), so
+/// runs with one build and seed give the same bytes on any number of threads or ranks.
+std::string history(const Simulation& sim) {
+  const auto& options = sim.options();
+  return "migsim " + version() + " (commit " + git_commit() + "): run of scenario " + sim.scenario().params.name +
+         ", seed " + std::to_string(options.seed) + ", scale " + std::to_string(options.scale) +
+         (options.until ? ", until " + options.until->iso() : std::string());
+}
+
 void add_provenance(const Simulation& sim, output::Dataset& ds) {
   const Scenario& sc = sim.scenario();
   const RunStats run = sim.stats();
-  const std::vector<output::Attribute> provenance = {{"Conventions", std::string("CF-1.8")},
+  const std::vector<output::Attribute> provenance = {{"Conventions", std::string("CF-1.9")},
                                                      {"title", "migsim run of scenario " + sc.params.name},
                                                      {"institution", std::string("migsim")},
                                                      {"source", "migsim " + version()},
@@ -135,7 +152,8 @@ void add_provenance(const Simulation& sim, output::Dataset& ds) {
                                                      {"git_commit", git_commit()},
                                                      {"wall_time_seconds", run.wall_seconds},
                                                      {"agent_steps", static_cast<std::int64_t>(run.agent_steps)},
-                                                     {"created_utc", utc_now()}};
+                                                     {"created_utc", utc_now()},
+                                                     {"history", history(sim)}};
   ds.attrs.insert(ds.attrs.begin(), provenance.begin(), provenance.end());
   for (const auto& [key, text] : sc.table_texts) {
     std::string name = "scenario_" + key;  // "tables.regions" -> "scenario_tables_regions"
@@ -143,6 +161,29 @@ void add_provenance(const Simulation& sim, output::Dataset& ds) {
       if (c == '.') c = '_';
     ds.attrs.push_back({name, text});
   }
+}
+
+/// `time` (the steps' starts, days since the scenario's start) and its CF bounds `time_bnds` [start, end).
+void add_time(output::Dataset& ds, const Scenario& sc, std::size_t first_step, std::size_t steps) {
+  std::vector<std::int64_t> days, bounds;
+  const Calendar calendar = sc.calendar();
+  for (std::size_t k = first_step; k < first_step + steps; ++k) {
+    days.push_back(calendar.step_start(k) - sc.params.start);
+    bounds.push_back(days.back());
+    bounds.push_back(calendar.step_end(k) - sc.params.start);
+  }
+  ds.variables.push_back(
+      Variable{"time",
+               {"time"},
+               std::move(days),
+               {{"units", "days since " + sc.params.start.iso()},
+                {"calendar", std::string("proleptic_gregorian")},
+                {"standard_name", std::string("time")},
+                {"axis", std::string("T")},
+                {"bounds", std::string("time_bnds")},
+                {"long_name", std::string("start of the step (stocks are counted at its end, flows over it)")}}});
+  // CF cell boundaries: a flow is summed over [start, end) of its step, a stock counted at the end.
+  ds.variables.push_back(Variable{"time_bnds", {"time", "nv"}, std::move(bounds), {}});
 }
 
 output::Dataset dataset(const Simulation& sim, std::size_t first_step, bool provenance) {
@@ -161,22 +202,11 @@ output::Dataset dataset(const Simulation& sim, std::size_t first_step, bool prov
   std::vector<std::string> statuses, country_codes, country_names;
   for (std::size_t s = 0; s < kReportedStatuses; ++s) statuses.emplace_back(status_name(static_cast<Status>(s)));
   for (const auto& c : sc.countries) country_codes.push_back(c.code), country_names.push_back(c.name);
-  std::vector<std::int64_t> days;
-  for (Date d : std::span(sim.step_dates()).subspan(first_step)) days.push_back(d - sc.params.start);
 
-  ds.dims = {{"time", hist.size()},
-             {"origin", origin_names.size()},
-             {"location", location_names.size()},
-             {"status", statuses.size()},
-             {"country", country_codes.size()}};
+  ds.dims = {{"time", hist.size()},       {"origin", origin_names.size()},   {"location", location_names.size()},
+             {"status", statuses.size()}, {"country", country_codes.size()}, {"nv", 2}};
   if (!sc.events.empty()) ds.dims.push_back({"event", sc.events.size()});
-  ds.variables.push_back(
-      Variable{"time",
-               {"time"},
-               days,
-               {{"units", "days since " + sc.params.start.iso()},
-                {"calendar", std::string("proleptic_gregorian")},
-                {"long_name", std::string("start of the step (stocks are counted at its end, flows over it)")}}});
+  add_time(ds, sc, first_step, hist.size());
   ds.variables.push_back(labels("origin", "origin", origin_names, "origin region"));
   ds.variables.push_back(labels("origin_label", "origin", origin_labels, "origin region name"));
   ds.variables.push_back(
@@ -207,7 +237,7 @@ output::Dataset dataset(const Simulation& sim, std::size_t first_step, bool prov
                                     {"time", "event"},
                                     std::move(state),
                                     {{"long_name", std::string("1 if the event was in force during the step")},
-                                     {"flag_values", std::string("0, 1")},
+                                     {"flag_values", std::vector<std::int64_t>{0, 1}},
                                      {"flag_meanings", std::string("not_in_force in_force")},
                                      {"coordinates", std::string("event_type")}}});
   }

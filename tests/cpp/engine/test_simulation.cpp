@@ -429,7 +429,8 @@ TEST(Simulation, ResultsHaveTheDocumentedVariablesAndDims) {
                                                    {"location", sc.n_locations()},
                                                    {"status", kReportedStatuses},
                                                    {"country", sc.countries.size()},
-                                                   {"event", sc.events.size()}};
+                                                   {"event", sc.events.size()},
+                                                   {"nv", 2}};
   EXPECT_EQ(ds.dims.size(), dims.size());
   for (const auto& [name, size] : dims) {
     const auto* dim = ds.find_dim(name);
@@ -440,6 +441,7 @@ TEST(Simulation, ResultsHaveTheDocumentedVariablesAndDims) {
   using Dims = std::vector<std::string>;
   const std::map<std::string, Dims> expected = {
       {"time", {"time"}},
+      {"time_bnds", {"time", "nv"}},
       {"origin", {"origin"}},
       {"origin_label", {"origin"}},
       {"location", {"location"}},
@@ -476,6 +478,15 @@ TEST(Simulation, ResultsHaveTheDocumentedVariablesAndDims) {
     EXPECT_EQ(v->dims, var_dims) << name;
   }
   EXPECT_EQ(ds.variables.size(), expected.size());
+
+  // CF bounds of the steps: [start, start + 7 days) in the units of time, each step starting where the last ended.
+  const auto& starts = std::get<std::vector<std::int64_t>>(ds.find_variable("time")->data);
+  const auto& bounds = std::get<std::vector<std::int64_t>>(ds.find_variable("time_bnds")->data);
+  ASSERT_EQ(bounds.size(), 2 * starts.size());
+  for (std::size_t k = 0; k < starts.size(); ++k) {
+    EXPECT_EQ(bounds[2 * k], starts[k]) << k;
+    EXPECT_EQ(bounds[2 * k + 1], starts[k] + 7) << k;
+  }
 
   // Counts are whole people (int64), money is real.
   for (const char* name : {"population", "stock", "departures", "returns", "employed", "entries", "exits", "time"})

@@ -1,0 +1,169 @@
+"""The HTML report (migsim.report, `migsim report`): sections, numbers against the dataset's, and a headless
+Chromium that opens it without console errors (Debian's chromium and chromium-driver, by explicit path)."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import migsim
+from migsim import periods
+from migsim.schema import ABROAD_STATUSES_EXCLUDING_NATURALISED
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+FAST = {"scale": 1000, "until": "2011-06-30", "quiet": True}
+SEEDS = [1, 2, 3]
+
+
+@pytest.fixture(scope="module")
+def comparison() -> migsim.Comparison:
+    more = migsim.Scenario.load("kyrgyzstan")
+    more.set("behaviour.departure.base_rate", 0.015)  # half as many again: the runs differ from the first step
+    return migsim.compare({"baseline": "kyrgyzstan", "more": more}, seeds=SEEDS, variables=None, processes=2, **FAST)
+
+
+def _cells(text: str, caption: str, year: str) -> list[str]:
+    """The cells of a year's row in the table with that caption."""
+    table = text[text.index(f"<caption>{caption}"):]
+    table = table[:table.index("</table>")]
+    row = re.search(rf"<tr><td>{year}</td>(.*?)</tr>", table, re.S)
+    assert row, f"no row {year} in {caption}"
+    return [html.unescape(c) for c in re.findall(r'<td class="num">(.*?)</td>', row.group(1))]
+
+
+def _number(cell: str) -> float:
+    return float(cell.split(" [")[0].replace(",", "").replace("$", "").replace("−", "-"))
+
+
+def _russia_abroad(ds: xr.Dataset, year: int) -> np.ndarray:
+    """Migrants in Russia at the end of the last step ending by 1 January of the next year (per run)."""
+    ends = ds["time"].values.astype("datetime64[D]") + np.timedelta64(7, "D")
+    last = int(np.flatnonzero(ends <= np.datetime64(f"{year + 1}-01-01"))[-1])
+    russia = ds["stock"].isel(time=last, location=np.flatnonzero(ds["location_country"].values.astype(str) == "RU"))
+    return russia.sel(status=list(ABROAD_STATUSES_EXCLUDING_NATURALISED)).sum(["origin", "location", "status"]).values
+
+
+def test_report_of_a_run_holds_what_was_run_and_the_headline_numbers(tmp_path: Path) -> None:
+    results = migsim.run("covid-returns", seed=4, **{**FAST, "until": "2020-12-31", "scale": 2000})
+    path = migsim.report(results, tmp_path / "run.html")
+    text = path.read_text()
+    for section in ("What was run", "Policy timeline", "Headline by year", "Figures", "Input fingerprints"):
+        assert section in text
+    assert "<th>seed</th><td>4</td>" in text and "<th>scale</th><td>2000</td>" in text
+    assert f"<th>migsim version</th><td>{migsim.__version__}</td>" in text
+    assert "closure_russia" in text  # the border closure of the covid scenario, in the timeline
+    ds = results.to_xarray()
+    assert _number(_cells(text, "Migrants abroad", "2020")[0]) == pytest.approx(float(_russia_abroad(ds, 2020)))
+    assert "2019 (part)" in text  # the scenario starts on 1 July 2019
+    flows = _cells(text, "Flows over the year", "2020")
+    returns = float((ds["returns"].sum(["location", "origin"]).values *
+                     periods.flow_weights(*periods.step_edges(ds["time"].values), "2020-01-01", "2021-01-01")).sum())
+    assert _number(flows[1]) == pytest.approx(returns, abs=0.5)
+    evacuated = float(ds["evacuated"].sum().values)
+    assert evacuated > 0 and _number(flows[-1]) > 0  # evacuations happened in 2020
+    assert "src=\"http" not in text and "<script" not in text  # self-contained, nothing fetched
+    assert "@media print" in text
+    assert len(re.findall(r'src="data:image/png;base64,', text)) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.html"]
+
+
+def test_report_of_a_comparison_pairs_runs_by_seed(comparison: migsim.Comparison, tmp_path: Path) -> None:
+    text = migsim.report(comparison, tmp_path / "cmp.html").read_text()
+    assert "Differences from baseline" in text
+    assert "Paired by seed (3 seeds shared)" in text
+    assert "median [10 %–90 %]" in text
+    # The headline cell is the median over the runs of the yearly value, with its 10-90 % quantiles.
+    base = comparison.runs.sel(scenario="baseline")
+    values = _russia_abroad(base, 2010)
+    cell = _cells(text, "Migrants abroad", "2010")[0]
+    low, mid, high = np.quantile(values, [0.1, 0.5, 0.9])
+    assert cell == f"{mid:,.0f} [{low:,.0f}–{high:,.0f}]"
+    # The differences are quantiles of the per-seed differences, as Comparison.differences gives them.
+    differences = comparison.differences("departures", freq="year")
+    row = differences[differences["period"] == "2010"].iloc[0]
+    table = text[text.index("more − baseline"):]
+    cells = [html.unescape(c) for c in re.findall(r"<tr><td>2010</td>(.*?)</tr>", table, re.S)[0].split("</td>")]
+    departures = re.sub("<[^>]+>", "", cells[1])
+    assert row["q10"] > 1000  # more departures in every pair
+    assert departures == f"{row['q50']:,.0f} [{row['q10']:,.0f}–{row['q90']:,.0f}]"
+
+
+def test_comparison_differences_are_quantiles_of_per_seed_differences(comparison: migsim.Comparison) -> None:
+    frame = comparison.to_dataframe("returns", freq="year")
+    assert {"scenario", "run", "seed", "period", "value"} <= set(frame.columns)
+    base = frame[frame.scenario == "baseline"].set_index(["period", "seed"])["value"]
+    other = frame[frame.scenario == "more"].set_index(["period", "seed"])["value"]
+    per_seed = (other - base).xs("2010", level="period")
+    differences = comparison.differences("returns", freq="year")
+    row = differences[differences.period == "2010"].iloc[0]
+    assert row["runs"] == len(SEEDS)
+    assert [row["q10"], row["q50"], row["q90"]] == pytest.approx(list(np.quantile(per_seed, [0.1, 0.5, 0.9])))
+    with pytest.raises(migsim.ArgumentError, match="baseline: expected one of baseline, more, found 'base'"):
+        comparison.differences("returns", baseline="base")
+
+
+def test_report_of_an_ensemble_and_of_files_from_the_command_line(
+        cli: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path) -> None:
+    ensemble = migsim.Ensemble("kyrgyzstan", seeds=[5, 6], processes=1, **FAST)
+    text = migsim.report(ensemble, tmp_path / "ens.html").read_text()
+    assert "<th>seeds</th><td>5, 6</td>" in text and "median [10 %–90 %]" in text
+    for name in ("a", "b"):
+        assert cli("run", "kyrgyzstan", "-q", "--scale", "2000", "--until", "2010-12-31", "--seed", "1",
+                   "-o", tmp_path / f"{name}.h5").returncode == 0
+    proc = cli("report", tmp_path / "a.h5", tmp_path / "b.h5", "--labels", "first,second", "-o", tmp_path / "r.html")
+    assert proc.returncode == 0, proc.stderr
+    text = (tmp_path / "r.html").read_text()
+    assert "second − first" in text and "Single runs" in text
+    assert _cells(text, "Flows over the year", "2010")[0] != "–"
+    difference = text[text.index("second − first"):]
+    assert re.search(r"<tr><td>2010</td><td class=\"num\">0</td>", difference)  # same seed: no difference
+    bad = cli("report", tmp_path / "missing.h5", "-o", tmp_path / "x.html")
+    assert bad.returncode == 2 and "missing.h5: no such file" in bad.stderr
+    bad = cli("report", tmp_path / "a.h5", "-o", tmp_path / "x.pdf")
+    assert bad.returncode == 2 and "expected a file ending in .html, found '.pdf'" in bad.stderr
+    bad = cli("report", tmp_path / "a.h5", "--labels", "one,two", "-o", tmp_path / "x.html")
+    assert bad.returncode == 2 and "labels: expected 1 labels" in bad.stderr
+    assert not (tmp_path / "x.html").exists() and not list(tmp_path.glob(".*tmp"))
+
+
+def test_headless_chromium_opens_the_reports_without_console_errors(
+        comparison: migsim.Comparison, tmp_path: Path) -> None:
+    assert CHROMIUM.exists() and CHROMEDRIVER.exists(), \
+        "chromium and chromium-driver are missing: `make test` installs them (tools/install-system-deps.sh)"
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    ensemble = comparison.runs.sel(scenario="more", drop=True)
+    reports = {"comparison": migsim.report(comparison, tmp_path / "comparison.html"),
+               "ensemble": migsim.report(ensemble, tmp_path / "ensemble.html", labels=["more departures"])}
+    artefacts = Path(os.environ.get("MIGSIM_TEST_ARTEFACTS", tmp_path))
+    artefacts.mkdir(parents=True, exist_ok=True)
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1200,1600"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    try:
+        for name, path in reports.items():
+            driver.get(path.resolve().as_uri())
+            images = driver.execute_script(
+                "return Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight]);")
+            assert images and all(done and width > 300 and height > 100 for done, width, height in images), name
+            assert driver.execute_script("return document.querySelectorAll('table.headline').length") >= 2
+            errors = [entry for entry in driver.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
+            assert errors == [], f"{name}: console messages {errors}"
+            assert driver.save_screenshot(str(artefacts / f"report-{name}.png"))
+            assert (artefacts / f"report-{name}.png").stat().st_size > 10_000
+    finally:
+        driver.quit()
