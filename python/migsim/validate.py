@@ -33,6 +33,7 @@ import migsim
 
 from ._core import ArgumentError, MigsimError
 from ._lazy import LazyModule
+from . import periods
 from .observed import Target, Targets, fit_table, load_targets, pattern_table, _simulate_target
 
 if TYPE_CHECKING:
@@ -180,39 +181,17 @@ CRISIS_VARIABLES = {  # column: (output variable, flow or stock, selection)
 }
 
 
-def _step_overlap_days(starts: Any, step_days: Any, begin: Any, end: Any) -> Any:
-    """Days of each step [start, start + length) inside the period [begin, end)."""
-    step_end = starts + step_days
-    return np.clip((np.minimum(step_end, end) - np.maximum(starts, begin)) / np.timedelta64(1, "D"), 0, None)
-
-
 def monthly_values(da: xarray.DataArray, kind: str, year: int) -> pandas.DataFrame:
-    """The months of ``year`` of a series over ``time`` (and ``run``): a flow is split between months by days
-    (a step that straddles the 1st counts in both, pro rata); a stock is the value at the end of the last step that
-    ends on or before the month's end. Months the run does not cover are left out."""
-    starts = da["time"].values.astype("datetime64[D]")
-    lengths = np.diff(starts, append=starts[-1] + np.timedelta64(7, "D")).astype("timedelta64[D]")
-    rows = {}
-    for month in range(1, 13):
-        begin = np.datetime64(f"{year}-{month:02d}-01")
-        end = np.datetime64(f"{year + (month == 12)}-{month % 12 + 1:02d}-01")
-        if begin < starts[0] or end > starts[-1] + lengths[-1]:
-            continue
-        if kind == "flow":
-            days = _step_overlap_days(starts, lengths, begin, end)
-            weights = _along_time(da, days / (lengths / np.timedelta64(1, "D")))
-            value = (da * weights).sum("time")
-        else:
-            last = int(np.nonzero(starts + lengths <= end)[0][-1])
-            value = da.isel(time=last)
-        rows[f"{year}-{month:02d}"] = np.atleast_1d(value.values)
-    return pd.DataFrame(rows).T
-
-
-def _along_time(da: xarray.DataArray, values: Any) -> xarray.DataArray:
-    import xarray as xr
-
-    return xr.DataArray(values, coords={"time": da["time"]}, dims=["time"])
+    """The months of ``year`` of a series over ``time`` (and ``run``), by the one rule of :mod:`migsim.periods`: a
+    flow is split between months by days, a stock is the value at the end of the last step that ends on or before
+    the month's end. Months the run does not cover entirely are left out. One column per run."""
+    times = da["time"].values
+    months = [p for p in periods.calendar_periods(f"{year}-01-01", f"{year + 1}-01-01", "month")
+              if periods.complete(p, times)]
+    if not months:
+        return pd.DataFrame()
+    values = periods.aggregate(da.transpose("time", ...).values, times, months, kind)
+    return pd.DataFrame(values.reshape(len(months), -1), index=[p.label for p in months])
 
 
 def _select(ds: xarray.Dataset, variable: str, where: dict[str, str]) -> xarray.DataArray:
