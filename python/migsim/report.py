@@ -405,6 +405,39 @@ def _difference_figure(base: _Run, other: _Run, paired: bool) -> str:
     return _png(fig)
 
 
+# --------------------------------------------------------------------------------------- the observed fit
+
+
+def _fit(run: _Run) -> list[dict[str, str]]:
+    """For a run of a built-in scenario with an observed record (the default, ``kyrgyzstan``): the errors by
+    series and period of every series the run covers, as ``migsim-validate-fit`` computes them
+    (docs/validation.md). Empty for other scenarios."""
+    from .observed import fit_table, load_targets
+
+    name = str(run.ds.attrs.get("scenario_name", ""))
+    if name not in _core_builtins():
+        return []
+    try:
+        targets = load_targets(name)
+    except MigsimError:  # a built-in without an observed/ folder
+        return []
+    table = fit_table(targets.compare(run.ds))
+    rows = []
+    for row in table.itertuples():
+        if row.series == "all series" or not int(row.n):
+            continue
+        error = f"MAPE {row.mape:.1%}" if row.mape == row.mape else f"MAE {row.mae:.3g}"
+        rows.append({"series": str(row.series), "period": str(row.period), "n": str(int(row.n)), "error": error,
+                     "bias": "" if row.bias != row.bias else f"{row.bias:+.3g}"})
+    return rows
+
+
+def _core_builtins() -> list[str]:
+    from . import _core
+
+    return list(_core.builtin_scenarios())
+
+
 # ------------------------------------------------------------------------------------------------ render
 
 
@@ -418,7 +451,8 @@ def render(data: Any, labels: Sequence[str] | None = None, title: str | None = N
     environment = jinja2.Environment(loader=jinja2.PackageLoader("migsim", "templates"),
                                      autoescape=jinja2.select_autoescape(["html", "j2"]), undefined=jinja2.StrictUndefined)
     sections = [{"label": run.label, "provenance": _provenance(run), "fingerprints": _fingerprints(run.ds),
-                 "timeline": _timeline(run), "headline": _headline(run), "figures": _figures(run)} for run in runs]
+                 "timeline": _timeline(run), "headline": _headline(run), "figures": _figures(run), "fit": _fit(run)}
+                for run in runs]
     return environment.get_template(_TEMPLATE).render(
         title=title or ("migsim report: " + ", ".join(r.label for r in runs)),
         generated=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),

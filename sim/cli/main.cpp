@@ -400,7 +400,7 @@ int main(int argc, char** argv) {
 
   CLI::App app{"migsim: agent-based simulator of labour migration from Central Asia"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", migsim::version());
+  app.set_version_flag("--version", "migsim " + migsim::version() + " (commit " + migsim::git_commit() + ")");
 
   RunArgs run, validate;
   std::string info_path, export_name, export_folder;

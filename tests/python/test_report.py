@@ -167,3 +167,17 @@ def test_headless_chromium_opens_the_reports_without_console_errors(
             assert (artefacts / f"report-{name}.png").stat().st_size > 10_000
     finally:
         driver.quit()
+
+
+def test_report_of_the_default_scenario_shows_its_fit_against_the_observed_series(tmp_path: Path) -> None:
+    results = migsim.run("kyrgyzstan", seed=2, scale=1000, until="2016-12-31", quiet=True)
+    text = migsim.report(results, tmp_path / "fit.html").read_text()
+    assert "Fit against the observed series" in text
+    table = migsim.fit_table(migsim.load_targets("kyrgyzstan").compare(results.to_xarray()))
+    stock = table[(table["series"] == "stock_russia") & (table["period"] == "calibration")].iloc[0]
+    assert f"<td>stock_russia</td><td>calibration</td><td class=\"num\">{int(stock.n)}</td>" \
+           f"<td class=\"num\">MAPE {stock.mape:.1%}</td>" in text
+    # A scenario without an observed record has no such section.
+    other = migsim.report(migsim.run("covid-returns", seed=2, scale=2000, until="2019-12-31", quiet=True),
+                          tmp_path / "other.html").read_text()
+    assert "Fit against the observed series" not in other
