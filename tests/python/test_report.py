@@ -145,7 +145,9 @@ def test_headless_chromium_opens_the_reports_without_console_errors(
     ensemble = comparison.runs.sel(scenario="more", drop=True)
     reports = {"comparison": migsim.report(comparison, tmp_path / "comparison.html"),
                "ensemble": migsim.report(ensemble, tmp_path / "ensemble.html", labels=["more departures"])}
-    artefacts = Path(os.environ.get("MIGSIM_TEST_ARTEFACTS", tmp_path))
+    # Kept after the run for a person to look at (out/ is ignored by git); overwritten by the next run.
+    kept = Path(__file__).resolve().parents[2] / "out" / "test-artefacts"
+    artefacts = Path(os.environ.get("MIGSIM_TEST_ARTEFACTS", kept))
     artefacts.mkdir(parents=True, exist_ok=True)
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
