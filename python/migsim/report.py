@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Sequence, Union
 
 
 from . import periods
+from ._cli import exit_code
 from ._core import ArgumentError, MigsimError, OutputError
 from ._lazy import LazyModule
 from .schema import ABROAD_STATUSES_EXCLUDING_NATURALISED
@@ -511,16 +512,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     labels = [v.strip() for v in args.labels.split(",")] if args.labels else None
-    try:
-        written = report(args.files, args.output, labels=labels, title=args.title)
-    except ArgumentError as exc:
-        print(f"migsim report: error: {exc}", file=sys.stderr)
-        return 2
-    except (MigsimError, OSError) as exc:
-        print(f"migsim report: failed: {exc}", file=sys.stderr)
-        return 1
-    print(f"wrote {written}")
-    return 0
+    return exit_code("migsim report",
+                     lambda: f"wrote {report(args.files, args.output, labels=labels, title=args.title)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

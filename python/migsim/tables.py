@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence, Union
 
 
 from . import periods
+from ._cli import exit_code
 from ._core import ArgumentError, MigsimError, OutputError
 from ._lazy import LazyModule
 from .schema import display_units
@@ -303,18 +304,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on bad arguments, 0 on --help
         return int(exc.code or 0)
-    try:
+
+    def write() -> str:
         frame = table(args.file, args.variable, by=args.by or None, freq=args.freq, where=_where(args.where),
                       stock=args.stock)
         written = write_table(frame, args.output)
-    except ArgumentError as exc:
-        print(f"migsim table: error: {exc}", file=sys.stderr)
-        return 2
-    except (MigsimError, OSError) as exc:
-        print(f"migsim table: failed: {exc}", file=sys.stderr)
-        return 1
-    print(f"wrote {len(frame)} rows of {args.variable} ({frame.attrs['units']}, {args.freq}) to {written}")
-    return 0
+        return f"wrote {len(frame)} rows of {args.variable} ({frame.attrs['units']}, {args.freq}) to {written}"
+
+    return exit_code("migsim table", write)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,23 @@
+"""What the Python programs behind `migsim table` and `migsim report` share: their exit codes."""
+
+from __future__ import annotations
+
+import sys
+from typing import Callable
+
+from ._core import ArgumentError, MigsimError
+
+
+def exit_code(program: str, action: Callable[[], str]) -> int:
+    """Runs ``action`` and prints the line it returns: 0 done, 2 bad input (the message says what was expected
+    and found), 1 any other failure."""
+    try:
+        done = action()
+    except ArgumentError as exc:
+        print(f"{program}: error: {exc}", file=sys.stderr)
+        return 2
+    except (MigsimError, OSError) as exc:
+        print(f"{program}: failed: {exc}", file=sys.stderr)
+        return 1
+    print(done)
+    return 0
