@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstring>
@@ -16,6 +17,17 @@
 #include "migsim/outputs.hpp"
 
 namespace migsim_test {
+
+/// A new, empty folder for the running test, named after `prefix`, the process and the test (so
+/// parallel ctest runs never share one); the fixture removes it in TearDown.
+inline std::filesystem::path fresh_test_folder(const std::string& prefix) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  const auto folder =
+      std::filesystem::temp_directory_path() / (prefix + std::to_string(::getpid()) + "_" + info->name());
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  return folder;
+}
 
 /// Index of a stock cell [origin][location][status], in the layout of migsim::OutputShape.
 inline std::size_t stock_cell(std::size_t n_locations, std::size_t o, std::size_t l, std::size_t s) {

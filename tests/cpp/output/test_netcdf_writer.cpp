@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "../test_support.hpp"
 #include "migsim/dataset.hpp"
 #include "migsim/errors.hpp"
 
@@ -149,12 +150,7 @@ Dataset small_dataset() {
 
 class NetcdfWriterTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("migsim_writer_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = migsim_test::fresh_test_folder("migsim_writer_"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   /// Everything in the test folder, hidden temporary files included.

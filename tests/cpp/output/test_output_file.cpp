@@ -31,12 +31,7 @@ using migsim_test::write_text;
 
 class OutputFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("migsim_output_file_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = migsim_test::fresh_test_folder("migsim_output_file_"); }
   void TearDown() override {
     detail::set_temporary_name_source({});
     fs::remove_all(dir_);

@@ -31,9 +31,7 @@ const fs::path kTwoRegion = fs::path(MIGSIM_TEST_DATA) / "two-region";
 class Folder : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = fs::temp_directory_path() / ("migsim-files-" + std::to_string(::getpid()) + "-" + info->name());
-    fs::remove_all(root_);
+    root_ = migsim_test::fresh_test_folder("migsim-files-");
     fs::create_directories(root_ / "scenario");
     for (const auto& entry : fs::directory_iterator(kTwoRegion))
       fs::copy_file(entry.path(), root_ / "scenario" / entry.path().filename());
