@@ -94,7 +94,7 @@ def check_output_target(path: str | os.PathLike[str]) -> list[Path]:
     return stale
 
 
-def write_atomically(write: Callable[[Path], None], path: str | os.PathLike[str]) -> None:
+def write_atomically(write: Callable[[Path], object], path: str | os.PathLike[str]) -> None:
     """Calls ``write(temporary)`` on a new, exclusively created temporary file beside `path`, fsyncs it
     and renames it over `path`; on any failure or interrupt the temporary file is removed.
 

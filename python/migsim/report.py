@@ -31,14 +31,14 @@ import hashlib
 import io
 import os
 import sys
-import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence, Union
 
 
 from . import periods
 from ._cli import exit_code
-from ._core import ArgumentError, MigsimError, OutputError
+from ._core import ArgumentError, MigsimError
+from ._files import write_atomically
 from ._lazy import LazyModule
 from .schema import ABROAD_STATUSES_EXCLUDING_NATURALISED
 from .tables import dataset, table
@@ -484,15 +484,7 @@ def report(data: Any, path: PathLike, labels: Sequence[str] | None = None, title
     if not target.parent.is_dir():
         raise ArgumentError(f"-o {target}: the folder {target.parent} does not exist")
     text = render(data, labels, title)
-    temporary = target.parent / f".{target.name}.{uuid.uuid4().hex[:12]}.tmp"
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, target)
-    except BaseException as exc:
-        temporary.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise OutputError(f"{target}: cannot write: {exc}") from exc
-        raise
+    write_atomically(lambda temporary: temporary.write_text(text, encoding="utf-8"), target)
     return target
 
 

@@ -22,14 +22,14 @@ import argparse
 import difflib
 import os
 import sys
-import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence, Union
 
 
 from . import periods
 from ._cli import exit_code
-from ._core import ArgumentError, MigsimError, OutputError
+from ._core import ArgumentError, MigsimError
+from ._files import write_atomically
 from ._lazy import LazyModule
 from .schema import display_units
 
@@ -246,8 +246,8 @@ def write_table(frame: pandas.DataFrame, path: PathLike) -> Path:
                                 ) from None
     if not target.parent.is_dir():
         raise ArgumentError(f"-o {target}: the folder {target.parent} does not exist")
-    temporary = target.parent / f".{target.name}.{uuid.uuid4().hex[:12]}.tmp{suffix}"
-    try:
+
+    def write(temporary: Path) -> None:
         if suffix == ".csv":
             frame.to_csv(temporary, index=False)
         elif suffix == ".xlsx":
@@ -257,12 +257,8 @@ def write_table(frame: pandas.DataFrame, path: PathLike) -> Path:
             plain = frame.copy()
             plain.attrs = {}
             plain.to_parquet(temporary, index=False, engine="pyarrow")
-        os.replace(temporary, target)
-    except BaseException as exc:
-        temporary.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise OutputError(f"{target}: cannot write: {exc}") from exc
-        raise
+
+    write_atomically(write, target)
     return target
 
 
