@@ -51,6 +51,9 @@ def _unknown_key(key: str) -> "_core.ScenarioError":
                                + " (see migsim.parameter_reference() or docs/scenarios.md)")
 
 
+_STATE_PREFIX = "state:"  # the source of a scenario read from a state file (Scenario.from_state)
+
+
 def _resolve_source(name_or_path: PathLike) -> str:
     """Built-in names stay names; paths become absolute so copies work from any folder."""
     text = os.fspath(name_or_path)
@@ -135,8 +138,23 @@ class Scenario:
             sc.set(key.replace("__", "."), value)
         return sc
 
+    @classmethod
+    def from_state(cls, path: PathLike) -> "Scenario":
+        """The scenario a saved state holds (as run, with the events issued during the run), to
+        edit for a branch: ``migsim.Simulation.from_state(path, scenario=sc)``. Its tables are the
+        state's; edits are checked when the branch starts (only what acts after the state's date)."""
+        sc = cls.__new__(cls)
+        sc._source = _STATE_PREFIX + str(Path(os.fspath(path)).resolve())
+        sc._allow_outside_paths = False
+        sc._overrides, sc._removed, sc._added = {}, [], []
+        sc._core = sc._build(sc._overrides, sc._removed, sc._added)
+        return sc
+
     def _build(self, overrides: dict[str, str], removed: list[str], added: list[dict[str, Any]]) -> "_core.Scenario":
-        core = _core.load_scenario(self._source, overrides, self._allow_outside_paths)
+        if self._source.startswith(_STATE_PREFIX):
+            core = _core.load_state_scenario(self._source[len(_STATE_PREFIX):], overrides)
+        else:
+            core = _core.load_scenario(self._source, overrides, self._allow_outside_paths)
         for label in removed:
             core.remove_event(label)
         for event in added:

@@ -9,7 +9,9 @@ with the step they were decided in, in ``policy_state`` and the resolved scenari
 
 from __future__ import annotations
 
+import copy as _copy
 import datetime as _dt
+import os
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, Union
 
 from . import _core
@@ -168,6 +170,68 @@ class Simulation:
         self._issued = 0
         for policy in policies:
             self.add_policy(policy)
+
+    @classmethod
+    def from_state(cls, path: str | os.PathLike[str], scenario: Scenario | None = None, *,
+                   policies: Sequence[PolicyLike] = (), threads: int | None = None,
+                   until: str | _dt.date | None = None, mpi: bool = False, seed: int | None = None,
+                   scale: int | None = None) -> "Simulation":
+        """Continues a state saved by :meth:`save_state` (or ``migsim run --save-state-at``).
+
+        Without `scenario` the run goes on exactly as the one that saved it would have, bit for bit,
+        on any number of threads or MPI processes. With `scenario` (e.g.
+        ``migsim.Scenario.from_state(path)`` edited) it is a branch: it may change only what acts
+        after the state's date (events that start then or later, the end or later schedule of events
+        in force, parameters other than ``calendar.start``, ``calendar.step``, ``run.*`` and
+        ``population.initial_*``); any other edit raises :class:`migsim.ArgumentError` naming it.
+        Seed and scale are the state's (others raise). Adaptive policies are not saved in a state:
+        pass them again (their own Python attributes are yours to restore).
+        """
+        state_scenario = scenario.copy() if scenario is not None else Scenario.from_state(path)
+        until_text = None if until is None else _parse_date(until, "until").isoformat()
+        core = _core.Simulation.from_state(os.fspath(path), scenario=None if scenario is None else scenario.core,
+                                           seed=seed, scale=scale, threads=threads or 0, until=until_text,
+                                           distributed=mpi)
+        self = cls.__new__(cls)
+        self._scenario = state_scenario
+        self._settings = RunSettings(seed=int(core.seed), scale=int(core.scale), threads=threads, until=until_text,
+                                     mpi=mpi)
+        self._core = core
+        self._policies = []
+        self._issued = 0
+        for policy in policies:
+            self.add_policy(policy)
+        return self
+
+    def save_state(self, path: str | os.PathLike[str]) -> None:
+        """Writes the complete state after the last step done (agents, policy state, history, the
+        scenario as run, seed and scale) to `path`, atomically: the file is complete or absent.
+        Continue it with :meth:`from_state`; ``migsim info PATH`` describes it. The adaptive
+        policies' own Python state is not included."""
+        self._core.save_state(os.fspath(path))
+
+    def fork(self, policies: Sequence[PolicyLike] | None = None) -> "Simulation":
+        """An independent copy in memory that continues on its own, e.g. to branch into futures
+        with :meth:`issue`. Its policies are `policies`, or deep copies of this simulation's (so
+        that their attributes evolve separately in each branch)."""
+        other = Simulation.__new__(Simulation)
+        other._core = self._core.fork()
+        other._scenario = self._scenario.copy()
+        other._settings = self._settings
+        other._policies = []
+        other._issued = self._issued
+        for policy in (_copy.deepcopy(self._policies) if policies is None else policies):
+            other.add_policy(policy)
+        return other
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "Simulation":
+        return self.fork()
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of what shaped the steps done so far (inputs, seed, scale, steps): equal for
+        the branches of one history, different when the past differs."""
+        return str(self._core.fingerprint)
 
     # ---- state ----------------------------------------------------------------------------
 

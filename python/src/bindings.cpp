@@ -13,6 +13,7 @@
 #include "migsim/parameters.hpp"
 #include "migsim/scenario.hpp"
 #include "migsim/simulation.hpp"
+#include "migsim/state.hpp"
 
 namespace py = pybind11;
 using namespace migsim;
@@ -316,6 +317,37 @@ PYBIND11_MODULE(_core, m) {
       py::arg("name_or_path"), py::arg("overrides") = std::map<std::string, std::string>{},
       py::arg("allow_outside_paths") = false);
 
+  m.def(
+      "state_info",
+      [](const std::filesystem::path& path) {
+        const StateInfo i = read_state_info(path);
+        py::dict d;
+        d["format"] = i.format;
+        d["migsim_version"] = i.migsim_version;
+        d["git_commit"] = i.git_commit;
+        d["created_utc"] = i.created_utc;
+        d["scenario_name"] = i.scenario_name;
+        d["scenario_source"] = i.scenario_source;
+        d["seed"] = i.seed;
+        d["scale"] = i.scale;
+        d["steps_done"] = i.steps_done;
+        d["date"] = i.date.iso();
+        d["agents"] = i.agents;
+        d["fingerprint"] = i.fingerprint;
+        d["resumed_from"] = i.resumed_from;
+        d["bytes"] = i.bytes;
+        d["description"] = describe_state(i);
+        return d;
+      },
+      py::arg("path"));
+  m.def(
+      "load_state_scenario",
+      [](const std::filesystem::path& path, const std::map<std::string, std::string>& overrides) {
+        return load_state_scenario(path, to_overrides(overrides));
+      },
+      py::arg("path"), py::arg("overrides") = std::map<std::string, std::string>{});
+  m.def("looks_like_state_file", [](const std::filesystem::path& path) { return looks_like_state_file(path); });
+
   py::class_<Simulation>(m, "Simulation")
       .def(py::init([](const Scenario& scenario, std::uint64_t seed, int threads, std::int64_t scale,
                        std::optional<std::string> until, bool distributed) {
@@ -390,6 +422,51 @@ PYBIND11_MODULE(_core, m) {
              return d;
            })
       .def("results", [](const Simulation& s) { return dataset_to_python(s.results()); })
+      .def(
+          "save_state",
+          [](const Simulation& s, const std::filesystem::path& path) {
+            bool signalled = false;
+            try {
+              py::gil_scoped_release release;
+              s.save_state(path, [&signalled] {
+                py::gil_scoped_acquire acquire;
+                signalled = PyErr_CheckSignals() != 0;
+                return signalled;
+              });
+            } catch (const output::WriteCancelled&) {
+              if (signalled) throw py::error_already_set();
+              throw;
+            }
+          },
+          py::arg("path"))
+      .def_static(
+          "from_state",
+          [](const std::filesystem::path& path, std::optional<Scenario> scenario, std::vector<std::string> sets,
+             std::optional<std::uint64_t> seed, std::optional<std::int64_t> scale, int threads,
+             std::optional<std::string> until, bool distributed) {
+            ResumeOptions options;
+            options.scenario = std::move(scenario);
+            for (const auto& text : sets) options.overrides.push_back(parse_override(text));
+            options.seed = seed;
+            options.scale = scale;
+            options.threads = threads;
+            if (until) options.until = parse_date_argument(*until, "until");
+            options.distributed = distributed;
+            py::gil_scoped_release release;
+            return std::make_unique<Simulation>(Simulation::from_state(path, std::move(options)));
+          },
+          py::arg("path"), py::arg("scenario") = py::none(), py::arg("sets") = std::vector<std::string>{},
+          py::arg("seed") = py::none(), py::arg("scale") = py::none(), py::arg("threads") = 0,
+          py::arg("until") = py::none(), py::arg("distributed") = false)
+      .def("fork",
+           [](const Simulation& s) {
+             py::gil_scoped_release release;
+             return std::make_unique<Simulation>(s.fork());
+           })
+      .def_property_readonly("fingerprint", &Simulation::fingerprint)
+      .def_property_readonly("resumed_from", &Simulation::resumed_from)
+      .def_property_readonly("seed", [](const Simulation& s) { return s.options().seed; })
+      .def_property_readonly("scale", [](const Simulation& s) { return s.options().scale; })
       .def("write", [](const Simulation& s, const std::filesystem::path& path) {
         auto ds = s.results();
         bool signalled = false;

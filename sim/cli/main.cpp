@@ -27,6 +27,7 @@
 #include "migsim/output_file.hpp"
 #include "migsim/scenario.hpp"
 #include "migsim/simulation.hpp"
+#include "migsim/state.hpp"
 #include "progress.hpp"
 
 namespace {
@@ -64,6 +65,7 @@ void stop_if_interrupted() {
 
 struct RunArgs {
   std::string scenario = "kyrgyzstan";
+  bool scenario_given = false;
   std::optional<std::string> output;  ///< unset: out/<scenario>.h5
   std::optional<std::string> seed;    ///< parsed by parse_seed: 0..2^64-1 exactly
   int threads = 0;
@@ -73,6 +75,10 @@ struct RunArgs {
   bool quiet = false;
   bool mpi = false;
   bool allow_outside_paths = false;
+  std::vector<std::string> save_state_at;  ///< dates: a state after the step containing each
+  std::size_t save_state_every = 0;        ///< steps: a state after every this many (0: none)
+  std::string state_dir;                   ///< folder of the state files (default: the output's)
+  std::string resume;                      ///< a state file to continue
 };
 
 std::vector<Override> parse_overrides(const std::vector<std::string>& sets) {
@@ -181,36 +187,112 @@ void print_summary(const Simulation& sim, const fs::path& output, double total_s
   std::printf("  output       %s\n", output.string().c_str());
 }
 
-int command_run(const RunArgs& args) {
-  catch_interrupts();
-  const auto t0 = std::chrono::steady_clock::now();
-  Scenario sc = load_scenario(args.scenario, parse_overrides(args.sets), args.allow_outside_paths);
-  RunOptions options;
-  options.seed = args.seed ? parse_seed(*args.seed) : static_cast<std::uint64_t>(sc.params.seed);
-  options.threads = args.threads;
-  options.scale = args.scale.value_or(sc.params.scale);
-  if (!args.until.empty()) {
-    Date until;
-    if (!Date::parse(args.until, until))
-      throw ArgumentError("--until: expected a date YYYY-MM-DD, found '" + args.until + "'");
-    options.until = until;
+Date parse_date_argument(const std::string& option, const std::string& text) {
+  Date date;
+  if (!Date::parse(text, date)) throw ArgumentError(option + ": expected a date YYYY-MM-DD, found '" + text + "'");
+  return date;
+}
+
+/// The state files a run writes: after which step, and where.
+struct StatePlan {
+  std::vector<std::pair<std::size_t, fs::path>> at;  ///< (steps done when written, path), by step
+  std::size_t every = 0;
+  fs::path folder;
+  std::string stem;
+
+  fs::path path_for(const std::string& date) const { return folder / (stem + ".state-" + date + ".h5"); }
+};
+
+/// Checks --save-state-at / --save-state-every against the run before it starts, and every
+/// target like the output file.
+StatePlan plan_states(const RunArgs& args, const Simulation& sim, const fs::path& output) {
+  StatePlan plan;
+  plan.every = args.save_state_every;
+  plan.stem = output.stem().string();
+  plan.folder = args.state_dir.empty() ? (output.has_parent_path() ? output.parent_path() : fs::path("."))
+                                       : fs::path(args.state_dir);
+  if (!args.state_dir.empty() && !fs::is_directory(plan.folder))
+    throw ArgumentError("--state-dir " + args.state_dir + ": not a folder");
+  const Calendar calendar = sim.scenario().calendar();
+  for (const auto& text : args.save_state_at) {
+    const Date date = parse_date_argument("--save-state-at", text);
+    const std::size_t step = calendar.steps_until(date);  // the step containing date is step - 1
+    if (step == 0 || step > sim.total_steps())
+      throw ArgumentError("--save-state-at " + text + ": expected a date within the steps this run simulates (" +
+                          calendar.start().iso() + " to " + calendar.step_end(sim.total_steps() - 1).iso() + ")");
+    if (step <= sim.steps_done())
+      throw ArgumentError("--save-state-at " + text +
+                          ": the state resumed from already holds that step (it goes on from " +
+                          sim.current_date().iso() + ")");
+    plan.at.emplace_back(step, plan.path_for(text));
   }
+  std::sort(plan.at.begin(), plan.at.end());
+  for (const auto& [step, path] : plan.at) prepare_output(path);
+  return plan;
+}
+
+/// Writes the states due after the step just done; returns the paths written.
+void save_due_states(const StatePlan& plan, const Simulation& sim, std::vector<fs::path>& written) {
+  const std::size_t done = sim.steps_done();
+  auto save = [&](const fs::path& path) {
+    try {
+      sim.save_state(path, interrupted);
+    } catch (const output::WriteCancelled&) {
+      stop_if_interrupted();
+      throw;
+    }
+    written.push_back(path);
+  };
+  for (const auto& [step, path] : plan.at)
+    if (step == done) save(path);
+  if (plan.every > 0 && done % plan.every == 0) save(plan.path_for(sim.current_date().iso()));
+}
+
+Simulation start_simulation(const RunArgs& args, Scenario* loaded) {
+  RunOptions options;
+  options.threads = args.threads;
+  if (!args.until.empty()) options.until = parse_date_argument("--until", args.until);
   options.distributed = args.mpi || launched_by_mpi();
   if (options.distributed && !mpi_available())
     throw ArgumentError(
         "--mpi: this build of migsim has no MPI support (install Debian's libopenmpi-dev and rebuild; see "
         "docs/distributed.md)");
-  const fs::path output = choose_output(args, sc);
-  prepare_output(output);
+  if (!args.resume.empty()) {
+    if (args.scenario_given)
+      throw ArgumentError("--resume " + args.resume +
+                          ": the state holds its scenario; give edits with --set instead of a scenario");
+    ResumeOptions resume{std::nullopt,  parse_overrides(args.sets), std::nullopt, args.scale, options.threads,
+                         options.until, options.distributed};
+    if (args.seed) resume.seed = parse_seed(*args.seed);
+    return Simulation::from_state(args.resume, std::move(resume));
+  }
+  options.seed = args.seed ? parse_seed(*args.seed) : static_cast<std::uint64_t>(loaded->params.seed);
+  options.scale = args.scale.value_or(loaded->params.scale);
+  return Simulation(std::move(*loaded), options);
+}
+
+int command_run(const RunArgs& args) {
+  catch_interrupts();
+  const auto t0 = std::chrono::steady_clock::now();
+  std::optional<Scenario> loaded;
+  if (args.resume.empty()) loaded = load_scenario(args.scenario, parse_overrides(args.sets), args.allow_outside_paths);
+  // A new run's output target is checked before its agents are made; a resumed run's once its
+  // state (which names the scenario) is read.
+  std::optional<fs::path> output;
+  if (loaded) prepare_output(*(output = choose_output(args, *loaded)));
   stop_if_interrupted();
-  Simulation sim(std::move(sc), options);
+  Simulation sim = start_simulation(args, loaded ? &*loaded : nullptr);
+  if (!output) prepare_output(*(output = choose_output(args, sim.scenario())));
+  const StatePlan states = plan_states(args, sim, *output);
   stop_if_interrupted();
   // Every rank holds the same aggregates; rank 0 alone reports and writes the one output file.
   const bool lead = sim.stats().rank == 0;
+  std::vector<fs::path> written;
   cli::ProgressBar bar(!args.quiet && lead);
   try {
     sim.run([&](std::size_t done, std::size_t total) {
       stop_if_interrupted();
+      save_due_states(states, sim, written);
       bar.update(done, total, sim.current_date().iso());
     });
   } catch (const Interrupted&) {
@@ -219,13 +301,16 @@ int command_run(const RunArgs& args) {
   }
   bar.finish();
   try {
-    if (lead) output::write_netcdf4(sim.results(), output, interrupted);
+    if (lead) output::write_netcdf4(sim.results(), *output, interrupted);
   } catch (const output::WriteCancelled&) {
     stop_if_interrupted();
     throw;
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!args.quiet && lead) print_summary(sim, output, seconds);
+  if (!args.quiet && lead) {
+    print_summary(sim, *output, seconds);
+    for (const auto& path : written) std::printf("  state        %s\n", path.string().c_str());
+  }
   return 0;
 }
 
@@ -268,7 +353,9 @@ constexpr const char* kAllowOutsideHelp =
 
 Command add_run(CLI::App& app, RunArgs& run) {
   auto* cmd = app.add_subcommand("run", "Run a scenario and write its output (HDF5, netCDF-4 layout)");
-  cmd->add_option("scenario", run.scenario, "Scenario folder, scenario.yaml, or built-in name")->capture_default_str();
+  cmd->add_option("scenario", run.scenario, "Scenario folder, scenario.yaml, or built-in name")
+      ->capture_default_str()
+      ->each([&run](const std::string&) { run.scenario_given = true; });
   cmd->add_option("-o,--output", run.output, "Output file (default: out/<scenario>.h5)");
   cmd->add_option("--seed", run.seed, "Random seed, 0 to 2^64-1 (default: the scenario's run.seed)");
   cmd->add_option("--threads", run.threads,
@@ -281,6 +368,14 @@ Command add_run(CLI::App& app, RunArgs& run) {
   cmd->add_option("--set", run.sets, "Override a parameter: key.path=value (repeatable)");
   cmd->add_flag("-q,--quiet", run.quiet, "No progress bar and no summary");
   cmd->add_flag("--allow-outside-paths", run.allow_outside_paths, kAllowOutsideHelp);
+  cmd->add_option("--save-state-at", run.save_state_at,
+                  "Save the state after the step containing DATE, as <output>.state-DATE.h5 (repeatable)");
+  cmd->add_option("--save-state-every", run.save_state_every,
+                  "Save the state every N steps, as <output>.state-<next step's date>.h5")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--state-dir", run.state_dir, "Folder for state files (default: the output file's)");
+  cmd->add_option("--resume", run.resume,
+                  "Continue a saved state (its scenario, seed and scale); --set may change what acts after its date");
   cmd->add_flag("--mpi", run.mpi,
                 "Split the run over the MPI processes (automatic under mpirun/srun; same output as one process)");
   return {cmd, [&run] { return command_run(run); }};
@@ -297,6 +392,8 @@ Command add_validate(CLI::App& app, RunArgs& args) {
 int command_info(const std::string& path) {
   // An unreadable file named on the command line is bad input, not an engine failure.
   if (!std::filesystem::is_regular_file(path)) throw migsim::ArgumentError(path + ": no such file");
+  // A state file is verified (length, hash) before HDF5 reads it, so it needs no child process.
+  if (migsim::looks_like_state_file(path)) return print(migsim::describe_state(migsim::read_state_info(path)));
   try {
     return print(migsim::output::describe_file_isolated(path));
   } catch (const migsim::OutputError& e) {
@@ -406,8 +503,8 @@ int main(int argc, char** argv) {
   std::string info_path, export_name, export_folder;
   std::vector<Command> commands = {add_run(app, run), add_validate(app, validate)};
   commands.push_back({app.add_subcommand("scenarios", "List the built-in scenarios"), command_scenarios});
-  auto* info_cmd = app.add_subcommand("info", "Describe an output file");
-  info_cmd->add_option("file", info_path, "Output file written by migsim run")->required();
+  auto* info_cmd = app.add_subcommand("info", "Describe an output file or a state file");
+  info_cmd->add_option("file", info_path, "Output or state file written by migsim run")->required();
   commands.push_back({info_cmd, [&] { return command_info(info_path); }});
   auto* export_cmd = app.add_subcommand("export", "Copy a built-in scenario into a folder to edit it");
   export_cmd->add_option("scenario", export_name, "Built-in scenario name")->required();

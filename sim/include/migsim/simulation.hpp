@@ -12,8 +12,10 @@
 
 #include "migsim/calendar.hpp"
 #include "migsim/dataset.hpp"
+#include "migsim/output_file.hpp"
 #include "migsim/outputs.hpp"
 #include "migsim/scenario.hpp"
+#include "migsim/state.hpp"
 #include "migsim/status.hpp"
 
 namespace migsim {
@@ -80,6 +82,21 @@ class Simulation {
   const std::vector<Date>& step_dates() const;
   RunStats stats() const;
 
+  /// Writes the complete state after the last step done to `path` (atomically, like an output
+  /// file): agents, policy state, history, the scenario as run, seed and scale. A collective in a
+  /// distributed run: every rank calls it, the first writes. See migsim/state.hpp.
+  void save_state(const std::filesystem::path& path, const output::CancelCheck& cancelled = {}) const;
+  /// Continues a saved state: the same results, bit for bit, as the run that saved it would have
+  /// given, on any number of threads or ranks; with `options.scenario` or `overrides`, a branch
+  /// that may change only what acts after the state's date (ArgumentError naming any other edit).
+  static Simulation from_state(const std::filesystem::path& path, ResumeOptions options = {});
+  /// An independent copy in memory that continues on its own (same threads, same ranks).
+  Simulation fork() const;
+  /// What shaped the steps done so far (inputs, seed, scale, steps); equal for branches of one history.
+  std::string fingerprint() const;
+  /// The state file this run continued from ("" for a run from the start).
+  const std::string& resumed_from() const;
+
   /// All steps so far as a netCDF-4 shaped dataset (people, labelled coordinates, provenance).
   output::Dataset results() const;
   /// The same layout for steps [first_step, steps_done()) only, without the provenance
@@ -88,6 +105,7 @@ class Simulation {
 
  private:
   struct Impl;
+  explicit Simulation(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

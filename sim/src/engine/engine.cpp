@@ -8,7 +8,7 @@
 
 namespace migsim::detail {
 
-Engine::Engine(Scenario sc, RunOptions opts)
+Engine::Engine(Scenario sc, RunOptions opts, Setup)
     : scenario(std::move(sc)),
       options(opts),
       calendar(scenario.calendar()),
@@ -26,6 +26,9 @@ Engine::Engine(Scenario sc, RunOptions opts)
   n_sectors = scenario.sectors.size();
   for (const auto& d : scenario.destinations) destination_country.push_back(d.country);
   agents.ban_slots = policies.ban_slots();
+}
+
+Engine::Engine(Scenario sc, RunOptions opts) : Engine(std::move(sc), opts, Setup{}) {
   policies.compute(calendar.start(), calendar.step_end(0), calendar.step_days(0), scale(), policy);
   create_initial_agents(*this);
   count_initial_state();

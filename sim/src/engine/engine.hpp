@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "engine/snapshot.hpp"
 #include "events/policies.hpp"
 #include "migsim/outputs.hpp"
 #include "migsim/random.hpp"
@@ -53,11 +54,21 @@ struct Engine {
   std::vector<Date> dates;
   double wall_seconds = 0;
   std::uint64_t agent_steps = 0;
+  std::string resumed_from;  ///< the state file the run continued from, or ""
 
   // Sizes, cached: the kernel reads them for every agent.
   std::size_t n_origins = 0, n_destinations = 0, n_locations = 0, n_countries = 0, n_sectors = 0;
 
+  /// A new run: the initial agents and the initial state.
   Engine(Scenario sc, RunOptions opts);
+  /// A run continued from a snapshot (restore.cpp); `opts` must carry the snapshot's seed and scale.
+  Engine(Snapshot snapshot, RunOptions opts);
+
+  /// The state between steps (restore.cpp). `global`: every agent in id order, gathered from all
+  /// ranks (a collective); otherwise this rank's slots, for a fork with the same ranks.
+  Snapshot snapshot(bool global) const;
+  /// The date the next step starts (the end of the last step done; the start before any).
+  Date state_date() const { return steps_done == 0 ? calendar.start() : calendar.step_end(steps_done - 1); }
 
   std::size_t nO() const { return n_origins; }
   std::size_t nD() const { return n_destinations; }
@@ -107,6 +118,13 @@ struct Engine {
                   float debt_usd);
   void set_status(StepAggregates& next, std::size_t i, std::uint8_t status, std::int32_t status_day);
   void give_job(StepAggregates& next, std::size_t i, unsigned sector);
+
+ private:
+  struct Setup {};
+  /// Members and sizes common to a new and a continued run; no agents yet.
+  Engine(Scenario sc, RunOptions opts, Setup);
+  void take_local_blocks(const AgentStore& all);
+  void reserve_agents(std::size_t local_agents, double years_ahead);
 };
 
 // population.cpp

@@ -5,7 +5,9 @@
 
 #include <chrono>
 
+#include "engine/branch.hpp"
 #include "engine/engine.hpp"
+#include "engine/state_file.hpp"
 #include "events/kind.hpp"
 #include "migsim/errors.hpp"
 
@@ -56,7 +58,10 @@ struct Simulation::Impl : detail::Engine {
 
 // ---- public interface ----------------------------------------------------------------------
 
-Simulation::Simulation(Scenario scenario, RunOptions options) {
+namespace {
+
+/// The checks of RunOptions against a scenario, for new and continued runs alike.
+void check_options(const Scenario& scenario, const RunOptions& options) {
   if (options.scale < 1)
     throw ArgumentError("scale: expected a whole number >= 1, found " + std::to_string(options.scale));
   // More workers than a few per core only add overhead, and a mistyped count (100000) would ask the
@@ -72,7 +77,64 @@ Simulation::Simulation(Scenario scenario, RunOptions options) {
   if (options.until && *options.until > scenario.params.end)
     throw ArgumentError("until: expected a date on or before the scenario end " + scenario.params.end.iso() +
                         ", found " + options.until->iso());
+}
+
+}  // namespace
+
+Simulation::Simulation(Scenario scenario, RunOptions options) {
+  check_options(scenario, options);
   impl_ = std::make_unique<Impl>(std::move(scenario), options);
+}
+
+Simulation::Simulation(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+void Simulation::save_state(const std::filesystem::path& path, const output::CancelCheck& cancelled) const {
+  detail::Snapshot snapshot = impl_->snapshot(true);
+  if (impl_->comm.rank() == 0) detail::write_state_file(snapshot, path, cancelled);
+}
+
+Simulation Simulation::from_state(const std::filesystem::path& path, ResumeOptions resume) {
+  detail::StateFile state = detail::read_state_file(path);
+  detail::Snapshot& snapshot = state.snapshot;
+  const std::string where = path.string() + ": ";
+  if (resume.seed && *resume.seed != snapshot.seed)
+    throw ArgumentError(where + "seed " + std::to_string(*resume.seed) +
+                        " asked for, but the state was run with seed " + std::to_string(snapshot.seed) +
+                        ", which shaped its past; resume without a seed");
+  if (resume.scale && *resume.scale != snapshot.scale)
+    throw ArgumentError(where + "scale " + std::to_string(*resume.scale) +
+                        " asked for, but the state was run at scale " + std::to_string(snapshot.scale) +
+                        ", which shaped its past; resume without a scale");
+  Scenario branch = resume.scenario ? std::move(*resume.scenario) : snapshot.scenario;
+  if (!resume.overrides.empty()) {
+    if (resume.scenario)
+      throw ArgumentError(where + "give either a scenario or overrides to branch from a state, not both");
+    branch = detail::scenario_of_state(state, resume.overrides);
+  }
+  try {
+    detail::check_branch(snapshot.scenario, branch, snapshot.steps_done);
+  } catch (const ArgumentError& e) {
+    throw ArgumentError(where + e.what());
+  }
+  RunOptions options{snapshot.seed, resume.threads, snapshot.scale, resume.until, resume.distributed};
+  check_options(branch, options);
+  const Date date = state.info.date;
+  if (resume.until && *resume.until < date && snapshot.steps_done > 0 &&
+      branch.calendar().steps_until(*resume.until) < snapshot.steps_done)
+    throw ArgumentError(where + "until " + resume.until->iso() + " is before the state's date " + date.iso() +
+                        " (the state already holds the steps to " + date.iso() + ")");
+  snapshot.scenario = std::move(branch);
+  return Simulation(std::make_unique<Impl>(std::move(snapshot), options));
+}
+
+Simulation Simulation::fork() const {
+  return Simulation(std::make_unique<Impl>(impl_->snapshot(false), impl_->options));
+}
+
+const std::string& Simulation::resumed_from() const { return impl_->resumed_from; }
+
+std::string Simulation::fingerprint() const {
+  return detail::past_fingerprint(impl_->scenario, impl_->steps_done, impl_->options.seed, impl_->options.scale);
 }
 
 Simulation::~Simulation() = default;

@@ -63,6 +63,7 @@ EventKind displacement_kind() {
   kind.check = check;
   kind.compile = compile;
   kind.modify = modify;
+  kind.end_sets_pace = true;
   return kind;
 }
 

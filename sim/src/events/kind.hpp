@@ -82,6 +82,9 @@ struct EventKind {
   bool union_membership = false;
   /// Agents keep a ban record (one slot per country) for the countries this kind names.
   bool keeps_ban_record = false;
+  /// The end date sets how fast the event acts from its start (a displacement spreads its share
+  /// over start..end), so a branch from a saved state cannot move the end of one that has begun.
+  bool end_sets_pace = false;
 };
 
 /// Every kind, in documentation order (the order of EventType).

@@ -24,6 +24,21 @@ std::size_t YearCounters::counter(const std::string& key, int year) {
   return it->second;
 }
 
+std::vector<YearCounters::Entry> YearCounters::entries() const {
+  std::vector<Entry> out(counts_.size());
+  for (const auto& [key, index] : index_) out[index] = {key, counts_[index].year, counts_[index].used};
+  return out;
+}
+
+void YearCounters::restore(const std::vector<Entry>& entries) {
+  index_.clear();
+  counts_.clear();
+  for (const Entry& e : entries) {
+    index_.emplace(e.key, counts_.size());
+    counts_.push_back({e.year, e.used});
+  }
+}
+
 int count_year(Date from, const Event& e) { return std::max(from, e.start).year(); }
 
 Policies::Policies(const Scenario& sc) : sc_(sc) {
@@ -181,6 +196,21 @@ void Policies::grant_evacuation_credit(PolicyTables& t, double scale) {
     pool.capacity = static_cast<std::int64_t>(std::floor(next[pool.event] / scale));
   }
   evacuation_credit_ = std::move(next);
+}
+
+Policies::State Policies::state() const {
+  State s{counters_.entries(), {}};
+  for (std::size_t k = 0; k < evacuation_credit_.size(); ++k)
+    if (evacuation_credit_[k] != 0) s.evacuation_credit.emplace_back(sc_.events[k].label, evacuation_credit_[k]);
+  return s;
+}
+
+void Policies::restore(const State& s) {
+  counters_.restore(s.counters);
+  evacuation_credit_.assign(sc_.events.size(), 0.0);
+  for (const auto& [label, credit] : s.evacuation_credit)
+    for (std::size_t k = 0; k < sc_.events.size(); ++k)
+      if (sc_.events[k].label == label) evacuation_credit_[k] = credit;
 }
 
 void Policies::record_permits(const QuotaPool& pool, std::int64_t agents) { counters_.add(pool.key, agents); }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "migsim/scenario.hpp"
@@ -136,6 +137,17 @@ class YearCounters {
   std::int64_t used(std::size_t counter) const { return counts_[counter].used; }
   void add(std::size_t counter, std::int64_t agents) { counts_[counter].used += agents; }
 
+  /// A counter as saved in a state file.
+  struct Entry {
+    std::string key;
+    int year = 0;
+    std::int64_t used = 0;
+  };
+  /// Every counter, in the order of first use.
+  std::vector<Entry> entries() const;
+  /// Replaces every counter by `entries` (from entries()).
+  void restore(const std::vector<Entry>& entries);
+
  private:
   struct YearCount {
     int year = 0;
@@ -181,6 +193,18 @@ class Policies {
 
   /// Which events are in force for [from, until), in scenario order.
   std::vector<std::uint8_t> in_force(Date from, Date until) const;
+
+  /// The policy state that outlives a step, for state files and forks: the yearly counters and
+  /// the evacuation credit of each closure, by event label (a branch may add or drop events
+  /// that have not started, which moves the others in the list).
+  struct State {
+    std::vector<YearCounters::Entry> counters;
+    std::vector<std::pair<std::string, double>> evacuation_credit;  ///< (event label, people)
+  };
+  State state() const;
+  /// Restores state(); credit of labels the scenario no longer has is dropped (their events
+  /// had not started, so it is zero).
+  void restore(const State& state);
 
  private:
   bool member(std::size_t country, Date from, Date until) const;

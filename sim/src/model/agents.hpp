@@ -52,4 +52,20 @@ struct AgentStore {
   std::size_t bytes() const;
 };
 
+/// Calls f(name, &AgentStore::column) for every per-agent column (ban_until, ban_slots entries per
+/// agent, is not one): the one list that copies, state files and memory accounting walk.
+template <typename F>
+void for_each_column_member(F&& f) {
+  f("status", &AgentStore::status), f("origin", &AgentStore::origin), f("location", &AgentStore::location);
+  f("traits", &AgentStore::traits), f("trips", &AgentStore::trips), f("birth_day", &AgentStore::birth_day);
+  f("moved_day", &AgentStore::moved_day), f("savings_usd", &AgentStore::savings_usd);
+  f("status_day", &AgentStore::status_day);
+}
+
+/// Calls f(name, column) for every per-agent column of `store`.
+template <typename Store, typename F>
+void for_each_column(Store& store, F&& f) {
+  for_each_column_member([&](const char* name, auto member) { f(name, store.*member); });
+}
+
 }  // namespace migsim::detail

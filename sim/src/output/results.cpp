@@ -155,6 +155,7 @@ void add_provenance(const Simulation& sim, output::Dataset& ds) {
                                                      {"created_utc", utc_now()},
                                                      {"history", history(sim)}};
   ds.attrs.insert(ds.attrs.begin(), provenance.begin(), provenance.end());
+  if (!sim.resumed_from().empty()) ds.attrs.push_back({"resumed_from_state", sim.resumed_from()});
   for (const auto& [key, text] : sc.table_texts) {
     std::string name = "scenario_" + key;  // "tables.regions" -> "scenario_tables_regions"
     for (char& c : name)

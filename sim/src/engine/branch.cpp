@@ -1,0 +1,171 @@
+#include "engine/branch.hpp"
+
+#include <charconv>
+#include <cstring>
+#include <map>
+
+#include "events/kind.hpp"
+#include "events/policies.hpp"
+#include "migsim/errors.hpp"
+
+namespace migsim::detail {
+namespace {
+
+constexpr std::uint64_t kPrime = 1099511628211ull;
+
+/// Parameters read only when the initial agents are made (or that fix the steps themselves):
+/// a branch cannot change them. Every other parameter is read step by step and may change.
+bool fixed_at_start(std::string_view key) {
+  return key == "calendar.start" || key == "calendar.step" || key.rfind("run.", 0) == 0 ||
+         key.rfind("population.initial_", 0) == 0;
+}
+
+std::string number_text(double value) {
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, end);
+}
+
+std::string value_text(const EventValue& value) {
+  if (const auto* number = std::get_if<double>(&value)) return number_text(*number);
+  if (const auto* text = std::get_if<std::string>(&value)) return *text;
+  std::string out = "[";
+  if (const auto* items = std::get_if<std::vector<std::string>>(&value)) {
+    for (const auto& item : *items) out += (out.size() > 1 ? ", " : "") + item;
+  } else {
+    for (const auto& step : std::get<std::vector<CapacityChange>>(value))
+      out += std::string(out.size() > 1 ? ", " : "") + "{from: " + step.from.iso() +
+             ", capacity: " + number_text(step.capacity) + "}";
+  }
+  return out + "]";
+}
+
+/// The schedule entries that applied before `date`.
+std::vector<CapacityChange> entries_before(const std::vector<CapacityChange>& schedule, Date date) {
+  std::vector<CapacityChange> out;
+  for (const auto& step : schedule)
+    if (step.from < date) out.push_back(step);
+  return out;
+}
+
+/// An event's fields as far as the steps before `date` saw them.
+void add_event_inputs(const Event& e, Date date, std::vector<PastInput>& out) {
+  const EventKind& kind = event_kind(e.type);
+  const Date last_day = date.add_days(-1);
+  for (auto [name, value] : event_values(e)) {
+    if (name == "source" || name == "label") continue;  // a citation changes nothing
+    if (auto* schedule = std::get_if<std::vector<CapacityChange>>(&value)) {
+      value = entries_before(*schedule, date);
+      if (std::get<std::vector<CapacityChange>>(value).empty()) continue;  // as event_values leaves out empty lists
+    }
+    std::string text = value_text(value);
+    if (name == "end" && !kind.end_sets_pace && !(*e.end < last_day))
+      text = "on or after " + last_day.iso() + " (in force to the state's date)";
+    out.push_back({"event '" + e.label + "' " + name, text});
+  }
+  if (!e.end && kind.spec.has_end && !kind.end_sets_pace)
+    out.push_back({"event '" + e.label + "' end", "on or after " + last_day.iso() + " (in force to the state's date)"});
+}
+
+std::string ban_countries(const Scenario& sc) {
+  const Policies policies(sc);
+  std::vector<std::string> slots(policies.ban_slots());
+  for (std::size_t c = 0; c < sc.countries.size(); ++c)
+    if (const int slot = policies.ban_slot(c); slot >= 0) slots[static_cast<std::size_t>(slot)] = sc.countries[c].code;
+  return value_text(slots);
+}
+
+constexpr const char* kEventHint =
+    "; the event acted before the state's date: for a change from then on, end it on the last day simulated "
+    "and add an event for the rest (a border_closure's capacity: an evacuation_schedule entry from the "
+    "state's date)";
+
+constexpr const char* kWhatMayChange =
+    "a branch may change only what acts after the state's date: events that start on or after it, the end "
+    "(not before the last day simulated) and later evacuation_schedule entries of events in force, and "
+    "parameters other than calendar.start, calendar.step, run.* and population.initial_*; tables, seed and "
+    "scale are fixed";
+
+}  // namespace
+
+std::uint64_t hash64(const void* data, std::size_t size, std::uint64_t hash) {
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  std::size_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, bytes + i, 8);
+    hash = (hash ^ word) * kPrime;
+  }
+  for (; i < size; ++i) hash = (hash ^ bytes[i]) * kPrime;
+  return hash;
+}
+
+std::vector<PastInput> past_inputs(const Scenario& sc, std::size_t steps_done) {
+  std::vector<PastInput> out;
+  for (const auto& [key, text] : sc.table_texts) out.push_back({"table " + key, text, false});
+  for (const ParamSpec& spec : parameter_schema())
+    if (fixed_at_start(spec.key))
+      out.push_back({"parameter " + std::string(spec.key), format_parameter(sc.params, spec)});
+  const Calendar calendar = sc.calendar();
+  if (steps_done == 0) return out;
+  const Date date = calendar.step_end(steps_done - 1);
+  std::vector<std::string> begun;
+  for (const Event& e : sc.events)
+    if (e.start < date) {
+      begun.push_back(e.label);
+      add_event_inputs(e, date, out);
+    }
+  out.push_back({"events begun before " + date.iso() + " (their order)", value_text(begun)});
+  out.push_back({"countries with ban records", ban_countries(sc)});
+  return out;
+}
+
+std::string past_fingerprint(const Scenario& sc, std::size_t steps_done, std::uint64_t seed, std::int64_t scale) {
+  std::uint64_t hash = hash64(&seed, sizeof seed);
+  hash = hash64(&scale, sizeof scale, hash);
+  const std::uint64_t steps = steps_done;
+  hash = hash64(&steps, sizeof steps, hash);
+  for (const PastInput& input : past_inputs(sc, steps_done)) {
+    hash = hash64(input.name.data(), input.name.size() + 1, hash);  // with the terminator: no ambiguity
+    hash = hash64(input.value.data(), input.value.size() + 1, hash);
+  }
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+  return text;
+}
+
+void check_branch(const Scenario& saved, const Scenario& branch, std::size_t steps_done) {
+  std::vector<std::string> problems;
+  const Calendar calendar = branch.calendar();
+  if (steps_done > 0 && calendar.steps() < steps_done)
+    problems.push_back("calendar.end: " + branch.params.end.iso() + " ends the calendar before the " +
+                       std::to_string(steps_done) + " steps already simulated (the last began " +
+                       saved.calendar().step_start(steps_done - 1).iso() + ")");
+  std::map<std::string, PastInput> before;
+  std::vector<std::string> order;
+  for (auto& input : past_inputs(saved, steps_done)) {
+    order.push_back(input.name);
+    before.emplace(input.name, std::move(input));
+  }
+  for (const PastInput& now : past_inputs(branch, steps_done)) {
+    auto it = before.find(now.name);
+    if (it == before.end()) {
+      problems.push_back(now.name + ": not in the state" + (now.quote ? " (" + now.value + ")" : ""));
+      continue;
+    }
+    if (it->second.value != now.value)
+      problems.push_back(now.name +
+                         (now.quote ? ": " + it->second.value + " in the state, " + now.value + " in the branch"
+                                    : ": differs from the state's") +
+                         (now.name.rfind("event ", 0) == 0 ? kEventHint : ""));
+    before.erase(it);
+  }
+  for (const auto& name : order)
+    if (before.count(name)) problems.push_back(name + ": in the state, missing from the branch");
+  if (problems.empty()) return;
+  std::string message = "cannot branch: ";
+  for (std::size_t i = 0; i < problems.size(); ++i) message += (i ? "; " : "") + problems[i];
+  throw ArgumentError(message + " (" + kWhatMayChange + ")");
+}
+
+}  // namespace migsim::detail
