@@ -66,4 +66,16 @@ inline std::map<std::string, migsim::output::VariableData> variables_of(const mi
   return out;
 }
 
+/// The names of the variables that differ between two results ("" when none does): a readable
+/// failure message instead of two dumps of every array.
+inline std::string differing(const migsim::output::Dataset& a, const migsim::output::Dataset& b) {
+  const auto x = variables_of(a), y = variables_of(b);
+  std::string names;
+  for (const auto& [name, values] : x)
+    if (!y.count(name) || !(y.at(name) == values)) names += name + " ";
+  for (const auto& [name, values] : y)
+    if (!x.count(name)) names += name + " ";
+  return names;
+}
+
 }  // namespace migsim_test

@@ -2,6 +2,9 @@
 // and once split over all ranks, and the two must agree bit for bit.
 #include <gtest/gtest.h>
 #include <mpi.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include <string>
 
@@ -80,3 +83,71 @@ TEST(Distributed, EventsAddedDuringARunMatchOneProcess) {
 }
 
 }  // namespace
+
+namespace {
+
+/// A path every rank agrees on (rank 0's process id), in the temporary folder.
+std::filesystem::path shared_path(const std::string& name) {
+  long pid = static_cast<long>(::getpid());
+  MPI_Bcast(&pid, 1, MPI_LONG, 0, MPI_COMM_WORLD);
+  return std::filesystem::temp_directory_path() / ("migsim_mpi_" + std::to_string(pid) + "_" + name);
+}
+
+int rank() {
+  int r = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &r);
+  return r;
+}
+
+migsim::ResumeOptions resume_on(bool distributed, int threads, const char* until) {
+  migsim::ResumeOptions o;
+  o.until = Date();
+  EXPECT_TRUE(Date::parse(until, *o.until));
+  o.threads = threads;
+  o.distributed = distributed;
+  return o;
+}
+
+}  // namespace
+
+// A state saved by the ranks of a distributed run holds every agent in id order, so it resumes
+// alone or split over the ranks with the output of a straight run.
+TEST(Distributed, StateSavedOnRanksResumesAloneAndOnRanks) {
+  const auto sc = migsim::load_scenario("covid-returns");
+  const RunOptions split_options = options(1, 200, "2021-06-30", true);
+  Simulation straight(sc, options(2, 200, "2021-06-30", false));
+  straight.run();
+  const auto path = shared_path("ranks.h5");
+  {
+    Simulation split(sc, split_options);
+    for (int k = 0; k < 44; ++k) split.step();  // the closure of Russia is in force
+    split.save_state(path);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  Simulation alone = Simulation::from_state(path, resume_on(false, 2, "2021-06-30"));
+  alone.run();
+  EXPECT_EQ(migsim_test::differing(alone.results(), straight.results()), "");
+  Simulation again = Simulation::from_state(path, resume_on(true, 1, "2021-06-30"));
+  again.run();
+  EXPECT_EQ(migsim_test::differing(again.results(), straight.results()), "");
+  MPI_Barrier(MPI_COMM_WORLD);
+  if (rank() == 0) std::filesystem::remove(path);
+}
+
+TEST(Distributed, StateSavedAloneResumesOnRanks) {
+  const auto sc = migsim::load_scenario("kyrgyzstan");
+  Simulation straight(sc, options(2, 500, "2016-06-30", false));
+  straight.run();
+  const auto path = shared_path("alone.h5");
+  if (rank() == 0) {
+    Simulation alone(sc, options(2, 500, "2016-06-30", false));
+    for (int k = 0; k < 200; ++k) alone.step();  // into 2013, after a quota year began
+    alone.save_state(path);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  Simulation split = Simulation::from_state(path, resume_on(true, 1, "2016-06-30"));
+  split.run();
+  EXPECT_EQ(migsim_test::differing(split.results(), straight.results()), "");
+  MPI_Barrier(MPI_COMM_WORLD);
+  if (rank() == 0) std::filesystem::remove(path);
+}
