@@ -72,6 +72,9 @@ _MAX_SEED = 2**63
 # text (wall_time_seconds, agent_steps, created_utc); longer text (a swept scenario's YAML) is dropped.
 _MAX_COORD_TEXT = 200
 _DROPPED_ATTRS = ("seed", "coordinates", "history")  # history: one line for the ensemble instead (see _assemble)
+# Per-run attributes kept as per-run coordinates even when every run has the same value (runs within one second share
+# created_utc), so that the ensembles of a comparison have the same coordinates.
+_PER_RUN_ATTRS = ("wall_time_seconds", "agent_steps", "created_utc")
 
 
 # --------------------------------------------------------------------------------------------------- seeds
@@ -716,7 +719,8 @@ class Ensemble:
         common = {
             key: value
             for key, value in attrs[0].items()
-            if key not in _DROPPED_ATTRS and all(key in other and _same(other[key], value) for other in attrs[1:])
+            if key not in _DROPPED_ATTRS and key not in _PER_RUN_ATTRS
+            and all(key in other and _same(other[key], value) for other in attrs[1:])
         }
         per_run: dict[str, list[Any]] = {}
         for key in attrs[0]:
