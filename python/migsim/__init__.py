@@ -33,7 +33,7 @@ from . import schema
 from ._core import builtin_scenarios as _builtin_scenarios
 from ._core import version as _version
 from .events import *  # noqa: F401,F403 - Event, EVENT_TYPES, event_from_dict and one class per event type
-from .ensemble import Comparison, Ensemble, compare
+from .ensemble import Comparison, Ensemble, compare, save_histories
 from .results import Results, open_results
 from .run import load_scenario, run
 from .scenario import Scenario
@@ -43,6 +43,7 @@ from .observed import pattern_table
 from .calibration import CalibrationResult, FitParameter, calibrate, fit_parameters
 from .sensitivity import Measure, SensitivityResult, sensitivity, sensitivity_outputs
 from .settings import RunSettings
+from .states import StateInfo, state_info
 from .validate import ValidationReport, validate_fit
 from . import periods
 from .tables import table, write_table
@@ -73,6 +74,7 @@ __all__ += [
     "ScenarioError",
     "SensitivityResult",
     "Simulation",
+    "StateInfo",
     "StepState",
     "TableError",
     "Target",
@@ -98,8 +100,10 @@ __all__ += [
     "periods",
     "report",
     "run",
+    "save_histories",
     "sensitivity",
     "sensitivity_outputs",
+    "state_info",
     "table",
     "validate_fit",
     "write_table",

@@ -81,6 +81,17 @@ def load_scenario(name_or_path: str, overrides: Mapping[str, str] = ..., allow_o
     """Loads and validates a scenario (built-in name, folder or ``scenario.yaml``) with ``--set`` overrides; tables
     outside the scenario's folders are refused unless ``allow_outside_paths``."""
 
+def state_info(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """A state file's header and metadata (``format``, ``migsim_version``, ``git_commit``, ``created_utc``,
+    ``scenario_name``, ``scenario_source``, ``seed``, ``scale``, ``steps_done``, ``date``, ``agents``, ``fingerprint``,
+    ``resumed_from``, ``bytes``, ``description``), after its checksum is verified; ArgumentError otherwise."""
+
+def load_state_scenario(path: str | os.PathLike[str], overrides: Mapping[str, str] = ...) -> Scenario:
+    """The scenario a state file holds (as run, with the events issued during the run), with ``--set`` overrides."""
+
+def looks_like_state_file(path: str | os.PathLike[str]) -> bool:
+    """Whether the file starts like a state file (says nothing of its integrity)."""
+
 # ---- classes -------------------------------------------------------------------------------------
 
 class Scenario:
@@ -148,5 +159,22 @@ class Simulation:
     def stats(self) -> dict[str, Any]: ...
     def results(self) -> dict[str, Any]:
         """Every step so far as ``{"dims": ..., "variables": {name: (dims, array, attrs)}, "attrs": ...}``."""
+    def save_state(self, path: str | os.PathLike[str]) -> None:
+        """Writes the complete state after the last step done (atomically)."""
+    @staticmethod
+    def from_state(path: str | os.PathLike[str], scenario: Scenario | None = None, sets: Sequence[str] = ...,
+                   seed: int | None = None, scale: int | None = None, threads: int = 0, until: str | None = None,
+                   distributed: bool = False) -> Simulation:
+        """Continues a saved state, with ``scenario`` (and ``--set`` edits ``sets``) as a branch."""
+    def fork(self) -> Simulation:
+        """An independent copy in memory."""
+    @property
+    def fingerprint(self) -> str: ...
+    @property
+    def resumed_from(self) -> str: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def scale(self) -> int: ...
     def write(self, path: str | os.PathLike[str], /) -> None:
         """Writes the results as netCDF-4/HDF5 (atomically)."""

@@ -32,6 +32,7 @@ import os
 import pickle
 import secrets
 import warnings
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, Union
 
 import migsim
@@ -43,6 +44,7 @@ from ._files import check_output_target
 from .results import _with_history, _write_atomically
 from .schema import display_units
 from .settings import RunSettings, for_parallel_runs, takes_settings
+from .states import StateInfo, state_info
 
 if TYPE_CHECKING:  # numpy and xarray are imported on first use
     import numpy as np
@@ -59,13 +61,20 @@ pd: Any = LazyModule("pandas")  # no type information of its own (pandas-stubs i
 ScenarioLike = Union[str, "os.PathLike[str]", "Scenario"]
 """A built-in scenario name, a scenario folder or ``scenario.yaml`` path, or a :class:`migsim.Scenario`."""
 
-__all__ = ["Comparison", "Ensemble", "compare", "derive_seeds"]
+StatesLike = Union[Mapping[int, Union[str, "os.PathLike[str]"]], Sequence[Union[str, "os.PathLike[str]"]]]
+"""Saved states to branch from, one per seed: a mapping of seed to state file (what :func:`save_histories` returns)
+or a list of state files."""
+
+__all__ = ["Comparison", "Ensemble", "compare", "derive_seeds", "save_histories"]
 
 _MAX_SEED = 2**63
 # Per-run attributes that differ between members are kept as per-run coordinates when they are numbers or short
 # text (wall_time_seconds, agent_steps, created_utc); longer text (a swept scenario's YAML) is dropped.
 _MAX_COORD_TEXT = 200
 _DROPPED_ATTRS = ("seed", "coordinates", "history")  # history: one line for the ensemble instead (see _assemble)
+# Per-run attributes kept as per-run coordinates even when every run has the same value (runs within one second share
+# created_utc), so that the ensembles of a comparison have the same coordinates.
+_PER_RUN_ATTRS = ("wall_time_seconds", "agent_steps", "created_utc")
 
 
 # --------------------------------------------------------------------------------------------------- seeds
@@ -123,6 +132,165 @@ def _resolve_seeds(seeds: Any, master_seed: int | None) -> tuple[list[int], int 
     return given, None
 
 
+# ------------------------------------------------------------------------------------------ saved states
+
+# Parameters read only when the run starts (the initial agents, the steps): the engine refuses a branch that changes
+# them (sim/src/engine/branch.cpp, fixed_at_start).
+def _fixed_at_start(key: str) -> bool:
+    return key in ("calendar.start", "calendar.step") or key.startswith(("run.", "population.initial_"))
+
+
+@dataclasses.dataclass(frozen=True)
+class _States:
+    """The states an ensemble branches from, one per seed, checked to continue one history at one date."""
+
+    paths: dict[int, str]
+    first: StateInfo
+
+    @property
+    def seeds(self) -> list[int]:
+        return list(self.paths)
+
+
+def _resolve_states(from_state: Any, seeds: Any, master_seed: int | None, scale: int | None) -> _States:
+    """Reads every state's header; refuses seeds, a master seed or a scale that disagree with the states, and
+    states that do not continue one history (the same scenario, scale and date) per seed."""
+    if isinstance(from_state, (str, os.PathLike)):
+        items: list[tuple[int | None, Any]] = [(None, from_state)]
+    elif isinstance(from_state, Mapping):
+        items = [(_check_int("from_state seed", key, 0, _MAX_SEED - 1), value) for key, value in from_state.items()]
+    elif isinstance(from_state, Iterable):
+        items = [(None, value) for value in from_state]
+    else:
+        raise ArgumentError(f"from_state: expected a mapping of seed to state file (what migsim.save_histories "
+                            f"returns) or a list of state files, found {type(from_state).__name__}")
+    if not items:
+        raise ArgumentError("from_state: no states given")
+    paths: dict[int, str] = {}
+    infos: list[StateInfo] = []
+    for key, value in items:
+        if not isinstance(value, (str, os.PathLike)):
+            raise ArgumentError(f"from_state: expected state file paths, found {value!r}")
+        try:
+            info = state_info(value)
+        except MigsimError as error:
+            raise _retyped(error, f"from_state: {error}") from error
+        if key is not None and key != info.seed:
+            raise ArgumentError(f"from_state: the state given for seed {key} ({info.path}) was saved by a run with "
+                                f"seed {info.seed}")
+        if info.seed in paths:
+            raise ArgumentError(f"from_state: two states of seed {info.seed} ({paths[info.seed]}, {info.path}); "
+                                f"give one history per seed")
+        first = infos[0] if infos else info
+        for what, mine, theirs in (("scenario", info.scenario, first.scenario), ("scale", info.scale, first.scale),
+                                   ("date", info.date, first.date)):
+            if mine != theirs:
+                raise ArgumentError(f"from_state: {info.path} has {what} {mine}, {first.path} has {theirs}; the "
+                                    f"states must continue one history per seed, saved at the same date and scale")
+        paths[info.seed] = os.path.abspath(os.fspath(value))
+        infos.append(info)
+    if master_seed is not None:
+        raise ArgumentError("master_seed: with from_state the seeds are the states' own; leave master_seed out")
+    if seeds is not None:
+        given = [seeds] if isinstance(seeds, numbers.Integral) else list(seeds) \
+            if isinstance(seeds, Iterable) and not isinstance(seeds, (str, bytes)) else [seeds]
+        if isinstance(seeds, numbers.Integral) or sorted(given) != sorted(paths):
+            raise ArgumentError(f"seeds: {seeds!r} disagrees with the seeds of the states ({sorted(paths)}); with "
+                                f"from_state the runs' seeds are the states' own: leave seeds out")
+    if scale is not None and scale != infos[0].scale:
+        raise ArgumentError(f"scale: {scale} differs from the states' scale {infos[0].scale}, which shaped their "
+                            f"history; leave scale out")
+    return _States(paths, infos[0])
+
+
+def _check_branch_sweep(sweep: Mapping[str, list[Any]], states: _States) -> None:
+    """With from_state, a sweep may vary event fields (the engine refuses any that acted before the state's date),
+    not parameters: a parameter's value holds over the whole run, and the history was run with one value."""
+    since = states.first.date.isoformat()
+    for key in sweep:
+        if key.startswith("events."):
+            continue
+        if _fixed_at_start(key):
+            reason = (f"is read when the run starts, so every value would change the history the states hold "
+                      f"(a branch may change only what acts from {since} on)")
+        else:
+            reason = (f"holds over the whole run, but the states' history was run with one value: the swept values "
+                      f"would act only from {since} on, which is not parameter uncertainty (a sweep or draws from a "
+                      f"fit's posterior). For that, save one history per value (migsim.save_histories with the "
+                      f"scenario set to it); for a change of behaviour from {since} on, pass the edited scenario "
+                      f"itself (a branch)")
+        raise ArgumentError(f"sweep[{key!r}] with from_state: the parameter {reason}; a sweep from saved states may "
+                            f"vary only events.<label>.<field>")
+
+
+def _save_history(member: _Member) -> str:
+    """Runs one member from the start and saves its state (save_histories, in a worker process)."""
+    assert member.save_to is not None
+    scenario = member.scenario if _is_path(member.scenario) else _load(member.scenario, member.overrides)
+    simulation = migsim.Simulation(scenario, seed=member.seed, settings=member.settings)
+    simulation.run(quiet=True)
+    simulation.save_state(member.save_to)
+    return member.save_to
+
+
+@takes_settings("scale", "until", "threads", "processes", "quiet")
+def save_histories(
+    scenario: ScenarioLike = "kyrgyzstan",
+    seeds: int | Iterable[int] = 10,
+    *,
+    folder: str | os.PathLike[str],
+    scale: int | None = None,
+    until: str | datetime.date | None = None,
+    threads: int | None = None,
+    processes: int | None = None,
+    client: Client | None = None,
+    master_seed: int | None = None,
+    quiet: bool = False,
+    settings: RunSettings | None = None,
+) -> dict[int, Path]:
+    """Runs a scenario's history once per seed, in parallel like an :class:`Ensemble`, and saves each run's state
+    at its end, to branch many futures from: ``Ensemble(..., from_state=states)``, ``compare(..., from_state=
+    states)`` or :meth:`migsim.Simulation.from_state`.
+
+    Example::
+
+        states = migsim.save_histories("kyrgyzstan", seeds=20, until="2025-12-31", scale=100, folder="out/states")
+        future = migsim.Scenario.from_state(states[next(iter(states))]).set("calendar.end", "2028-12-31")
+
+    Args:
+        scenario: as for :class:`Ensemble`.
+        seeds: a count (derived from ``master_seed`` with :func:`derive_seeds`) or the seeds themselves.
+        folder: where the states go (created if missing), one file per seed, ``<scenario>-seed<seed>.state.h5``;
+            a file of that name is replaced (atomically).
+        until: the last date of the history (default: the scenario's end); the state is that at the end of the step
+            containing it.
+        scale, threads, processes, client, master_seed, quiet, settings: as for :class:`Ensemble`.
+
+    Returns:
+        The state file of every seed, in the order of the seeds.
+
+    Raises:
+        migsim.ArgumentError, migsim.ScenarioError: as for :class:`Ensemble`; migsim.OutputError: a state cannot be
+            written.
+    """
+    options = for_parallel_runs(settings if settings is not None else RunSettings(), "save_histories")
+    run_seeds, _ = _resolve_seeds(seeds, master_seed)
+    if client is not None and not callable(getattr(client, "map", None)):
+        raise ArgumentError(f"client: expected a dask.distributed.Client, found {type(client).__name__}")
+    name = os.fspath(scenario) if isinstance(scenario, os.PathLike) else scenario
+    base = _validate_scenario(name, {})
+    target = Path(os.fspath(folder))
+    if target.exists() and not target.is_dir():
+        raise ArgumentError(f"folder: {target} exists and is not a folder")
+    target.mkdir(parents=True, exist_ok=True)
+    stem = str(getattr(base, "name", "scenario"))
+    members = [_Member(name, seed, {}, options, None, f"history of {stem}",
+                       save_to=str((target / f"{stem}-seed{seed}.state.h5").resolve()))
+               for seed in run_seeds]
+    saved = _execute(members, options, client, f"histories of {stem}", _save_history)
+    return {member.seed: Path(path) for member, path in zip(members, saved)}
+
+
 # -------------------------------------------------------------------------------------------- scenarios
 
 
@@ -178,8 +346,18 @@ def _scenario_yaml(loaded: Any) -> str | None:
     return None
 
 
-def _validate_scenario(scenario: ScenarioLike, sweep: Mapping[str, list[Any]]) -> Any:
-    """Loads the scenario once, then once per sweep value; returns the scenario loaded without overrides."""
+def _validate_scenario(scenario: ScenarioLike | None, sweep: Mapping[str, list[Any]],
+                       states: _States | None = None) -> Any:
+    """Loads the scenario once, then once per sweep value; returns the scenario loaded without overrides. With
+    states, ``None`` is the states' own scenario."""
+    if scenario is None:
+        if states is None:
+            raise ArgumentError("scenario: None stands for the states' own scenario; it needs from_state")
+        scenario = migsim.Scenario.from_state(states.first.path)
+    elif states is not None and callable(getattr(scenario, "to_scenario", None)) and hasattr(scenario, "uncertainty"):
+        raise ArgumentError("scenario: a fit (migsim.CalibrationResult) with from_state: its values, and draws from "
+                            "its posterior, would change the history the states hold; save the histories of "
+                            "fit.to_scenario() with migsim.save_histories and branch from those")
     if not _is_path(scenario):
         if not (callable(getattr(scenario, "copy", None)) and callable(getattr(scenario, "set", None))):
             raise ArgumentError(f"scenario: expected a built-in name, a path or a migsim.Scenario, found "
@@ -222,19 +400,33 @@ class _Member:
     settings: RunSettings
     variables: tuple[str, ...] | None
     label: str
+    state: str | None = None  # the state file this member continues (from_state), or None: from the start
+    save_to: str | None = None  # save_histories: where to save the state at the end of the run
 
     def describe(self) -> str:
         """``scenario 'quota_cut', seed=3, behaviour.departure.base_rate=0.03``."""
         parts = [self.label] if self.label else []
         parts.append(f"seed={self.seed}")
         parts += [f"{key}={value!r}" for key, value in self.overrides.items()]
+        if self.state is not None:
+            parts.append(f"from state {self.state}")
         return ", ".join(parts)
 
 
 def _run_member(member: _Member) -> xr.Dataset:
     """Runs one member (in a worker process or a Dask worker) and returns its Dataset."""
     options: dict[str, Any] = dict(seed=member.seed, quiet=True, settings=member.settings)
-    if _is_path(member.scenario):
+    if member.state is not None:
+        # A branch: the state's own scenario (None) or the member's, with the sweep values; the engine refuses any
+        # edit that would have changed a step already simulated.
+        scenario = None
+        if member.scenario is not None or member.overrides:
+            base = migsim.Scenario.from_state(member.state) if member.scenario is None else member.scenario
+            scenario = _load(base, member.overrides)
+        simulation = migsim.Simulation.from_state(member.state, scenario=scenario, threads=member.settings.threads,
+                                                  until=member.settings.until)
+        results = simulation.run(quiet=True)
+    elif _is_path(member.scenario):
         results = migsim.run(member.scenario, **options, **member.overrides)
     else:
         results = migsim.run(_load(member.scenario, member.overrides), **options)
@@ -255,26 +447,27 @@ def _default_processes(threads_per_run: int) -> int:
     return max(1, cores // threads_per_run)
 
 
-def _execute(members: Sequence[_Member], settings: RunSettings, client: Client | None, desc: str) -> list[xr.Dataset]:
-    """Runs every member and returns their Datasets in order (``settings``: processes, threads per run, quiet);
-    re-raises a failure naming the member."""
+def _execute(members: Sequence[_Member], settings: RunSettings, client: Client | None, desc: str,
+             work: Callable[[_Member], Any] = _run_member) -> list[Any]:
+    """Runs ``work`` (default: run the member and return its Dataset) on every member and returns the results in
+    order (``settings``: processes, threads per run, quiet); re-raises a failure naming the member."""
     quiet, processes, threads_per_run = settings.quiet, settings.processes, settings.threads or 1
 
-    results: list[xr.Dataset | None] = [None] * len(members)
+    results: list[Any] = [None] * len(members)
     with progress_bar(total=len(members), desc=desc, unit="run", disable=quiet) as bar:
         if client is not None:
-            _execute_dask(members, client, results, bar.update)
+            _execute_dask(members, client, results, bar.update, work)
         else:
             workers = min(len(members), processes or _default_processes(threads_per_run))
             if workers == 1:
                 for index, member in enumerate(members):
                     try:
-                        results[index] = _run_member(member)
+                        results[index] = work(member)
                     except Exception as error:
                         raise _member_error(member, error) from error
                     bar.update(1)
             else:
-                _execute_local(members, workers, results, bar.update)
+                _execute_local(members, workers, results, bar.update, work)
     return [result for result in results if result is not None]
 
 
@@ -288,12 +481,12 @@ def _member_error(member: _Member, error: BaseException) -> MigsimError:
     return _retyped(error, f"ensemble run {member.describe()} failed: {detail}")
 
 
-def _execute_local(members: Sequence[_Member], workers: int, results: list[xr.Dataset | None],
-                   advance: Callable[[int], Any]) -> None:
+def _execute_local(members: Sequence[_Member], workers: int, results: list[Any], advance: Callable[[int], Any],
+                   work: Callable[[_Member], Any]) -> None:
     context = multiprocessing.get_context("spawn")
     executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
     try:
-        futures = {executor.submit(_run_member, member): index for index, member in enumerate(members)}
+        futures = {executor.submit(work, member): index for index, member in enumerate(members)}
         for future in concurrent.futures.as_completed(futures):
             index = futures[future]
             error = future.exception()
@@ -308,12 +501,12 @@ def _execute_local(members: Sequence[_Member], workers: int, results: list[xr.Da
     executor.shutdown(wait=True)
 
 
-def _execute_dask(members: Sequence[_Member], client: Client, results: list[xr.Dataset | None],
-                  advance: Callable[[int], Any]) -> None:
+def _execute_dask(members: Sequence[_Member], client: Client, results: list[Any], advance: Callable[[int], Any],
+                  work: Callable[[_Member], Any]) -> None:
     # dask.distributed has no annotations of its own
     as_completed: Any = importlib.import_module("distributed").as_completed
     dask: Any = client
-    futures = dask.map(_run_member, list(members), pure=False)
+    futures = dask.map(work, list(members), pure=False)
     indices = {future.key: index for index, future in enumerate(futures)}
     try:
         for future in as_completed(futures):
@@ -346,11 +539,18 @@ class Ensemble:
 
     Args:
         scenario: a built-in name, a scenario folder or ``scenario.yaml`` path, or a (picklable)
-            :class:`migsim.Scenario`.
+            :class:`migsim.Scenario`. With ``from_state``, ``None`` (the default there) is the states' own scenario.
         seeds: a count ``n`` (``n`` seeds derived from ``master_seed`` with :func:`derive_seeds`) or the seeds
-            themselves (whole numbers, used as given).
+            themselves (whole numbers, used as given); default 10. With ``from_state``, the states' seeds (leave it
+            out; seeds that disagree with the states raise).
         sweep: parameter key paths mapped to lists of values, e.g. ``{"behaviour.departure.base_rate": [0.01,
-            0.02]}``; the runs cover the cartesian product of all lists. Every value is checked up front.
+            0.02]}``; the runs cover the cartesian product of all lists. Every value is checked up front. With
+            ``from_state``, only event fields (``events.<label>.<field>``) that act after the states' date.
+        from_state: saved states to branch from, one per seed (:func:`save_histories`; a mapping of seed to state
+            file, or a list of state files): each run continues its seed's state with ``scenario`` as a branch
+            (:meth:`migsim.Simulation.from_state`), so every run shares its seed's history and its results hold
+            the whole run from the scenario's start. The scenario may change only what acts after the states' date
+            (else :class:`migsim.ArgumentError` naming the edit); seed and scale are the states'.
         scale: people per agent (default: the scenario's ``run.scale``, as for :func:`migsim.run`).
         until: last date to simulate, ``YYYY-MM-DD`` (default: the scenario's end).
         threads: engine threads per run (default 1; results do not depend on it).
@@ -367,7 +567,10 @@ class Ensemble:
         threads_per_run: the old name of ``threads`` (deprecated).
 
     Raises:
-        migsim.ArgumentError: empty or repeated seeds, a sweep value that is not a list, bad options.
+        migsim.ArgumentError: empty or repeated seeds, a sweep value that is not a list, bad options; with
+            ``from_state``: seeds, a master seed or a scale that disagree with the states, states of different
+            scenarios, scales or dates, a sweep over a parameter (it would change the past, or act only from the
+            states' date: not parameter uncertainty), a fit's values.
         migsim.ScenarioError: the scenario does not load, or a sweep key is not a parameter or a value is invalid
             for it (the message names the key).
     """
@@ -375,8 +578,8 @@ class Ensemble:
     @takes_settings("scale", "until", "threads", "processes", "quiet", renamed={"threads_per_run": "threads"})
     def __init__(
         self,
-        scenario: ScenarioLike = "kyrgyzstan",
-        seeds: int | Iterable[int] = 10,
+        scenario: ScenarioLike | None = None,
+        seeds: int | Iterable[int] | None = None,
         *,
         sweep: Mapping[str, Sequence[Any]] | None = None,
         scale: int | None = None,
@@ -389,10 +592,20 @@ class Ensemble:
         variables: Sequence[str] | None = None,
         settings: RunSettings | None = None,
         threads_per_run: int | None = None,
+        from_state: StatesLike | None = None,
     ) -> None:
         self._settings = for_parallel_runs(settings if settings is not None else RunSettings(), "an ensemble")
-        self._seeds, self._master_seed = _resolve_seeds(seeds, master_seed)
+        self._states: _States | None = None
+        if from_state is not None:
+            self._states = _resolve_states(from_state, seeds, master_seed, self._settings.scale)
+            self._seeds, self._master_seed = self._states.seeds, None
+        else:
+            self._seeds, self._master_seed = _resolve_seeds(10 if seeds is None else seeds, master_seed)
+            if scenario is None:
+                scenario = "kyrgyzstan"
         self._sweep = _check_sweep(sweep)
+        if self._states is not None:
+            _check_branch_sweep(self._sweep, self._states)
         if client is not None and not callable(getattr(client, "map", None)):
             raise ArgumentError(f"client: expected a dask.distributed.Client, found {type(client).__name__}")
         if isinstance(variables, str):
@@ -401,7 +614,7 @@ class Ensemble:
         if self._variables is not None and not self._variables:
             raise ArgumentError("variables: empty; give at least one output variable or None for all")
         self._scenario = os.fspath(scenario) if isinstance(scenario, os.PathLike) else scenario
-        self._base = _validate_scenario(self._scenario, self._sweep)
+        self._base = _validate_scenario(self._scenario, self._sweep, self._states)
         self._client = client
         self._dataset: xr.Dataset | None = None
 
@@ -409,6 +622,11 @@ class Ensemble:
     def name(self) -> str:
         """The scenario's name."""
         return str(getattr(self._base, "name", self._scenario))
+
+    @property
+    def from_state(self) -> dict[int, Path] | None:
+        """The state each seed's run continues (``from_state``), or ``None`` for runs from the start."""
+        return None if self._states is None else {seed: Path(path) for seed, path in self._states.paths.items()}
 
     @property
     def settings(self) -> RunSettings:
@@ -445,7 +663,8 @@ class Ensemble:
     def _members(self, variables: Sequence[str] | None = None, label: str = "") -> list[_Member]:
         chosen = self._variables if variables is None else tuple(variables)
         return [
-            _Member(self._scenario, seed, overrides, self._settings, chosen, label)
+            _Member(self._scenario, seed, overrides, self._settings, chosen, label,
+                    state=None if self._states is None else self._states.paths[seed])
             for overrides in self._combinations()
             for seed in self._seeds
         ]
@@ -500,7 +719,8 @@ class Ensemble:
         common = {
             key: value
             for key, value in attrs[0].items()
-            if key not in _DROPPED_ATTRS and all(key in other and _same(other[key], value) for other in attrs[1:])
+            if key not in _DROPPED_ATTRS and key not in _PER_RUN_ATTRS
+            and all(key in other and _same(other[key], value) for other in attrs[1:])
         }
         per_run: dict[str, list[Any]] = {}
         for key in attrs[0]:
@@ -546,9 +766,15 @@ class Ensemble:
         )
         if self._master_seed is not None:
             common["master_seed"] = self._master_seed
+        branched = ""
+        if self._states is not None:
+            common["branched_at"] = self._states.first.date.isoformat()
+            branched = (f", each branched at {common['branched_at']} from its seed's saved state (one history per "
+                        f"seed)")
         first = str(attrs[0].get("history", "")).split(": run of scenario")[0]  # "<when> migsim <version> (commit)"
         common["history"] = (f"{first}: ensemble of {len(members)} runs of scenario {self.name}, seeds "
-                             f"{', '.join(map(str, self._seeds))}" + (f", sweep {common['sweep']}" if self._sweep else ""))
+                             f"{', '.join(map(str, self._seeds))}" + (f", sweep {common['sweep']}" if self._sweep else "")
+                             + branched)
         stacked.attrs = common
         return stacked
 
@@ -723,7 +949,8 @@ class Comparison:
 
         Every scenario of a comparison runs with the same seeds, so each run of a scenario is paired with the
         baseline's run of the same seed; the quantiles are those of the per-seed differences (never differences of
-        quantile bands).
+        quantile bands). With ``from_state`` the runs of a seed also share that seed's saved history, so the pairs
+        differ only from the states' date on.
 
         Args:
             variable, by, freq, where, stock: as for :meth:`to_dataframe`.
@@ -765,10 +992,14 @@ class Comparison:
                 f"variables={self.variables} quantiles={list(self.quantiles)}>")
 
 
+def _no_scenario(label: Any) -> ScenarioLike:
+    raise ArgumentError(f"scenarios[{label!r}]: None stands for the states' own scenario; it needs from_state")
+
+
 @takes_settings("scale", "until", "threads", "processes", "quiet", renamed={"threads_per_run": "threads"})
 def compare(
-    scenarios: Mapping[str, ScenarioLike],
-    seeds: int | Iterable[int] = 10,
+    scenarios: Mapping[str, ScenarioLike | None],
+    seeds: int | Iterable[int] | None = None,
     *,
     variables: str | Sequence[str] | None = "stock",
     quantiles: Sequence[float] = (0.1, 0.5, 0.9),
@@ -782,6 +1013,7 @@ def compare(
     settings: RunSettings | None = None,
     threads_per_run: int | None = None,
     variable: str | Sequence[str] | None = None,
+    from_state: StatesLike | None = None,
 ) -> Comparison:
     """Runs an ensemble of every scenario with the same seeds and compares them with quantile bands.
 
@@ -792,8 +1024,10 @@ def compare(
         cmp.plot("stock", where={"location_country": "RU"})
 
     Args:
-        scenarios: labels mapped to scenarios (built-in names, paths or :class:`migsim.Scenario` objects).
-        seeds: a count (derived from ``master_seed``, the same for every scenario) or the seeds themselves.
+        scenarios: labels mapped to scenarios (built-in names, paths or :class:`migsim.Scenario` objects; with
+            ``from_state``, ``None`` is the states' own scenario).
+        seeds: a count (derived from ``master_seed``, the same for every scenario) or the seeds themselves; default
+            10. With ``from_state``, the states' seeds.
         variables: the output variable(s) to keep (``None``: all), as for :class:`Ensemble`.
         quantiles: the quantiles over runs, each in ``[0, 1]``.
         scale, until, threads, processes, client, master_seed, quiet, settings: as for :class:`Ensemble` (the
@@ -801,6 +1035,9 @@ def compare(
             workers and one progress bar.
         threads_per_run: the old name of ``threads`` (deprecated).
         variable: the old name of ``variables`` (deprecated).
+        from_state: saved states, one per seed (:func:`save_histories`): every scenario's run of a seed continues
+            that seed's state as a branch, so the futures of a seed share its history and its random draws until
+            their events differ, and :meth:`Comparison.differences` pairs them by seed. See :class:`Ensemble`.
 
     Returns:
         A :class:`Comparison`.
@@ -821,11 +1058,21 @@ def compare(
         warnings.warn("compare(variable=...) is deprecated; use variables=...", DeprecationWarning, stacklevel=2)
         variables = variable
     variables = [variables] if isinstance(variables, str) else None if variables is None else list(variables)
-    run_seeds, master = _resolve_seeds(seeds, master_seed)
-    ensembles = {
-        str(label): Ensemble(scenario, run_seeds, client=client, quiet=True, variables=variables, settings=options)
-        for label, scenario in scenarios.items()
-    }
+    if from_state is not None:
+        states = _resolve_states(from_state, seeds, master_seed, options.scale)
+        run_seeds, master = states.seeds, None
+        ensembles = {
+            str(label): Ensemble(scenario, client=client, quiet=True, variables=variables, settings=options,
+                                 from_state=states.paths)
+            for label, scenario in scenarios.items()
+        }
+    else:
+        run_seeds, master = _resolve_seeds(10 if seeds is None else seeds, master_seed)
+        ensembles = {
+            str(label): Ensemble(scenario if scenario is not None else _no_scenario(label), run_seeds, client=client,
+                                 quiet=True, variables=variables, settings=options)
+            for label, scenario in scenarios.items()
+        }
     members = {label: ens._members(label=f"scenario {label!r}") for label, ens in ensembles.items()}
     everything = [member for group in members.values() for member in group]
     datasets = _execute(everything, options, client, "compare")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Hashable, Mapping, Sequence, cast, overlo
 from ._files import write_atomically
 from ._lazy import LazyModule
 from .schema import ABROAD_STATUSES_INCLUDING_NATURALISED, HOME_STATUSES, display_units
+from .states import refuse_state_file
 
 if TYPE_CHECKING:  # numpy and xarray are imported on first use, matplotlib when a plot is drawn
     import numpy as np
@@ -683,9 +684,12 @@ def open_results(path: str | os.PathLike[str]) -> xr.Dataset:
 
     Raises:
         FileNotFoundError: there is no such file.
+        migsim.ArgumentError: the file is a state file (saved by :meth:`migsim.Simulation.save_state`), not an output
+            file; the message says what it holds.
     """
     if not os.path.exists(path):
         raise FileNotFoundError(f"{os.fspath(path)}: no such file")
+    refuse_state_file(path)
     # decode_coords="all": time_bnds (CF bounds of the steps) is a coordinate, not an output variable.
     opened: xr.Dataset = xr.open_dataset(path, decode_coords="all")
     return opened

@@ -32,6 +32,7 @@ from ._core import ArgumentError, MigsimError
 from ._files import write_atomically
 from ._lazy import LazyModule
 from .schema import display_units
+from .states import refuse_state_file
 
 if TYPE_CHECKING:  # numpy, pandas and xarray are imported on first use
     import numpy as np
@@ -61,6 +62,7 @@ def _dataset(data: Any) -> Any:
         path = Path(os.fspath(data))
         if not path.is_file():
             raise ArgumentError(f"{path}: no such file (expected an output file written by migsim run)")
+        refuse_state_file(path)
         try:
             return xr.open_dataset(path, engine="h5netcdf", decode_coords="all")
         except Exception as exc:  # noqa: BLE001 - any reader failure is bad input here

@@ -31,6 +31,7 @@ NOTEBOOKS: dict[str, list[str]] = {
     "02-quota-scenarios": [],
     "03-crisis-returns": [],
     "04-ensembles-and-uncertainty": ["quota-cut-ensemble.h5"],
+    "05-branching-futures": [f"states-2025/kyrgyzstan-seed{seed}.state.h5" for seed in range(1, 7)],
 }
 TIMEOUT_PER_CELL = 300  # seconds; the notebooks take well under a minute each on two cores
 
