@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstring>
 #include <map>
+#include <set>
 
 #include "events/kind.hpp"
 #include "events/policies.hpp"
@@ -134,6 +135,50 @@ std::string past_fingerprint(const Scenario& sc, std::size_t steps_done, std::ui
   return text;
 }
 
+namespace {
+
+/// Labels of the events that began before the state's date.
+std::set<std::string> begun_labels(const Scenario& sc, std::size_t steps_done) {
+  std::set<std::string> labels;
+  if (steps_done == 0) return labels;
+  const Date date = sc.calendar().step_end(steps_done - 1);
+  for (const Event& e : sc.events)
+    if (e.start < date) labels.insert(e.label);
+  return labels;
+}
+
+/// Whole events that began before the state's date on one side only: one problem each, and
+/// the names of the inputs those problems already cover.
+std::vector<std::string> events_on_one_side(const Scenario& saved, const Scenario& branch, std::size_t steps_done,
+                                            std::set<std::string>& covered) {
+  const auto before = begun_labels(saved, steps_done), now = begun_labels(branch, steps_done);
+  std::vector<std::string> problems;
+  const std::string date = saved.calendar().step_end(steps_done == 0 ? 0 : steps_done - 1).iso();
+  for (const Event& e : branch.events)
+    if (now.count(e.label) && !before.count(e.label)) {
+      problems.push_back("event '" + e.label + "' (" + std::string(event_spec(e.type).name) + ", start " +
+                         e.start.iso() + ") begins before the state's date " + date +
+                         " but is not in the state; a branch may add only events that start on or after it");
+      covered.insert("event '" + e.label + "' ");
+    }
+  for (const Event& e : saved.events)
+    if (before.count(e.label) && !now.count(e.label)) {
+      problems.push_back("event '" + e.label + "' began before the state's date " + date +
+                         " and is missing from the branch (or starts later there)");
+      covered.insert("event '" + e.label + "' ");
+    }
+  if (!covered.empty()) covered.insert("events begun before ");
+  return problems;
+}
+
+bool is_covered(const std::string& name, const std::set<std::string>& covered) {
+  for (const auto& prefix : covered)
+    if (name.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
+}  // namespace
+
 void check_branch(const Scenario& saved, const Scenario& branch, std::size_t steps_done) {
   std::vector<std::string> problems;
   const Calendar calendar = branch.calendar();
@@ -141,13 +186,17 @@ void check_branch(const Scenario& saved, const Scenario& branch, std::size_t ste
     problems.push_back("calendar.end: " + branch.params.end.iso() + " ends the calendar before the " +
                        std::to_string(steps_done) + " steps already simulated (the last began " +
                        saved.calendar().step_start(steps_done - 1).iso() + ")");
+  std::set<std::string> covered;
+  for (auto& problem : events_on_one_side(saved, branch, steps_done, covered)) problems.push_back(std::move(problem));
   std::map<std::string, PastInput> before;
   std::vector<std::string> order;
   for (auto& input : past_inputs(saved, steps_done)) {
+    if (is_covered(input.name, covered)) continue;
     order.push_back(input.name);
     before.emplace(input.name, std::move(input));
   }
   for (const PastInput& now : past_inputs(branch, steps_done)) {
+    if (is_covered(now.name, covered)) continue;
     auto it = before.find(now.name);
     if (it == before.end()) {
       problems.push_back(now.name + ": not in the state" + (now.quote ? " (" + now.value + ")" : ""));

@@ -224,6 +224,14 @@ TEST_F(StateTest, EditsToThePastAreRefusedByName) {
   };
   EXPECT_TRUE(Contains(refusal({.overrides = {{"events.closure_russia.start", "2020-03-01"}}}),
                        "event 'closure_russia' start: 2020-03-18 in the state, 2020-03-01 in the branch"));
+  const std::string moved = refusal({.overrides = {{"events.closure_kazakhstan.start", "2020-06-01"}}});
+  EXPECT_TRUE(Contains(moved, "event 'closure_kazakhstan' began before the state's date 2020-05-04 and is missing"));
+  EXPECT_FALSE(Contains(moved, "events begun before"));  // one problem for the event, not one per field
+  Scenario early = migsim::load_scenario("covid-returns");
+  migsim::add_event(early, migsim::parse_event("type: permit_fee\nlabel: early_fee\nstart: 2020-01-01\n"
+                                               "country: RU\namount: 100\n",
+                                               early, "test"));
+  EXPECT_TRUE(Contains(refusal({.scenario = early}), "event 'early_fee' (permit_fee, start 2020-01-01) begins before"));
   EXPECT_TRUE(Contains(refusal({.overrides = {{"events.closure_russia.evacuation_capacity", "3000"}}}),
                        "event 'closure_russia' evacuation_capacity"));
   EXPECT_TRUE(
