@@ -37,6 +37,47 @@ def _leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
+# ------------------------------------------------------------------------------------------ resources
+
+
+def _run_with_address_space(limit_bytes: int, *args: str) -> subprocess.CompletedProcess[str]:
+    """The migsim program with RLIMIT_AS (ulimit -v) set to `limit_bytes` in the child only."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
+
+    return subprocess.run([_find_cli(), *map(str, args)], capture_output=True, text=True, timeout=300,
+                          preexec_fn=limit)
+
+
+def test_a_run_that_cannot_fit_in_memory_is_refused_naming_the_estimate_and_the_limit(tmp_path: Path) -> None:
+    # kyrgyzstan at scale 1 for the whole calendar: about 5 million agent slots, an estimated 300 MiB;
+    # the program itself and its libraries take a little under 200 MiB of address space.
+    out = tmp_path / "k.h5"
+    refused = _run_with_address_space(320 << 20, "run", "kyrgyzstan", "--scale", "1", "-q", "-o", out)
+    assert refused.returncode == 2, refused.stderr
+    assert "memory: the run needs an estimated" in refused.stderr
+    assert "RLIMIT_AS (ulimit -v, 320.0 MiB)" in refused.stderr and "--scale" in refused.stderr
+    assert not out.exists() and _leftovers(tmp_path) == []
+    # Under the same limit, the same scenario at scale 50 runs; the estimate is not a blanket refusal
+    # (and no std::bad_alloc: the estimate holds at least what is allocated).
+    fits = _run_with_address_space(320 << 20, "run", "kyrgyzstan", "--scale", "50", "--until", "2013-12-31", "-q",
+                                   "-o", out)
+    assert fits.returncode == 0, fits.stderr
+    assert out.exists()
+
+
+def test_nothing_is_reserved_for_steps_that_will_not_run(tmp_path: Path) -> None:
+    # A year of kyrgyzstan at scale 1 fits where the whole calendar does not.
+    out = tmp_path / "k.h5"
+    whole = _run_with_address_space(400 << 20, "run", "kyrgyzstan", "--scale", "1", "-q", "-o", out)
+    assert whole.returncode == 2 and "memory:" in whole.stderr
+    year = _run_with_address_space(400 << 20, "run", "kyrgyzstan", "--scale", "1", "--until", "2010-12-31", "-q",
+                                   "-o", out)
+    assert year.returncode == 0, year.stderr
+
+
 # ------------------------------------------------------------------------------------------- outputs
 
 

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "engine/engine.hpp"
+#include "engine/memory.hpp"
 #include "events/kind.hpp"
 #include "migsim/errors.hpp"
 
@@ -72,6 +73,9 @@ Simulation::Simulation(Scenario scenario, RunOptions options) {
   if (options.until && *options.until > scenario.params.end)
     throw ArgumentError("until: expected a date on or before the scenario end " + scenario.params.end.iso() +
                         ", found " + options.until->iso());
+  // Before anything is allocated: a run that cannot fit is refused, not ended by bad_alloc.
+  const std::size_t ranks = options.distributed ? static_cast<std::size_t>(detail::Communicator::world().size()) : 1;
+  detail::check_memory(detail::estimate_memory(scenario, options, ranks), detail::memory_limit(options.threads));
   impl_ = std::make_unique<Impl>(std::move(scenario), options);
 }
 
