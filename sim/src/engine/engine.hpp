@@ -10,8 +10,10 @@
 #include <tbb/task_arena.h>
 
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
+#include "engine/block_range.hpp"
 #include "events/policies.hpp"
 #include "migsim/outputs.hpp"
 #include "migsim/random.hpp"
@@ -83,16 +85,20 @@ struct Engine {
   template <typename Body>
   void for_local_blocks(Body&& body) {
     in_arena([&] {
-      tbb::parallel_for(
-          tbb::blocked_range<std::size_t>(0, partition.local_blocks(n_agents), 1),
-          [&](const tbb::blocked_range<std::size_t>& range) {
-            for (std::size_t lb = range.begin(); lb != range.end(); ++lb) {
-              const std::size_t begin = partition.global_block(lb) * kBlockSize;
-              body(lb, begin, std::min(begin + kBlockSize, n_agents), lb * kBlockSize);
-            }
-          },
-          tbb::simple_partitioner());
+      MIGSIM_TSAN_RELEASE(fork);
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, partition.local_blocks(n_agents), 1),
+                        BlockRange<Engine, std::remove_reference_t<Body>>{this, &body}, tbb::simple_partitioner());
+      MIGSIM_TSAN_ACQUIRE(join);
     });
+  }
+
+  /// The blocks first..last of this rank (a piece of for_local_blocks, on one thread).
+  template <typename Body>
+  void run_blocks(std::size_t first, std::size_t last, Body& body) {
+    for (std::size_t lb = first; lb != last; ++lb) {
+      const std::size_t begin = partition.global_block(lb) * kBlockSize;
+      body(lb, begin, std::min(begin + kBlockSize, n_agents), lb * kBlockSize);
+    }
   }
 
   // ---- the population's counts (engine.cpp) ----
