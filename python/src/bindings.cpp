@@ -285,6 +285,7 @@ PYBIND11_MODULE(_core, m) {
                                return out;
                              })
       .def_property_readonly("table_texts", [](const Scenario& s) { return s.table_texts; })
+      .def_property_readonly("warnings", [](const Scenario& s) { return s.warnings; })
       .def("copy", [](const Scenario& s) { return Scenario(s); })
       .def(
           "add_event",

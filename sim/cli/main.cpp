@@ -128,6 +128,12 @@ bool first_process() {
   return true;
 }
 
+/// What loading the scenario left out (Scenario::warnings), on stderr, by the first process.
+void print_warnings(const Scenario& sc) {
+  if (!first_process()) return;
+  for (const auto& w : sc.warnings) std::fprintf(stderr, "migsim: warning: %s\n", w.c_str());
+}
+
 /// Checks the output target before the run (on every rank, so that all refuse alike); the
 /// first process reports stale temporary files of earlier runs.
 void prepare_output(const fs::path& output) {
@@ -200,6 +206,7 @@ int command_run(const RunArgs& args) {
     throw ArgumentError(
         "--mpi: this build of migsim has no MPI support (install Debian's libopenmpi-dev and rebuild; see "
         "docs/distributed.md)");
+  print_warnings(sc);
   const fs::path output = choose_output(args, sc);
   prepare_output(output);
   stop_if_interrupted();
@@ -231,6 +238,7 @@ int command_run(const RunArgs& args) {
 
 int command_validate(const std::string& scenario, const std::vector<std::string>& sets, bool allow_outside_paths) {
   Scenario sc = load_scenario(scenario, parse_overrides(sets), allow_outside_paths);
+  print_warnings(sc);
   double people = 0, abroad = 0;
   for (const auto& r : sc.origins) people += r.working_age_population;
   for (double v : sc.initial_stock) abroad += v;

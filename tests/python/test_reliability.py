@@ -358,3 +358,26 @@ def test_structural_yaml_errors_are_input_errors_naming_file_and_line(cli, tmp_p
     result = cli("validate", tmp_path)
     assert result.returncode == 2, result.stderr
     assert f"scenario.yaml:{line}: unexpected YAML structure" in result.stderr
+
+
+def test_events_after_the_calendar_are_refused_in_the_file_and_left_out_with_a_warning_from_a_base(
+        cli, tmp_path: Path) -> None:
+    # The file's own event in 2205 (a mistyped year): refused, naming the file and line.
+    (tmp_path / "typo").mkdir()
+    (tmp_path / "typo" / "scenario.yaml").write_text(
+        "extends: kyrgyzstan\nevents:\n"
+        "  - {type: exchange_rate, label: typo, start: 2205-01-01, currency: RUB, factor: 2}\n")
+    refused = cli("validate", tmp_path / "typo")
+    assert refused.returncode == 2
+    assert f"{tmp_path / 'typo' / 'scenario.yaml'}:3: event 'typo': start 2205-01-01 is after the scenario ends" \
+        in refused.stderr
+    # A base's events after a shortened calendar: left out, with a warning, and the run goes on.
+    out = tmp_path / "short.h5"
+    short = cli("run", "-q", "kyrgyzstan", "--set", "calendar.end=2012-12-31", "--scale", "2000", "-o", out)
+    assert short.returncode == 0, short.stderr
+    warnings = [line for line in short.stderr.splitlines() if line.startswith("migsim: warning:")]
+    assert warnings and all("after this scenario ends (2012-12-31); left out" in w for w in warnings)
+    labels = xr.open_dataset(out)["event"].values.tolist()
+    full = migsim.Scenario.load("kyrgyzstan")
+    kept = [e.label for e in full.events if str(e.start) <= "2012-12-31"]
+    assert labels == kept and len(warnings) == len(full.events) - len(kept)
