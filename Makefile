@@ -10,10 +10,10 @@ RUN_ARGS ?=
 SYSTEM_STAMP := build/.system-deps
 VENV_STAMP := $(VENV)/.dev-requirements
 BUILD_STAMP := $(VENV)/.migsim-built
-SOURCES := $(shell find sim python/src python/migsim scenarios tests/cpp cmake -type f -not -name '*.so' -not -path '*/__pycache__/*' 2>/dev/null) \
+SOURCES := $(shell find sim python/src python/migsim scenarios tests/cpp tests/fuzz cmake -type f -not -name '*.so' -not -path '*/__pycache__/*' 2>/dev/null) \
 	         CMakeLists.txt pyproject.toml
 
-.PHONY: run test build test-cpp test-python benchmark docs format clean
+.PHONY: run test build test-cpp test-python test-sanitize test-tsan fuzz benchmark docs format clean
 
 run: $(BUILD_STAMP)
 	@mkdir -p out
@@ -28,6 +28,20 @@ test-python: $(BUILD_STAMP)
 	$(PY) -m pytest -q
 
 build: $(BUILD_STAMP)
+
+# ASan + UBSan build of the GoogleTest suite and the migsim program in build/sanitize, run on the
+# test and built-in scenarios; fails on any sanitizer report (docs/reliability.md).
+test-sanitize: $(VENV_STAMP) $(SYSTEM_STAMP)
+	bash tools/test-sanitize.sh
+
+# ThreadSanitizer on the tests that run the agent pass with several threads (not in CI; build/tsan).
+test-tsan: $(VENV_STAMP) $(SYSTEM_STAMP)
+	bash tools/test-tsan.sh
+
+# libFuzzer (clang) on the scenario loader for FUZZ_SECONDS, seeded with every scenario; build/fuzz.
+FUZZ_SECONDS ?= 60
+fuzz: $(VENV_STAMP) $(SYSTEM_STAMP)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash tools/fuzz.sh
 
 $(SYSTEM_STAMP): tools/install-system-deps.sh
 	bash tools/install-system-deps.sh
@@ -53,7 +67,7 @@ docs: $(BUILD_STAMP)
 	$(PY) tools/generate_stubs.py
 
 format:
-	clang-format -i $$(find sim tests/cpp python/src -name '*.cpp' -o -name '*.hpp')
+	clang-format -i $$(find sim tests/cpp tests/fuzz python/src -name '*.cpp' -o -name '*.hpp')
 
 clean:
 	rm -rf build out $(VENV)

@@ -6,6 +6,7 @@ packages=(
   build-essential pkg-config
   libhdf5-dev libtbb-dev libeigen3-dev libboost-dev libyaml-cpp-dev libcli11-dev
   libgtest-dev librandom123-dev clang-format
+  clang libclang-rt-dev  # make fuzz: libFuzzer and clang's sanitizer runtimes (make test-sanitize uses gcc's)
   libopenmpi-dev openmpi-bin
   chromium chromium-driver  # tests/python/test_report.py opens the HTML report in headless Chromium
 )

@@ -124,6 +124,9 @@ class Scenario:
     @property
     def table_texts(self) -> dict[str, str]:
         """The CSV text of every table by key (``"tables.regions"``), for provenance."""
+    @property
+    def warnings(self) -> list[str]:
+        """What loading left out: events of a base that start after this scenario's calendar ends."""
     def get(self, key: str, /) -> str:
         """A parameter's value as YAML text."""
     def copy(self) -> Scenario: ...

@@ -286,6 +286,7 @@ PYBIND11_MODULE(_core, m) {
                                return out;
                              })
       .def_property_readonly("table_texts", [](const Scenario& s) { return s.table_texts; })
+      .def_property_readonly("warnings", [](const Scenario& s) { return s.warnings; })
       .def("copy", [](const Scenario& s) { return Scenario(s); })
       .def(
           "add_event",
@@ -410,6 +411,7 @@ PYBIND11_MODULE(_core, m) {
              py::dict d;
              d["steps"] = st.steps;
              d["agent_steps"] = st.agent_steps;
+             d["resumed_agent_steps"] = st.resumed_agent_steps;
              d["wall_seconds"] = st.wall_seconds;
              d["agent_slots"] = st.agent_slots;
              d["live_agents"] = st.live_agents;

@@ -134,6 +134,12 @@ bool first_process() {
   return true;
 }
 
+/// What loading the scenario left out (Scenario::warnings), on stderr, by the first process.
+void print_warnings(const Scenario& sc) {
+  if (!first_process()) return;
+  for (const auto& w : sc.warnings) std::fprintf(stderr, "migsim: warning: %s\n", w.c_str());
+}
+
 /// Checks the output target before the run (on every rank, so that all refuse alike); the
 /// first process reports stale temporary files of earlier runs.
 void prepare_output(const fs::path& output) {
@@ -163,7 +169,9 @@ void print_summary(const Simulation& sim, const fs::path& output, double total_s
   const auto& history = sim.history();
   for (std::size_t k = history.size() > 52 ? history.size() - 52 : 0; k < history.size(); ++k)
     remitted = std::accumulate(history[k].remittances_usd.begin(), history[k].remittances_usd.end(), remitted);
-  const double rate = stats.wall_seconds > 0 ? static_cast<double>(stats.agent_steps) / stats.wall_seconds : 0;
+  // Only the steps this process ran count for its speed (a resumed run's history was run before).
+  const double here = static_cast<double>(stats.agent_steps - stats.resumed_agent_steps);
+  const double rate = stats.wall_seconds > 0 ? here / stats.wall_seconds : 0;
   std::printf("migsim %s: scenario %s, seed %llu, scale %lld, %d threads", version().c_str(), sc.params.name.c_str(),
               static_cast<unsigned long long>(sim.options().seed), static_cast<long long>(scale), stats.threads);
   if (stats.ranks > 1) std::printf(" on each of %d MPI ranks", stats.ranks);
@@ -184,6 +192,7 @@ void print_summary(const Simulation& sim, const fs::path& output, double total_s
               people ? 100.0 * static_cast<double>(abroad) / static_cast<double>(people) : 0.0);
   std::printf("  remittances  %.3f billion USD over the last %zu steps\n", remitted / 1e9,
               std::min<std::size_t>(52, history.size()));
+  if (!sim.resumed_from().empty()) std::printf("  resumed from %s\n", sim.resumed_from().c_str());
   std::printf("  output       %s\n", output.string().c_str());
 }
 
@@ -279,7 +288,10 @@ int command_run(const RunArgs& args) {
   // A new run's output target is checked before its agents are made; a resumed run's once its
   // state (which names the scenario) is read.
   std::optional<fs::path> output;
-  if (loaded) prepare_output(*(output = choose_output(args, *loaded)));
+  if (loaded) {
+    print_warnings(*loaded);
+    prepare_output(*(output = choose_output(args, *loaded)));
+  }
   stop_if_interrupted();
   Simulation sim = start_simulation(args, loaded ? &*loaded : nullptr);
   if (!output) prepare_output(*(output = choose_output(args, sim.scenario())));
@@ -316,6 +328,7 @@ int command_run(const RunArgs& args) {
 
 int command_validate(const std::string& scenario, const std::vector<std::string>& sets, bool allow_outside_paths) {
   Scenario sc = load_scenario(scenario, parse_overrides(sets), allow_outside_paths);
+  print_warnings(sc);
   double people = 0, abroad = 0;
   for (const auto& r : sc.origins) people += r.working_age_population;
   for (double v : sc.initial_stock) abroad += v;

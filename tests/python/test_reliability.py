@@ -37,6 +37,47 @@ def _leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
+# ------------------------------------------------------------------------------------------ resources
+
+
+def _run_with_address_space(limit_bytes: int, *args: str) -> subprocess.CompletedProcess[str]:
+    """The migsim program with RLIMIT_AS (ulimit -v) set to `limit_bytes` in the child only."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
+
+    return subprocess.run([_find_cli(), *map(str, args)], capture_output=True, text=True, timeout=300,
+                          preexec_fn=limit)
+
+
+def test_a_run_that_cannot_fit_in_memory_is_refused_naming_the_estimate_and_the_limit(tmp_path: Path) -> None:
+    # kyrgyzstan at scale 1 for the whole calendar: about 5 million agent slots, an estimated 300 MiB;
+    # the program itself and its libraries take a little under 200 MiB of address space.
+    out = tmp_path / "k.h5"
+    refused = _run_with_address_space(320 << 20, "run", "kyrgyzstan", "--scale", "1", "-q", "-o", out)
+    assert refused.returncode == 2, refused.stderr
+    assert "memory: the run needs an estimated" in refused.stderr
+    assert "RLIMIT_AS (ulimit -v, 320.0 MiB)" in refused.stderr and "--scale" in refused.stderr
+    assert not out.exists() and _leftovers(tmp_path) == []
+    # Under the same limit, the same scenario at scale 50 runs; the estimate is not a blanket refusal
+    # (and no std::bad_alloc: the estimate holds at least what is allocated).
+    fits = _run_with_address_space(320 << 20, "run", "kyrgyzstan", "--scale", "50", "--until", "2013-12-31", "-q",
+                                   "-o", out)
+    assert fits.returncode == 0, fits.stderr
+    assert out.exists()
+
+
+def test_nothing_is_reserved_for_steps_that_will_not_run(tmp_path: Path) -> None:
+    # A year of kyrgyzstan at scale 1 fits where the whole calendar does not.
+    out = tmp_path / "k.h5"
+    whole = _run_with_address_space(400 << 20, "run", "kyrgyzstan", "--scale", "1", "-q", "-o", out)
+    assert whole.returncode == 2 and "memory:" in whole.stderr
+    year = _run_with_address_space(400 << 20, "run", "kyrgyzstan", "--scale", "1", "--until", "2010-12-31", "-q",
+                                   "-o", out)
+    assert year.returncode == 0, year.stderr
+
+
 # ------------------------------------------------------------------------------------------- outputs
 
 
@@ -317,3 +358,26 @@ def test_structural_yaml_errors_are_input_errors_naming_file_and_line(cli, tmp_p
     result = cli("validate", tmp_path)
     assert result.returncode == 2, result.stderr
     assert f"scenario.yaml:{line}: unexpected YAML structure" in result.stderr
+
+
+def test_events_after_the_calendar_are_refused_in_the_file_and_left_out_with_a_warning_from_a_base(
+        cli, tmp_path: Path) -> None:
+    # The file's own event in 2205 (a mistyped year): refused, naming the file and line.
+    (tmp_path / "typo").mkdir()
+    (tmp_path / "typo" / "scenario.yaml").write_text(
+        "extends: kyrgyzstan\nevents:\n"
+        "  - {type: exchange_rate, label: typo, start: 2205-01-01, currency: RUB, factor: 2}\n")
+    refused = cli("validate", tmp_path / "typo")
+    assert refused.returncode == 2
+    assert f"{tmp_path / 'typo' / 'scenario.yaml'}:3: event 'typo': start 2205-01-01 is after the scenario ends" \
+        in refused.stderr
+    # A base's events after a shortened calendar: left out, with a warning, and the run goes on.
+    out = tmp_path / "short.h5"
+    short = cli("run", "-q", "kyrgyzstan", "--set", "calendar.end=2012-12-31", "--scale", "2000", "-o", out)
+    assert short.returncode == 0, short.stderr
+    warnings = [line for line in short.stderr.splitlines() if line.startswith("migsim: warning:")]
+    assert warnings and all("after this scenario ends (2012-12-31); left out" in w for w in warnings)
+    labels = xr.open_dataset(out)["event"].values.tolist()
+    full = migsim.Scenario.load("kyrgyzstan")
+    kept = [e.label for e in full.events if str(e.start) <= "2012-12-31"]
+    assert labels == kept and len(warnings) == len(full.events) - len(kept)

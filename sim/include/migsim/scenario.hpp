@@ -95,6 +95,9 @@ struct Scenario {
   std::vector<TimeSeries> per_usd;       ///< per currency
   std::vector<TimeSeries> unemployment;  ///< per country
   std::vector<Event> events;             ///< dated policies, resolved against the tables above
+  /// What loading left out, for the user to see (`migsim validate` and `run` print them): events
+  /// of a base that start after this scenario's calendar ends.
+  std::vector<std::string> warnings;
 
   std::size_t n_origins() const { return origins.size(); }
   std::size_t n_destinations() const { return destinations.size(); }

@@ -35,9 +35,10 @@ struct RunOptions {
 
 struct RunStats {
   std::size_t steps = 0;
-  std::uint64_t agent_steps = 0;
-  double wall_seconds = 0;
-  std::size_t agent_slots = 0;  ///< agents ever created (live and exited)
+  std::uint64_t agent_steps = 0;          ///< since the scenario's start, a resumed run's history included
+  std::uint64_t resumed_agent_steps = 0;  ///< of those, the ones done by the run that saved the state
+  double wall_seconds = 0;                ///< in this process
+  std::size_t agent_slots = 0;            ///< agents ever created (live and exited)
   std::size_t live_agents = 0;
   std::size_t agent_bytes = 0;        ///< memory held by agent arrays
   int threads = 0;                    ///< worker threads requested (the TBB arena's concurrency)

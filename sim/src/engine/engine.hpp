@@ -10,8 +10,10 @@
 #include <tbb/task_arena.h>
 
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
+#include "engine/block_range.hpp"
 #include "engine/snapshot.hpp"
 #include "events/policies.hpp"
 #include "migsim/outputs.hpp"
@@ -54,7 +56,8 @@ struct Engine {
   std::vector<Date> dates;
   double wall_seconds = 0;
   std::uint64_t agent_steps = 0;
-  std::string resumed_from;  ///< the state file the run continued from, or ""
+  std::string resumed_from;               ///< the state file the run continued from, or ""
+  std::uint64_t resumed_agent_steps = 0;  ///< agent_steps done before the state was saved
 
   // Sizes, cached: the kernel reads them for every agent.
   std::size_t n_origins = 0, n_destinations = 0, n_locations = 0, n_countries = 0, n_sectors = 0;
@@ -94,16 +97,20 @@ struct Engine {
   template <typename Body>
   void for_local_blocks(Body&& body) {
     in_arena([&] {
-      tbb::parallel_for(
-          tbb::blocked_range<std::size_t>(0, partition.local_blocks(n_agents), 1),
-          [&](const tbb::blocked_range<std::size_t>& range) {
-            for (std::size_t lb = range.begin(); lb != range.end(); ++lb) {
-              const std::size_t begin = partition.global_block(lb) * kBlockSize;
-              body(lb, begin, std::min(begin + kBlockSize, n_agents), lb * kBlockSize);
-            }
-          },
-          tbb::simple_partitioner());
+      MIGSIM_TSAN_RELEASE(fork);
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, partition.local_blocks(n_agents), 1),
+                        BlockRange<Engine, std::remove_reference_t<Body>>{this, &body}, tbb::simple_partitioner());
+      MIGSIM_TSAN_ACQUIRE(join);
     });
+  }
+
+  /// The blocks first..last of this rank (a piece of for_local_blocks, on one thread).
+  template <typename Body>
+  void run_blocks(std::size_t first, std::size_t last, Body& body) {
+    for (std::size_t lb = first; lb != last; ++lb) {
+      const std::size_t begin = partition.global_block(lb) * kBlockSize;
+      body(lb, begin, std::min(begin + kBlockSize, n_agents), lb * kBlockSize);
+    }
   }
 
   // ---- the population's counts (engine.cpp) ----

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "engine/engine.hpp"
+#include "engine/memory.hpp"
 #include "rules/context.hpp"
 
 namespace migsim::detail {
@@ -135,9 +136,11 @@ void create_initial_agents(Engine& e) {
   const std::vector<std::size_t> group_end = initial_groups(e);
   e.n_agents = group_end.empty() ? 0 : group_end.back();
   limit_initial_quota_permits(e, group_end);
-  const double years = static_cast<double>(e.calendar.end() - e.calendar.start()) / kDaysPerYear;
+  // Room for the entrants of the steps that will run (up to --until), not the whole calendar.
+  const double years =
+      e.total_steps == 0 ? 0 : (e.calendar.step_end(e.total_steps - 1) - e.calendar.start()) / kDaysPerYear;
   const std::size_t local = e.partition.local_size(e.n_agents);
-  e.agents.reserve(static_cast<std::size_t>(local * (1.05 + 1.2 * p.entry_rate * years)));
+  e.agents.reserve(agents_to_reserve(p, local, years));
   e.agents.resize(local);
   const std::size_t nD = e.nD();
   e.for_local_blocks([&](std::size_t, std::size_t begin, std::size_t end, std::size_t first_slot) {

@@ -99,7 +99,7 @@ Engine::Engine(Snapshot s, RunOptions opts) : Engine(std::move(s.scenario), opts
   current = std::move(s.current);
   history = std::move(s.history);
   dates = std::move(s.dates);
-  agent_steps = s.agent_steps;
+  agent_steps = resumed_agent_steps = s.agent_steps;
   resumed_from = std::move(s.resumed_from);
   // Which events were in force, against this scenario's list (a branch may have added or
   // dropped events that had not started): the same flags a straight run of it records.

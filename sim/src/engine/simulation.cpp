@@ -7,6 +7,7 @@
 
 #include "engine/branch.hpp"
 #include "engine/engine.hpp"
+#include "engine/memory.hpp"
 #include "engine/state_file.hpp"
 #include "events/kind.hpp"
 #include "migsim/errors.hpp"
@@ -77,6 +78,9 @@ void check_options(const Scenario& scenario, const RunOptions& options) {
   if (options.until && *options.until > scenario.params.end)
     throw ArgumentError("until: expected a date on or before the scenario end " + scenario.params.end.iso() +
                         ", found " + options.until->iso());
+  // Before anything is allocated: a run that cannot fit is refused, not ended by bad_alloc.
+  const std::size_t ranks = options.distributed ? static_cast<std::size_t>(detail::Communicator::world().size()) : 1;
+  detail::check_memory(detail::estimate_memory(scenario, options, ranks), detail::memory_limit(options.threads));
 }
 
 }  // namespace
@@ -203,6 +207,7 @@ RunStats Simulation::stats() const {
   RunStats s;
   s.steps = impl_->steps_done;
   s.agent_steps = impl_->agent_steps;
+  s.resumed_agent_steps = impl_->resumed_agent_steps;
   s.wall_seconds = impl_->wall_seconds;
   s.agent_slots = impl_->n_agents;
   s.local_agent_slots = impl_->agents.size();

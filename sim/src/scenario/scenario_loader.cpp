@@ -611,8 +611,8 @@ Layers read_layer_file(const std::string& text, const std::shared_ptr<const File
   return layers;
 }
 
-/// An event added to a scenario must overlap its calendar (add_event; events from files are not
-/// checked yet: see docs/reliability.md).
+/// An event added to a scenario must overlap its calendar (add_event; from files, only its start is
+/// checked: see load_scenario).
 void check_in_calendar(const Event& event, const Parameters& p, const std::string& where) {
   const std::string at = (where.empty() ? "" : where + ": ") + "event '" + event.label + "': ";
   const std::string expected = "; expected a date from " + p.start.iso() + " to " + p.end.iso();
@@ -720,6 +720,8 @@ Scenario load_scenario(const std::string& yaml_text, std::shared_ptr<const FileS
   read_sectors(sc, table(p.sectors_table, "tables.sectors", {"name", "share", "wage_factor"}));
 
   std::set<std::string> labels;
+  const bool end_overridden =
+      std::any_of(overrides.begin(), overrides.end(), [](const Override& o) { return o.key == "calendar.end"; });
   for (std::size_t i = 0; i < layers.events.size(); ++i) {
     const auto& [node, file] = layers.events[i];
     Event event;
@@ -732,6 +734,20 @@ Scenario load_scenario(const std::string& yaml_text, std::shared_ptr<const FileS
     if (!labels.insert(event.label).second)
       throw ScenarioError(file + ":" + std::to_string(node.Mark().line + 1) + ": key 'events[" + std::to_string(i) +
                           "].label': duplicate label '" + event.label + "'; labels must be unique");
+    // An event must start by the calendar's end. One the scenario file itself declares next to
+    // its calendar, or a --set of the event, is refused: a mistyped year. One inherited from a base
+    // whose calendar this scenario shortens, or cut off by --set calendar.end, is dropped with a
+    // warning: it could never be in force, and the resolved YAML, which declares every event
+    // itself, must reload. Events that ended before the start stay: a scenario that starts later
+    // inherits its base's history.
+    if (event.start > p.end) {
+      const bool set = file.rfind("--set ", 0) == 0;
+      const std::string at = set ? file : file + ":" + std::to_string(node.Mark().line + 1);
+      if (set || (file == where && !end_overridden)) check_in_calendar(event, p, at);
+      sc.warnings.push_back(at + ": event '" + event.label + "' starts " + event.start.iso() +
+                            ", after this scenario ends (" + p.end.iso() + "); left out");
+      continue;
+    }
     sc.events.push_back(std::move(event));
   }
   return sc;

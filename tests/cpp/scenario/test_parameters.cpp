@@ -162,6 +162,8 @@ TEST(ParameterSchema, AssignRejectsWrongTypesWithExpectedAndFound) {
       {"behaviour.departure.base_rate", "0.5x", "expected a number"},
       {"run.seed", "1.5", "expected a whole number"},
       {"run.seed", "one", "expected a whole number"},
+      {"run.seed", "-5", "expected a whole number in [0, "},  // seeds are 0..2^64-1, never negative
+      {"run.seed", "-0.0", "expected a whole number"},
       {"calendar.start", "2021-02-30", "expected a date YYYY-MM-DD"},
       {"calendar.start", "yesterday", "expected a date YYYY-MM-DD"},
       {"calendar.step", "fortnight", "expected one of day|week|month"},

@@ -718,3 +718,50 @@ TEST(ScenarioLoaderTables, QuotedFieldsAndCrLfAreAccepted) {
 }
 
 }  // namespace
+
+TEST(ScenarioLoader, AnEventTheFileDeclaresAfterTheCalendarEndsIsRefusedNamingItsLine) {
+  ScenarioCopy copy(kTwoRegion.string());
+  const std::string event = "  - {type: exchange_rate, label: typo, start: 2205-01-01, currency: AAA, factor: 2}";
+  write_text(copy.file("scenario.yaml"), read_text(copy.file("scenario.yaml")) + "events:\n" + event + "\n");
+  ASSERT_GT(line_of(copy.file("scenario.yaml"), "label: typo"), 0u);
+  const std::string message = load_error(copy);
+  EXPECT_TRUE(Contains(message, at_line(copy, "scenario.yaml", "label: typo")));
+  EXPECT_TRUE(Contains(message, "event 'typo': start 2205-01-01 is after the scenario ends (2029-12-31)"));
+  // Ending before the start is history, not a typo: a scenario that starts later inherits it.
+  ScenarioCopy past(kTwoRegion.string());
+  write_text(past.file("scenario.yaml"),
+             read_text(past.file("scenario.yaml")) +
+                 "events:\n  - {type: exchange_rate, label: past, start: 2001-01-01, end: 2002-01-01, "
+                 "currency: AAA, factor: 2}\n");
+  EXPECT_EQ(migsim::load_scenario(past.path()).events.size(), 1u);
+}
+
+TEST(ScenarioLoader, EventsOfABaseAfterAShortenedCalendarAreLeftOutWithAWarning) {
+  // policy-toy-derived ends in 2021 where policy-toy runs to 2022: the base's 2022 events are left out.
+  const migsim::Scenario base = migsim::load_scenario(std::string(MIGSIM_TEST_DATA) + "/policy-toy");
+  const migsim::Scenario derived = migsim::load_scenario(std::string(MIGSIM_TEST_DATA) + "/policy-toy-derived");
+  // Those of its 2022 events that policy-toy-derived does not remove (amnesty_tj it removes).
+  const std::size_t late = 3, removed = 3, own = 2;
+  std::size_t after = 0;
+  for (const auto& e : base.events) after += e.start > derived.params.end ? 1 : 0;
+  ASSERT_EQ(after, late + 1) << "policy-toy's events after 2021 have changed";
+  EXPECT_EQ(derived.events.size(), base.events.size() - removed - late + own);
+  ASSERT_EQ(derived.warnings.size(), late);
+  EXPECT_TRUE(Contains(derived.warnings[0], "event 'rouble_falls' starts 2022-03-01"));
+  EXPECT_TRUE(Contains(derived.warnings[0], "policy-toy/scenario.yaml:"));
+  EXPECT_TRUE(Contains(derived.warnings[0], "after this scenario ends (2021-12-31); left out"));
+  for (const auto& e : derived.events) EXPECT_LE(e.start, derived.params.end) << e.label;
+  // The resolved scenario declares every event itself, and reloads.
+  ScenarioCopy copy(std::string(MIGSIM_TEST_DATA) + "/policy-toy");
+  write_text(copy.file("scenario.yaml"), derived.resolved_yaml());
+  EXPECT_EQ(migsim::load_scenario(copy.path()).resolved_yaml(), derived.resolved_yaml());
+  // --set calendar.end cuts the file's own events the same way; a --set of an event's start is refused.
+  const migsim::Scenario cut = migsim::load_scenario(std::string(MIGSIM_TEST_DATA) + "/policy-toy",
+                                                     {{"calendar.end", derived.params.end.iso()}});
+  EXPECT_EQ(cut.events.size(), base.events.size() - late - 1);
+  EXPECT_EQ(cut.warnings.size(), late + 1);
+  ScenarioCopy set(std::string(MIGSIM_TEST_DATA) + "/policy-toy");
+  const std::string message = load_error(set, {{"events." + base.events[0].label + ".start", "2300-01-01"}});
+  EXPECT_TRUE(Contains(message, "--set events." + base.events[0].label + ".start: event '" + base.events[0].label +
+                                    "': start 2300-01-01 is after the scenario ends"));
+}
