@@ -1,11 +1,11 @@
 #include "engine/branch.hpp"
 
-#include <charconv>
 #include <cstring>
 #include <map>
 #include <set>
 
 #include "events/kind.hpp"
+#include "events/parser.hpp"
 #include "events/policies.hpp"
 #include "migsim/errors.hpp"
 
@@ -19,12 +19,6 @@ constexpr std::uint64_t kPrime = 1099511628211ull;
 bool fixed_at_start(std::string_view key) {
   return key == "calendar.start" || key == "calendar.step" || key.rfind("run.", 0) == 0 ||
          key.rfind("population.initial_", 0) == 0;
-}
-
-std::string number_text(double value) {
-  char buffer[32];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, end);
 }
 
 std::string value_text(const EventValue& value) {
@@ -101,6 +95,12 @@ std::uint64_t hash64(const void* data, std::size_t size, std::uint64_t hash) {
   return hash;
 }
 
+std::string hex64(std::uint64_t hash) {
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+  return text;
+}
+
 std::vector<PastInput> past_inputs(const Scenario& sc, std::size_t steps_done) {
   std::vector<PastInput> out;
   for (const auto& [key, text] : sc.table_texts) out.push_back({"table " + key, text, false});
@@ -130,9 +130,7 @@ std::string past_fingerprint(const Scenario& sc, std::size_t steps_done, std::ui
     hash = hash64(input.name.data(), input.name.size() + 1, hash);  // with the terminator: no ambiguity
     hash = hash64(input.value.data(), input.value.size() + 1, hash);
   }
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
-  return text;
+  return hex64(hash);
 }
 
 namespace {

@@ -35,5 +35,7 @@ void check_branch(const Scenario& saved, const Scenario& branch, std::size_t ste
 /// A 64-bit hash of bytes (FNV-1a over 8-byte words, then the remaining bytes), continuing from
 /// `hash`: fast enough for whole state files, and it changes with any change of one word.
 std::uint64_t hash64(const void* data, std::size_t size, std::uint64_t hash = 14695981039346656037ull);
+/// A hash as 16 lower-case hex digits (fingerprints, state file headers).
+std::string hex64(std::uint64_t hash);
 
 }  // namespace migsim::detail

@@ -231,11 +231,9 @@ void write_history(hid_t file, const Snapshot& s) {
 }
 
 std::string header_text(std::size_t bytes, std::uint64_t hash) {
-  char digest[17];
-  std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(hash));
   std::ostringstream out;
   out << kMagic << "format: " << kStateFormat << "\nmigsim: " << version() << "\ncommit: " << git_commit()
-      << "\nbytes: " << bytes << "\nhash: " << digest << "\n";
+      << "\nbytes: " << bytes << "\nhash: " << hex64(hash) << "\n";
   return out.str();
 }
 
@@ -302,10 +300,7 @@ void verify(const fs::path& path, const std::vector<char>& bytes) {
   if (fields["bytes"] != std::to_string(bytes.size()))
     throw ArgumentError(where + "truncated or extended: " + std::to_string(bytes.size()) + " bytes, its header says " +
                         fields["bytes"]);
-  char digest[17];
-  const std::uint64_t hash = hash64(bytes.data() + kHeaderBytes, bytes.size() - kHeaderBytes);
-  std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(hash));
-  if (fields["hash"] != digest)
+  if (fields["hash"] != hex64(hash64(bytes.data() + kHeaderBytes, bytes.size() - kHeaderBytes)))
     throw ArgumentError(where +
                         "damaged: its contents do not match the hash in its header (changed after it was "
                         "written)");
@@ -424,6 +419,24 @@ Handle open_image(const std::vector<char>& bytes) {
   return Handle(H5Fopen("migsim-state", H5F_ACC_RDONLY, fapl.get()), H5Fclose, "opening the state");
 }
 
+/// Reads and verifies the file at `path`, opens it with HDF5 and returns read(file, bytes): the
+/// one way into a state file. HDF5 failures become ArgumentError naming the file.
+template <typename Read>
+auto read_verified(const fs::path& path, Read&& read) {
+  const std::vector<char> bytes = read_bytes(path);
+  verify(path, bytes);
+  try {
+    const std::lock_guard lock(output::hdf5_mutex());
+    const output::QuietHdf5Errors quiet;
+    Handle file = open_image(bytes);
+    auto result = read(file.get(), bytes.size());
+    file.close("closing the state");
+    return result;
+  } catch (const output::WriteFailure& e) {
+    throw ArgumentError(path.string() + ": not a readable migsim state: " + e.what());
+  }
+}
+
 }  // namespace
 
 void write_state_file(const Snapshot& snapshot, const fs::path& path, const output::CancelCheck& cancelled) {
@@ -463,46 +476,29 @@ Scenario scenario_of_state(const StateFile& state, const std::vector<Override>& 
 }
 
 StateFile read_state_file(const fs::path& path) {
-  std::vector<char> bytes = read_bytes(path);
-  verify(path, bytes);
-  StateFile state;
-  try {
-    const std::lock_guard lock(output::hdf5_mutex());
-    const output::QuietHdf5Errors quiet;
-    Handle file = open_image(bytes);
-    state.info = read_info(file.get(), bytes.size());
+  return read_verified(path, [&](hid_t file, std::size_t bytes) {
+    StateFile state;
+    state.info = read_info(file, bytes);
     Snapshot& s = state.snapshot;
-    const Handle meta(H5Gopen2(file.get(), "meta", H5P_DEFAULT), H5Gclose, "opening meta");
+    const Handle meta(H5Gopen2(file, "meta", H5P_DEFAULT), H5Gclose, "opening meta");
     s.seed = state.info.seed;
     s.scale = state.info.scale;
     s.steps_done = state.info.steps_done;
     s.n_agents = state.info.agents;
     s.agent_steps = read_scalar<std::uint64_t>(meta.get(), "agent_steps");
     s.global_agents = true;
-    read_sources(file.get(), state);
-    read_agents(file.get(), s, read_scalar<std::uint64_t>(meta.get(), "ban_slots"));
-    read_policies(file.get(), s);
-    file.close("closing the state");
-  } catch (const output::WriteFailure& e) {
-    throw ArgumentError(path.string() + ": not a readable migsim state: " + e.what());
-  }
-  Snapshot& s = state.snapshot;
-  try {
-    s.scenario = scenario_of_state(state, {});
-  } catch (const Error& e) {
-    throw ArgumentError(path.string() + ": its scenario does not load: " + e.what());
-  }
-  try {
-    const std::lock_guard lock(output::hdf5_mutex());
-    const output::QuietHdf5Errors quiet;
-    Handle file = open_image(bytes);
-    read_history(file.get(), s);
-    file.close("closing the state");
-  } catch (const output::WriteFailure& e) {
-    throw ArgumentError(path.string() + ": not a readable migsim state: " + e.what());
-  }
-  s.resumed_from = path.string();
-  return state;
+    read_sources(file, state);
+    read_agents(file, s, read_scalar<std::uint64_t>(meta.get(), "ban_slots"));
+    read_policies(file, s);
+    try {
+      s.scenario = scenario_of_state(state, {});  // its shape sizes the history
+    } catch (const Error& e) {
+      throw ArgumentError(path.string() + ": its scenario does not load: " + e.what());
+    }
+    read_history(file, s);
+    s.resumed_from = path.string();
+    return state;
+  });
 }
 
 }  // namespace migsim::detail
@@ -516,34 +512,16 @@ bool looks_like_state_file(const std::filesystem::path& path) {
 }
 
 Scenario load_state_scenario(const std::filesystem::path& path, const std::vector<Override>& overrides) {
-  std::vector<char> bytes = detail::read_bytes(path);
-  detail::verify(path, bytes);
-  detail::StateFile state;
-  try {
-    const std::lock_guard lock(output::hdf5_mutex());
-    const output::QuietHdf5Errors quiet;
-    output::Handle file = detail::open_image(bytes);
-    detail::read_sources(file.get(), state);
-    file.close("closing the state");
-  } catch (const output::WriteFailure& e) {
-    throw ArgumentError(path.string() + ": not a readable migsim state: " + e.what());
-  }
+  const detail::StateFile state = detail::read_verified(path, [](hid_t file, std::size_t) {
+    detail::StateFile sources;
+    detail::read_sources(file, sources);
+    return sources;
+  });
   return detail::scenario_of_state(state, overrides);
 }
 
 StateInfo read_state_info(const std::filesystem::path& path) {
-  std::vector<char> bytes = detail::read_bytes(path);
-  detail::verify(path, bytes);
-  try {
-    const std::lock_guard lock(output::hdf5_mutex());
-    const output::QuietHdf5Errors quiet;
-    output::Handle file = detail::open_image(bytes);
-    StateInfo info = detail::read_info(file.get(), bytes.size());
-    file.close("closing the state");
-    return info;
-  } catch (const output::WriteFailure& e) {
-    throw ArgumentError(path.string() + ": not a readable migsim state: " + e.what());
-  }
+  return detail::read_verified(path, [](hid_t file, std::size_t bytes) { return detail::read_info(file, bytes); });
 }
 
 std::string describe_state(const StateInfo& i) {

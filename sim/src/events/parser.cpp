@@ -493,13 +493,13 @@ std::optional<EventValue> field_value(const Event& e, const EventFieldSpec& f) {
       f.member);
 }
 
+}  // namespace
+
 std::string number_text(double value) {
   char buffer[32];
   auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
   return std::string(buffer, end);
 }
-
-}  // namespace
 
 std::vector<std::pair<std::string, EventValue>> event_values_of(const Event& e) {
   const auto& spec = event_spec(e.type);
