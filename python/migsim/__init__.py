@@ -36,7 +36,7 @@ from .events import *  # noqa: F401,F403 - Event, EVENT_TYPES, event_from_dict a
 from .ensemble import Comparison, Ensemble, compare, save_histories
 from .results import Results, open_results
 from .run import load_scenario, run
-from .scenario import Scenario
+from .scenario import Scenario, ScenarioWarning
 from .simulation import Policy, PolicyError, Simulation, StepState
 from .observed import Pattern, Target, Targets, ard, fit_table, load_observed, load_targets, mape, observed_folder
 from .observed import pattern_table
@@ -72,6 +72,7 @@ __all__ += [
     "RunSettings",
     "Scenario",
     "ScenarioError",
+    "ScenarioWarning",
     "SensitivityResult",
     "Simulation",
     "StateInfo",

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any, Iterator, Union
 
@@ -99,6 +101,23 @@ class _Section:
         return f"<{self._prefix}: {body}>"
 
 
+class ScenarioWarning(UserWarning):
+    """Something in a scenario that migsim leaves out rather than refuses, such as an event an extended
+    scenario brings that starts after this scenario's ``calendar.end`` (the CLI prints the same lines)."""
+
+
+def _warn_new(before: list[str], after: list[str]) -> None:
+    """Shows each load warning once: those a change brings, not those already shown. A warning that differs only
+    inside parentheses (the new calendar end of the same left-out event) was shown already."""
+    def key(message: str) -> str:
+        return re.sub(r"\([^)]*\)", "()", message)
+
+    shown = {key(message) for message in before}
+    for message in after:
+        if key(message) not in shown:
+            warnings.warn(message, ScenarioWarning, stacklevel=4)
+
+
 class Scenario:
     """A scenario you can change in code and run.
 
@@ -119,6 +138,7 @@ class Scenario:
         self._removed: list[str] = []
         self._added: list[dict[str, Any]] = []
         self._core = self._build(self._overrides, self._removed, self._added)
+        _warn_new([], self.warnings)
 
     # ---- construction ---------------------------------------------------------------------
 
@@ -168,7 +188,14 @@ class Scenario:
     def _rebuild(self, overrides: dict[str, str], removed: list[str], added: list[dict[str, Any]]) -> None:
         """Applies a change only if the whole scenario still validates."""
         core = self._build(overrides, removed, added)
+        before = self.warnings
         self._overrides, self._removed, self._added, self._core = overrides, removed, added, core
+        _warn_new(before, self.warnings)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What loading left out rather than refused (also shown as :class:`ScenarioWarning` when it happens)."""
+        return list(self._core.warnings)
 
     def copy(self) -> "Scenario":
         """An independent copy: editing one never changes the other."""

@@ -19,6 +19,11 @@ from .events import Event
 PathLike: TypeAlias = str | os.PathLike[str]
 """A built-in scenario name, a scenario folder or a ``scenario.yaml`` path."""
 
+class ScenarioWarning(UserWarning):
+    """Something in a scenario that migsim leaves out rather than refuses."""
+
+def _warn_new(before: list[str], after: list[str]) -> None: ...
+
 class Scenario:
     """A scenario you can change in code and run."""
 
@@ -41,6 +46,8 @@ class Scenario:
     def __iter__(self) -> Iterator[str]: ...
     @property
     def overrides(self) -> dict[str, str]: ...
+    @property
+    def warnings(self) -> list[str]: ...
 
     # ---- events
     @property

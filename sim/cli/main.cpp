@@ -275,7 +275,7 @@ Simulation start_simulation(const RunArgs& args, Scenario* loaded) {
     if (args.seed) resume.seed = parse_seed(*args.seed);
     return Simulation::from_state(args.resume, std::move(resume));
   }
-  options.seed = args.seed ? parse_seed(*args.seed) : static_cast<std::uint64_t>(loaded->params.seed);
+  options.seed = args.seed ? parse_seed(*args.seed) : loaded->params.seed;
   options.scale = args.scale.value_or(loaded->params.scale);
   return Simulation(std::move(*loaded), options);
 }

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import stat
 import subprocess
 import threading
 import time
+import warnings
 from pathlib import Path
 from typing import Iterator
 
@@ -20,7 +22,7 @@ import xarray as xr
 
 import migsim
 from migsim import _files
-from conftest import SMALL, _find_cli
+from conftest import REPO, SMALL, _find_cli
 
 TINY = ["--scale", "1000", "--until", "2010-03-01"]
 
@@ -208,6 +210,15 @@ def test_seeds_span_0_to_2_64_minus_1_and_replay_exactly(cli, tmp_path: Path) ->
     with xr.open_dataset(tmp_path / "max.h5") as m:
         assert int(m.attrs["seed"]) == 2**64 - 1
     assert f"seed: {big}" in cli("info", tmp_path / "a.h5").stdout
+    # The same seed written in a scenario file (run.seed) gives the same run as --seed.
+    (tmp_path / "seeded").mkdir()
+    (tmp_path / "seeded" / "scenario.yaml").write_text(f"extends: kyrgyzstan\nrun: {{seed: {2**64 - 1}}}\n")
+    from_file = cli("run", "-q", "-o", tmp_path / "file.h5", tmp_path / "seeded", *TINY)
+    assert from_file.returncode == 0, from_file.stderr
+    with xr.open_dataset(tmp_path / "file.h5") as f, xr.open_dataset(tmp_path / "max.h5") as m:
+        assert int(f.attrs["seed"]) == 2**64 - 1
+        np.testing.assert_array_equal(f.stock.values, m.stock.values)
+    assert migsim.Scenario.load(tmp_path / "seeded").get("run.seed") == 2**64 - 1
 
 
 @pytest.mark.parametrize("seed", ["18446744073709551616", "-1", "1e3", "+5", "99999999999999999999999"])
@@ -381,3 +392,55 @@ def test_events_after_the_calendar_are_refused_in_the_file_and_left_out_with_a_w
     full = migsim.Scenario.load("kyrgyzstan")
     kept = [e.label for e in full.events if str(e.start) <= "2012-12-31"]
     assert labels == kept and len(warnings) == len(full.events) - len(kept)
+
+
+def test_python_shows_the_events_a_shortened_calendar_leaves_out(tmp_path: Path) -> None:
+    (tmp_path / "short").mkdir()
+    (tmp_path / "short" / "scenario.yaml").write_text("extends: kyrgyzstan\ncalendar: {end: 2012-12-31}\n")
+    with pytest.warns(migsim.ScenarioWarning, match=r"after this scenario ends \(2012-12-31\); left out") as shown:
+        sc = migsim.Scenario.load(tmp_path / "short")
+    assert [str(w.message) for w in shown] == sc.warnings and sc.warnings
+    # A change shows only what it adds: shortening further leaves out more events, each shown once.
+    before = len(sc.warnings)
+    with pytest.warns(migsim.ScenarioWarning) as more:
+        sc.set("calendar.end", "2011-06-30")
+    assert len(more) == len(sc.warnings) - before > 0
+    with warnings.catch_warnings():  # an unrelated edit shows nothing again
+        warnings.simplefilter("error", migsim.ScenarioWarning)
+        sc.set("behaviour.departure.base_rate", 0.02)
+
+
+def _numeric_columns(table: Path) -> list[str]:
+    """The columns of a table whose first row holds a number: every one must have bounds."""
+    header, first = table.read_text().splitlines()[:2]
+    numeric = []
+    for column, cell in zip(header.split(","), first.split(",")):
+        try:
+            float(cell)
+        except ValueError:
+            continue
+        numeric.append(column)
+    return numeric
+
+
+def test_every_number_in_every_table_must_be_finite_and_inside_its_bounds(tmp_path: Path) -> None:
+    """The audit of CSV numbers: each numeric column of every table `kyrgyzstan` reads (all eight kinds)
+    refuses non-finite values and values beyond any plausible bound, naming the file, line and column."""
+    checked = 0
+    for table in sorted((REPO / "scenarios" / "kyrgyzstan").glob("*.csv")):
+        for column in _numeric_columns(table):
+            for bad in ("nan", "inf", "-inf", "1e309", "1e300", "-1e300"):
+                folder = tmp_path / f"{table.stem}-{column}-{bad}"
+                shutil.copytree(REPO / "scenarios" / "kyrgyzstan", folder, ignore=shutil.ignore_patterns("observed"))
+                lines = (folder / table.name).read_text().splitlines()
+                header = lines[0].split(",")
+                cells = lines[1].split(",")
+                cells[header.index(column)] = bad
+                lines[1] = ",".join(cells)
+                (folder / table.name).write_text("\n".join(lines) + "\n")
+                with pytest.raises(migsim.TableError) as refused:
+                    migsim.Scenario.load(folder)
+                assert f"{table.name}:2: column '{column}': expected a number" in str(refused.value), (table, bad)
+                shutil.rmtree(folder)
+                checked += 1
+    assert checked >= 6 * 10  # wages, rates, unemployment, stock, routes (3), regions (2), sectors (2)

@@ -25,7 +25,7 @@ struct Parameters {
   StepUnit step{};
 
   // Run defaults (overridable from the CLI / Python).
-  std::int64_t seed{};
+  std::uint64_t seed{};  ///< the whole range 0..2^64-1, like --seed
   std::int64_t scale{};
 
   // Table files, relative to the scenario folder.
@@ -102,8 +102,8 @@ struct Parameters {
 
 enum class ParamType { Real, Integer, Date, String, Choice };
 
-using ParamField = std::variant<double Parameters::*, std::int64_t Parameters::*, Date Parameters::*,
-                                std::string Parameters::*, StepUnit Parameters::*>;
+using ParamField = std::variant<double Parameters::*, std::int64_t Parameters::*, std::uint64_t Parameters::*,
+                                Date Parameters::*, std::string Parameters::*, StepUnit Parameters::*>;
 
 struct ParamSpec {
   std::string_view key;  ///< dotted YAML key path, e.g. "behaviour.departure.base_rate"

@@ -24,7 +24,7 @@ const std::array kSchema = {
   ParamSpec{"calendar.end", ParamType::Date, "date", "", 0, 0, "Last day on which a step may start.", "", &P::end},
   ParamSpec{"calendar.step", ParamType::Choice, "", "week", 0, 0, "Length of one step.", "", &P::step, "day|week|month"},
   // --- run defaults ------------------------------------------------------------------------
-  ParamSpec{"run.seed", ParamType::Integer, "", "1", 0, 9.2e18, "Default random seed; `--seed` overrides it.", "", &P::seed},
+  ParamSpec{"run.seed", ParamType::Integer, "", "1", 0, 18446744073709551615.0, "Default random seed; `--seed` overrides it.", "", &P::seed},
   ParamSpec{"run.scale", ParamType::Integer, "people per agent", "10", 1, 1e9,
             "Default number of people one agent stands for; `--scale` overrides it. Outputs are always in people.", "", &P::scale},
   // --- tables ------------------------------------------------------------------------------
@@ -144,7 +144,13 @@ std::string trimmed(std::string_view text) {
 
 std::string range_text(const ParamSpec& spec) {
   std::ostringstream out;
-  out << "[" << format_real(spec.min) << ", " << (spec.max == kInf ? "inf" : format_real(spec.max)) << "]";
+  // A seed spans all of uint64; its top bound as a double would print as 1.8e19, which reads as a rounding.
+  const bool whole_uint64 = spec.type == ParamType::Integer && spec.max >= 18446744073709551615.0;
+  out << "[" << format_real(spec.min) << ", "
+      << (spec.max == kInf ? "inf"
+          : whole_uint64   ? "18446744073709551615"
+                           : format_real(spec.max))
+      << "]";
   return out.str();
 }
 
@@ -198,7 +204,7 @@ std::string format_parameter(const Parameters& params, const ParamSpec& spec) {
         using T = std::decay_t<decltype(value)>;
         if constexpr (std::is_same_v<T, double>)
           return format_real(value);
-        else if constexpr (std::is_same_v<T, std::int64_t>)
+        else if constexpr (std::is_same_v<T, std::int64_t> || std::is_same_v<T, std::uint64_t>)
           return std::to_string(value);
         else if constexpr (std::is_same_v<T, Date>)
           return value.iso();
@@ -224,11 +230,11 @@ std::string assign_parameter(Parameters& params, const ParamSpec& spec, std::str
             return "expected a number, " + found();
           if (value < spec.min || value > spec.max) return "expected a number in " + range_text(spec) + ", " + found();
           target = value;
-        } else if constexpr (std::is_same_v<T, std::int64_t>) {
-          std::int64_t value = 0;
+        } else if constexpr (std::is_same_v<T, std::int64_t> || std::is_same_v<T, std::uint64_t>) {
+          T value = 0;
           auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
           if (text.empty() || ec != std::errc() || ptr != text.data() + text.size())
-            return "expected a whole number, " + found();
+            return "expected a whole number in " + range_text(spec) + ", " + found();
           if (static_cast<double>(value) < spec.min || static_cast<double>(value) > spec.max)
             return "expected a whole number in " + range_text(spec) + ", " + found();
           target = value;

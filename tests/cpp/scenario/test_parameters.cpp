@@ -164,6 +164,7 @@ TEST(ParameterSchema, AssignRejectsWrongTypesWithExpectedAndFound) {
       {"run.seed", "one", "expected a whole number"},
       {"run.seed", "-5", "expected a whole number in [0, "},  // seeds are 0..2^64-1, never negative
       {"run.seed", "-0.0", "expected a whole number"},
+      {"run.seed", "18446744073709551616", "expected a whole number in [0, 18446744073709551615]"},  // 2^64
       {"calendar.start", "2021-02-30", "expected a date YYYY-MM-DD"},
       {"calendar.start", "yesterday", "expected a date YYYY-MM-DD"},
       {"calendar.step", "fortnight", "expected one of day|week|month"},
@@ -177,6 +178,17 @@ TEST(ParameterSchema, AssignRejectsWrongTypesWithExpectedAndFound) {
     EXPECT_TRUE(Contains(message, c.expected)) << c.key << "=" << c.text;
     EXPECT_TRUE(Contains(message, std::string("found '") + c.text + "'")) << c.key;
     EXPECT_EQ(all_values(params), before) << "a rejected value must not be stored: " << c.key << "=" << c.text;
+  }
+}
+
+TEST(ParameterSchema, SeedsInAFileSpanAll64Bits) {
+  // A seed written in a scenario replays exactly as the same --seed would, up to 2^64-1.
+  migsim::Parameters params = migsim::default_parameters();
+  const auto& seed = *migsim::find_parameter("run.seed");
+  for (std::uint64_t value : {std::uint64_t{0}, std::uint64_t{1} << 63, ~std::uint64_t{0}}) {
+    EXPECT_EQ(migsim::assign_parameter(params, seed, std::to_string(value)), "");
+    EXPECT_EQ(params.seed, value);
+    EXPECT_EQ(migsim::format_parameter(params, seed), std::to_string(value));
   }
 }
 
