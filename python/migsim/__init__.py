@@ -40,7 +40,7 @@ from .scenario import Scenario, ScenarioWarning
 from .simulation import Policy, PolicyError, Simulation, StepState
 from .observed import Pattern, Target, Targets, ard, fit_table, load_observed, load_targets, mape, observed_folder
 from .observed import pattern_table
-from .calibration import CalibrationResult, FitParameter, calibrate, fit_parameters
+from .calibration import CalibrationResult, FitParameter, calibrate, fit_parameters, parameter_draws
 from .sensitivity import Measure, SensitivityResult, sensitivity, sensitivity_outputs
 from .settings import RunSettings
 from .states import StateInfo, state_info
@@ -89,6 +89,7 @@ __all__ += [
     "event_reference",
     "fit_parameters",
     "fit_table",
+    "parameter_draws",
     "parameter_reference",
     "load_observed",
     "load_scenario",

@@ -11,6 +11,7 @@ Quick start::
     fit.uncertainty       # per parameter: best, low, median, high over the near-best trials
     fit.report            # MAPE / ARD by series and period at the best values
     fit.trials            # every trial: values, loss, per-series errors
+    fit.draws()           # the parameter sets behind the uncertainty, for Ensemble/compare(draws=fit)
     fit.save("my-scenario-calibrated/")   # a scenario folder with the values and calibration.yaml
 
 Each candidate is run for ``replicates`` seeds (the same seeds for every candidate, so that candidates differ by
@@ -39,6 +40,7 @@ import dataclasses
 import datetime
 import difflib
 import math
+import numbers
 import os
 import shutil
 from pathlib import Path
@@ -65,11 +67,13 @@ else:
     np = LazyModule("numpy")
 pd: Any = LazyModule("pandas")  # no type information of its own (pandas-stubs is optional)
 
-__all__ = ["CalibrationResult", "FitParameter", "calibrate", "fit_parameters"]
+__all__ = ["CalibrationResult", "FitParameter", "calibrate", "fit_parameters", "parameter_draws"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 ScenarioLike = Union[str, "os.PathLike[str]", "Scenario"]
 ParameterSpec = Union[Sequence[str], Mapping[str, Any]]
+DrawsLike = Union["CalibrationResult", str, "os.PathLike[str]", "pandas.DataFrame", Sequence[Mapping[str, Any]]]
+"""Parameter sets to draw runs' values from: a fit, a saved fit folder, a table (one row per set) or a list of dicts."""
 _PRIORS = ("uniform", "loguniform", "normal", "lognormal")
 _METHODS = ("optuna", "abc")
 
@@ -351,6 +355,22 @@ class CalibrationResult:
         migsim.Scenario.load(folder)  # still loads
         return folder
 
+    def draws(self) -> pandas.DataFrame:
+        """The parameter sets behind :attr:`uncertainty`, to run ensembles over: ``Ensemble(..., draws=fit)``.
+
+        ABC: the accepted draws, a sample of the approximate posterior (the ``n`` of :attr:`uncertainty`: the
+        finite-loss draws with the smallest loss). Optuna: the ``n`` best trials, a spread of near-best values that
+        shows how loosely the targets pin the parameters down, **not** a posterior (TPE samples where the loss is
+        low, not in proportion to a likelihood).
+
+        Returns:
+            One row per set, best first, indexed by ``trial``: a column per fitted key path and ``loss``;
+            ``attrs`` says where the sets came from (``source``, ``method``, ``basis``, ``posterior``).
+        """
+        return _draws_from_trials(self.trials, [p.key for p in self.parameters], self.method,
+                                  float(self.settings["top"]), f"{self.method} fit of {_scenario_name(self.scenario)} "
+                                  f"({self.created[:10]})")
+
     def __repr__(self) -> str:
         lines = [f"<migsim.CalibrationResult {self.method}: loss {self.loss:.4g}"
                  + (f" (scenario's own values: {self.baseline_loss:.4g})" if self.baseline_loss is not None else "")
@@ -378,6 +398,168 @@ def _current_values(scenario: Any, keys: Iterable[str]) -> dict[str, Any]:
             except ValueError:
                 pass
     return values
+
+
+# ------------------------------------------------------------------------------------------ parameter draws
+
+# Columns of a fit's trials that are not parameters.
+_TRIAL_COLUMNS = ("trial", "loss", "state")
+
+
+def _scenario_name(scenario: Any) -> str:
+    return str(getattr(scenario, "name", None) or scenario)
+
+
+def _draws_from_trials(trials: pandas.DataFrame, keys: Sequence[str], method: str, top: float,
+                       source: str) -> pandas.DataFrame:
+    """The sets a fit's uncertainty rests on: the finite-loss trials, best first (ties in trial order, as
+    :func:`calibrate` sorts them), as many as :func:`_accepted_count` keeps."""
+    loss = pd.to_numeric(trials["loss"], errors="coerce")
+    finite = trials[np.isfinite(loss.to_numpy(dtype=float))].sort_values("loss", kind="stable")
+    if finite.empty:
+        raise ArgumentError(f"draws: {source} has no trial with a finite loss; nothing to draw from")
+    kept = finite.head(_accepted_count(method, top, len(finite)))
+    table = kept[[*keys, "loss"]].set_index(pd.Index(kept["trial"].astype(int).to_list(), name="trial"))
+    if method == "abc":
+        basis = (f"approximate posterior (ABC): the {len(table)} of {len(finite)} prior draws with the smallest "
+                 f"loss")
+    else:
+        basis = (f"the {len(table)} best of {len(finite)} Optuna trials: a spread of near-best values, not a "
+                 f"posterior")
+    table.attrs.update(source=source, method=method, basis=basis, posterior=method == "abc")
+    return _checked_draws(table, "draws", source)
+
+
+def _draws_from_folder(folder: Path) -> pandas.DataFrame:
+    """The draws of a fit saved by :meth:`CalibrationResult.save` (``calibration.yaml`` and ``trials.csv``)."""
+    if not folder.is_dir():
+        raise ArgumentError(f"draws: expected a saved fit folder (calibration.yaml, trials.csv) or a fit, a table "
+                            f"or a list of dicts; found {folder}, " + ("a file" if folder.exists() else "which does "
+                                                                       "not exist"))
+    missing = [name for name in ("calibration.yaml", "trials.csv") if not (folder / name).is_file()]
+    if missing:
+        raise ArgumentError(f"draws: {folder} has no {' or '.join(missing)}; expected a fit saved by "
+                            f"CalibrationResult.save")
+    record = _yaml().safe_load((folder / "calibration.yaml").read_text(encoding="utf-8"))
+    fit: dict[str, Any] = record.get("calibration") or {} if isinstance(record, dict) else {}
+    settings = fit.get("settings") if isinstance(fit, dict) else None
+    if not isinstance(settings, dict) or "top" not in settings or fit.get("method") not in _METHODS \
+            or not isinstance(fit.get("parameters"), dict):
+        raise ArgumentError(f"draws: {folder / 'calibration.yaml'} lacks the method, settings.top or parameters "
+                            f"of a fit written by CalibrationResult.save")
+    # As text, parsed by float(): the values read back are the very floats the fit ran (to_csv writes their repr),
+    # whatever pandas' own float parser does.
+    trials = pd.read_csv(folder / "trials.csv", dtype=str, keep_default_na=False)
+    keys = list(fit["parameters"])
+    absent = [key for key in [*keys, "trial", "loss"] if key not in trials.columns]
+    if absent:
+        raise ArgumentError(f"draws: {folder / 'trials.csv'} has no column {absent[0]!r}; found "
+                            f"{', '.join(map(str, trials.columns))}")
+    for column in [*keys, "trial", "loss"]:
+        trials[column] = [_csv_number(text, folder / "trials.csv", column) for text in trials[column]]
+    return _draws_from_trials(trials, keys, str(fit["method"]), float(settings["top"]),
+                              f"{fit['method']} fit saved in {folder} ({str(fit.get('date', ''))[:10]})")
+
+
+def _csv_number(text: str, path: Path, column: str) -> float:
+    if text == "":
+        return math.nan  # to_csv writes NaN as nothing
+    try:
+        return float(text)
+    except ValueError:
+        raise ArgumentError(f"draws: {path}, column {column!r}: expected numbers, found {text!r}") from None
+
+
+def _draw_key(key: Any, schema: Mapping[str, Any], what: str) -> str:
+    """A parameter's key path (``__`` for dots allowed), checked against the parameter schema; event fields
+    (``events.<label>.<field>``) are checked against the scenario when the runs are set up."""
+    if not isinstance(key, str) or not key:
+        raise ArgumentError(f"{what}: expected key paths such as 'behaviour.departure.base_rate' as columns, found "
+                            f"{key!r}")
+    path = key.replace("__", ".")
+    if path.startswith("events."):
+        if len(path.split(".")) != 3 or not all(path.split(".")):
+            raise ArgumentError(f"{what}: expected an event field as 'events.<label>.<field>', found {key!r}")
+        return path
+    if path not in schema:
+        hint = difflib.get_close_matches(path, list(schema), n=1)
+        raise ArgumentError(f"{what}: unknown key {key!r}" + (f"; did you mean '{hint[0]}'?" if hint else "")
+                            + " (expected parameter key paths, 'loss' or 'trial'; see migsim.parameter_reference())")
+    return path
+
+
+def _checked_draws(table: pandas.DataFrame, what: str, source: str) -> pandas.DataFrame:
+    """``table`` with its parameter columns checked (known key paths, finite numbers) and renamed to dotted key
+    paths, ``loss`` kept; the other columns of a fit's trials (``state``, ``error:*``) dropped."""
+    if len(table) == 0:
+        raise ArgumentError(f"{what}: no parameter sets in {source}; expected at least one row")
+    schema = _schema()
+    columns = [c for c in table.columns if c not in _TRIAL_COLUMNS and not str(c).startswith("error:")]
+    if not columns:
+        raise ArgumentError(f"{what}: {source} has no parameter columns; found {', '.join(map(str, table.columns))}")
+    keys = [_draw_key(c, schema, what) for c in columns]
+    if len(set(keys)) != len(keys):
+        raise ArgumentError(f"{what}: {next(k for k in keys if keys.count(k) > 1)!r} appears twice")
+    out = table[columns].copy()
+    out.columns = keys
+    for key in keys:
+        column = out[key]
+        if column.dtype == bool or not pd.api.types.is_numeric_dtype(column):
+            bad = next((v for v in column if isinstance(v, bool) or not isinstance(v, numbers.Real)), column.iloc[0])
+            raise ArgumentError(f"{what}[{key!r}]: expected numbers, found {bad!r} ({type(bad).__name__})")
+        values = column.to_numpy(dtype=float)
+        if not np.isfinite(values).all():
+            row = int(np.flatnonzero(~np.isfinite(values))[0])
+            raise ArgumentError(f"{what}[{key!r}]: expected finite numbers, found {float(values[row])!r} in set {row}")
+    if "loss" in table.columns:
+        out["loss"] = pd.to_numeric(table["loss"], errors="coerce")
+    out.attrs = dict(table.attrs)
+    out.attrs.setdefault("source", source)
+    return out
+
+
+def parameter_draws(source: DrawsLike) -> pandas.DataFrame:
+    """Parameter sets to run an ensemble over, one row per set: what ``Ensemble(..., draws=source)`` and
+    ``compare(..., draws=source)`` draw the runs' values from.
+
+    Args:
+        source: a :class:`CalibrationResult` (its :meth:`~CalibrationResult.draws`: the accepted ABC draws, the
+            approximate posterior, or Optuna's best trials, a spread of near-best values and not a posterior);
+            the folder of a fit saved by :meth:`CalibrationResult.save` (its ``calibration.yaml`` and
+            ``trials.csv``; the same sets as the fit's own); a ``pandas.DataFrame`` with one column per key path
+            (``loss``, ``trial``, ``state`` and ``error:*`` columns are not parameters); or a list of dicts of key
+            path to value. Event fields are written ``events.<label>.<field>``.
+
+    Returns:
+        A DataFrame with one column per key path (dotted) and ``loss`` when known; ``attrs["source"]`` says where
+        the sets came from (with ``method``, ``basis`` and ``posterior`` for a fit).
+
+    Raises:
+        migsim.ArgumentError: no sets, an unknown key path (with a "did you mean"), a value that is not a finite
+            number, sets with different keys, a folder without ``calibration.yaml`` or ``trials.csv``, or a source
+            of another type.
+    """
+    if isinstance(source, CalibrationResult):
+        return source.draws()
+    if isinstance(source, (str, os.PathLike)):
+        return _draws_from_folder(Path(os.fspath(source)))
+    if isinstance(source, pd.DataFrame):
+        return _checked_draws(source, "draws", f"a table of {len(source)} rows")
+    if isinstance(source, Mapping) or not isinstance(source, Sequence):
+        raise ArgumentError(f"draws: expected a fit, a saved fit folder, a DataFrame or a list of dicts of key path "
+                            f"to value, found {type(source).__name__}"
+                            + ("; for one set write [{...}]" if isinstance(source, Mapping) else ""))
+    sets = list(source)
+    for index, item in enumerate(sets):
+        if not isinstance(item, Mapping):
+            raise ArgumentError(f"draws[{index}]: expected a dict of key path to value, found {item!r}")
+        if set(item) != set(sets[0]):
+            raise ArgumentError(f"draws[{index}]: keys {sorted(map(str, item))} differ from those of draws[0] "
+                                f"({sorted(map(str, sets[0]))}); every set must give the same parameters")
+        for key, value in item.items():
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise ArgumentError(f"draws[{index}][{key!r}]: expected a number, found {value!r}")
+    return _checked_draws(pd.DataFrame(sets), "draws", f"a list of {len(sets)} parameter sets")
 
 
 # ---------------------------------------------------------------------------------------------- calibrate
@@ -479,7 +661,7 @@ def calibrate(
         errors = [r.get("error", "") for r in records]
         raise MigsimError(f"calibrate: every candidate failed; the first error: {errors[0] if errors else '?'}")
     done.sort(key=lambda r: r["loss"])
-    keep = done[:max(2 if method == "abc" else 3, math.ceil(top * len(done)))] if len(done) > 1 else done
+    keep = done[:_accepted_count(method, top, len(done))]
     table = np.array([[r["values"][p.key] for p in space] for r in keep])
     best = done[0]
     if method == "optuna":
@@ -509,6 +691,14 @@ def calibrate(
                              uncertainty=uncertainty, comparison=chosen["comparison"], simulated=chosen["simulated"],
                              trials=trials, parameters=space, targets=fitted_targets, method=method,
                              settings=fit_settings, created=created)
+
+
+def _accepted_count(method: str, top: float, finite: int) -> int:
+    """How many of the ``finite`` completed trials, best first, give the uncertainty (ABC: the accepted draws):
+    the ``top`` fraction, at least 3 (Optuna) or 2 (ABC) for a spread."""
+    if finite <= 1:
+        return finite
+    return min(finite, max(2 if method == "abc" else 3, math.ceil(top * finite)))
 
 
 def _until(until: str | None, calibration_end: str, scenario_end: str) -> str:

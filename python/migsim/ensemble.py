@@ -9,6 +9,9 @@ Quick start::
     ds = ens.run()                      # dims (run, time, ...), coordinates seed and behaviour.departure.base_rate
     ens.save("out/ensemble.h5")
 
+    fit = migsim.calibrate("kyrgyzstan", parameters=["behaviour.return.base_rate"], method="abc", n_trials=100)
+    ds = migsim.Ensemble("kyrgyzstan", seeds=20, draws=fit).run()   # each seed's run with one posterior draw
+
     cmp = migsim.compare({"baseline": "kyrgyzstan", "quota_cut": "quota-cut"}, seeds=20, variables="stock",
                          scale=100)
     cmp.plot(where={"location_country": "RU"})  # medians with shaded 10-90% bands
@@ -52,6 +55,7 @@ if TYPE_CHECKING:  # numpy and xarray are imported on first use
     from distributed import Client
     from matplotlib.axes import Axes
 
+    from .calibration import DrawsLike
     from .scenario import Scenario
 else:
     np = LazyModule("numpy")
@@ -75,6 +79,8 @@ _DROPPED_ATTRS = ("seed", "coordinates", "history")  # history: one line for the
 # Per-run attributes kept as per-run coordinates even when every run has the same value (runs within one second share
 # created_utc), so that the ensembles of a comparison have the same coordinates.
 _PER_RUN_ATTRS = ("wall_time_seconds", "agent_steps", "created_utc")
+# Mixed into the seed of the draws' resample, so that its stream is not that of derive_seeds.
+_DRAWS_TAG = 0x6472617773  # "draws"
 
 
 # --------------------------------------------------------------------------------------------------- seeds
@@ -216,11 +222,21 @@ def _check_branch_sweep(sweep: Mapping[str, list[Any]], states: _States) -> None
         else:
             reason = (f"holds over the whole run, but the states' history was run with one value: the swept values "
                       f"would act only from {since} on, which is not parameter uncertainty (a sweep or draws from a "
-                      f"fit's posterior). For that, save one history per value (migsim.save_histories with the "
-                      f"scenario set to it); for a change of behaviour from {since} on, pass the edited scenario "
-                      f"itself (a branch)")
+                      f"fit's posterior). For that, run from the start (Ensemble(..., sweep=...) or draws=... without "
+                      f"from_state) or save one history per value (migsim.save_histories with the scenario set to "
+                      f"it); for a change of behaviour from {since} on, pass the edited scenario itself (a branch)")
         raise ArgumentError(f"sweep[{key!r}] with from_state: the parameter {reason}; a sweep from saved states may "
                             f"vary only events.<label>.<field>")
+
+
+def _refuse_branch_draws(states: _States) -> None:
+    """Parameter draws cannot start from saved states: the states' history was run with one parameter set."""
+    since = states.first.date.isoformat()
+    raise ArgumentError(f"draws with from_state: a parameter holds over the whole run, but the states' history was "
+                        f"run with one parameter set: drawn values would act only from {since} on, which is not "
+                        f"parameter uncertainty. Run the draws from the start (leave from_state out), or save one "
+                        f"history per parameter set (migsim.save_histories with the scenario set to it) and branch "
+                        f"from those")
 
 
 def _save_history(member: _Member) -> str:
@@ -322,6 +338,48 @@ def _check_sweep(sweep: Mapping[str, Sequence[Any]] | None) -> dict[str, list[An
     return checked
 
 
+@dataclasses.dataclass(frozen=True)
+class _Draws:
+    """Parameter sets (one row each, columns key paths and perhaps ``loss``) and the set each seed's runs use."""
+
+    table: Any  # a pandas.DataFrame (parameter_draws)
+    keys: tuple[str, ...]
+    of_seed: dict[int, int]  # seed -> row position in table
+
+    def values(self, position: int) -> dict[str, Any]:
+        """The values of the set in row ``position``, as plain Python numbers."""
+        row = self.table.iloc[position]
+        return {key: row[key].item() if isinstance(row[key], np.generic) else row[key] for key in self.keys}
+
+    def records(self) -> Any:
+        """The sets with a fit's ``trial`` numbers as a column (a plain index dropped)."""
+        return self.table.reset_index(drop=self.table.index.name is None)
+
+    def describe(self) -> str:
+        basis = self.table.attrs.get("basis")
+        return f"{self.table.attrs.get('source', 'given sets')}" + (f"; {basis}" if basis else "")
+
+
+def _assign_draws(n_sets: int, seeds: Sequence[int]) -> list[int]:
+    """The set of every seed: a resample of the ``n_sets`` sets seeded by the seeds themselves (so by the master
+    seed they derive from), without replacement unless there are fewer sets than seeds. The same seeds give the
+    same assignment, so every scenario of a comparison pairs each seed with the same set."""
+    rng = np.random.default_rng(np.random.SeedSequence([_DRAWS_TAG, *seeds]))
+    return [int(i) for i in rng.choice(n_sets, size=len(seeds), replace=n_sets < len(seeds))]
+
+
+def _resolve_draws(draws: Any, seeds: Sequence[int], sweep: Mapping[str, Any]) -> _Draws:
+    from .calibration import parameter_draws  # calibration imports this module
+
+    table = parameter_draws(draws)
+    keys = tuple(str(c) for c in table.columns if c != "loss")
+    both = [key for key in keys if key in sweep]
+    if both:
+        raise ArgumentError(f"draws and sweep both set {both[0]!r}; a key is either swept (every value for every "
+                            f"seed) or drawn (one set per seed), not both")
+    return _Draws(table, keys, dict(zip(seeds, _assign_draws(len(table), seeds))))
+
+
 def _is_path(scenario: Any) -> bool:
     return isinstance(scenario, (str, os.PathLike))
 
@@ -347,9 +405,9 @@ def _scenario_yaml(loaded: Any) -> str | None:
 
 
 def _validate_scenario(scenario: ScenarioLike | None, sweep: Mapping[str, list[Any]],
-                       states: _States | None = None) -> Any:
-    """Loads the scenario once, then once per sweep value; returns the scenario loaded without overrides. With
-    states, ``None`` is the states' own scenario."""
+                       states: _States | None = None, draws: _Draws | None = None) -> Any:
+    """Loads the scenario once, then once per sweep value and per parameter set drawn; returns the scenario loaded
+    without overrides. With states, ``None`` is the states' own scenario."""
     if scenario is None:
         if states is None:
             raise ArgumentError("scenario: None stands for the states' own scenario; it needs from_state")
@@ -374,6 +432,13 @@ def _validate_scenario(scenario: ScenarioLike | None, sweep: Mapping[str, list[A
                 _load(scenario, {key: value})
             except MigsimError as error:
                 raise _retyped(error, f"sweep[{key!r}] = {value!r}: {error}") from error
+    if draws is not None:
+        for position in sorted(set(draws.of_seed.values())):
+            drawn = draws.values(position)
+            try:
+                _load(scenario, drawn)
+            except MigsimError as error:
+                raise _retyped(error, f"draws (set {position}: {drawn}): {error}") from error
     return base
 
 
@@ -402,12 +467,15 @@ class _Member:
     label: str
     state: str | None = None  # the state file this member continues (from_state), or None: from the start
     save_to: str | None = None  # save_histories: where to save the state at the end of the run
+    draw: int | None = None  # the parameter set drawn (its row in the draws), whose values are in overrides
 
     def describe(self) -> str:
         """``scenario 'quota_cut', seed=3, behaviour.departure.base_rate=0.03``."""
         parts = [self.label] if self.label else []
         parts.append(f"seed={self.seed}")
         parts += [f"{key}={value!r}" for key, value in self.overrides.items()]
+        if self.draw is not None:
+            parts.append(f"parameter set {self.draw}")
         if self.state is not None:
             parts.append(f"from state {self.state}")
         return ", ".join(parts)
@@ -527,7 +595,9 @@ class Ensemble:
     """Runs of one scenario for many seeds and parameter values, stacked along a ``run`` dimension.
 
     Every combination of a seed and one value per sweep key is a run (seeds vary fastest); the same seeds are
-    used for every sweep value, so differences between values are not blurred by different random draws.
+    used for every sweep value, so differences between values are not blurred by different random draws. With
+    ``draws``, every seed's runs also take one parameter set drawn from a fit's posterior (or top trials), so the
+    spread over runs includes what the data leave unknown about the parameters.
 
     Example::
 
@@ -551,6 +621,14 @@ class Ensemble:
             (:meth:`migsim.Simulation.from_state`), so every run shares its seed's history and its results hold
             the whole run from the scenario's start. The scenario may change only what acts after the states' date
             (else :class:`migsim.ArgumentError` naming the edit); seed and scale are the states'.
+        draws: parameter sets to draw from (:func:`migsim.parameter_draws`: a :class:`migsim.CalibrationResult`, a
+            saved fit folder, a DataFrame or a list of dicts of key path to value). Run ``k`` (the ``k``-th seed,
+            in every sweep combination) uses set ``k`` of a resample of the sets seeded by the runs' seeds (so
+            by ``master_seed``): without replacement, with replacement only when there are fewer sets than
+            seeds. The values are set with :meth:`migsim.Scenario.set` (event fields ``events.<label>.<field>``
+            too) and each set is checked up front. The runs get one coordinate per drawn key path and ``draw``
+            (the set's row); ``attrs`` say where the sets came from. A key cannot be both swept and drawn, and
+            draws cannot start from saved states (``from_state``).
         scale: people per agent (default: the scenario's ``run.scale``, as for :func:`migsim.run`).
         until: last date to simulate, ``YYYY-MM-DD`` (default: the scenario's end).
         threads: engine threads per run (default 1; results do not depend on it).
@@ -570,7 +648,8 @@ class Ensemble:
         migsim.ArgumentError: empty or repeated seeds, a sweep value that is not a list, bad options; with
             ``from_state``: seeds, a master seed or a scale that disagree with the states, states of different
             scenarios, scales or dates, a sweep over a parameter (it would change the past, or act only from the
-            states' date: not parameter uncertainty), a fit's values.
+            states' date: not parameter uncertainty), a fit's values, draws; bad draws (see
+            :func:`migsim.parameter_draws`) or a key both swept and drawn.
         migsim.ScenarioError: the scenario does not load, or a sweep key is not a parameter or a value is invalid
             for it (the message names the key).
     """
@@ -593,6 +672,7 @@ class Ensemble:
         settings: RunSettings | None = None,
         threads_per_run: int | None = None,
         from_state: StatesLike | None = None,
+        draws: DrawsLike | None = None,
     ) -> None:
         self._settings = for_parallel_runs(settings if settings is not None else RunSettings(), "an ensemble")
         self._states: _States | None = None
@@ -606,6 +686,9 @@ class Ensemble:
         self._sweep = _check_sweep(sweep)
         if self._states is not None:
             _check_branch_sweep(self._sweep, self._states)
+            if draws is not None:
+                _refuse_branch_draws(self._states)
+        self._draws = None if draws is None else _resolve_draws(draws, self._seeds, self._sweep)
         if client is not None and not callable(getattr(client, "map", None)):
             raise ArgumentError(f"client: expected a dask.distributed.Client, found {type(client).__name__}")
         if isinstance(variables, str):
@@ -614,7 +697,7 @@ class Ensemble:
         if self._variables is not None and not self._variables:
             raise ArgumentError("variables: empty; give at least one output variable or None for all")
         self._scenario = os.fspath(scenario) if isinstance(scenario, os.PathLike) else scenario
-        self._base = _validate_scenario(self._scenario, self._sweep, self._states)
+        self._base = _validate_scenario(self._scenario, self._sweep, self._states, self._draws)
         self._client = client
         self._dataset: xr.Dataset | None = None
 
@@ -648,13 +731,28 @@ class Ensemble:
         """The swept parameters: key path to the list of values."""
         return {key: list(values) for key, values in self._sweep.items()}
 
+    @property
+    def draws(self) -> pd.DataFrame | None:
+        """The parameter set of every seed's runs (``None`` without ``draws``): indexed by seed, a ``draw`` column
+        (the set's row in :func:`migsim.parameter_draws` of what was given), a fit's ``trial``, the values and
+        ``loss`` when known; ``attrs`` as :func:`migsim.parameter_draws` gives them."""
+        if self._draws is None:
+            return None
+        rows = list(self._draws.of_seed.values())
+        frame = self._draws.records().iloc[rows].reset_index(drop=True)
+        frame.insert(0, "draw", rows)
+        frame.index = pd.Index(list(self._draws.of_seed), name="seed")
+        frame.attrs = dict(self._draws.table.attrs)
+        return frame
+
     def __len__(self) -> int:
         """The number of runs: seeds times the product of the sweep lists' lengths."""
         return len(self._combinations()) * len(self._seeds)
 
     def __repr__(self) -> str:
         sweep = "".join(f", {key}={values!r}" for key, values in self._sweep.items())
-        return f"<migsim.Ensemble scenario={self.name!r} runs={len(self)} seeds={len(self._seeds)}{sweep}>"
+        drawn = "" if self._draws is None else f", draws={len(self._draws.table)} sets of {', '.join(self._draws.keys)}"
+        return f"<migsim.Ensemble scenario={self.name!r} runs={len(self)} seeds={len(self._seeds)}{sweep}{drawn}>"
 
     def _combinations(self) -> list[dict[str, Any]]:
         keys = list(self._sweep)
@@ -662,9 +760,12 @@ class Ensemble:
 
     def _members(self, variables: Sequence[str] | None = None, label: str = "") -> list[_Member]:
         chosen = self._variables if variables is None else tuple(variables)
+        draws = self._draws
         return [
-            _Member(self._scenario, seed, overrides, self._settings, chosen, label,
-                    state=None if self._states is None else self._states.paths[seed])
+            _Member(self._scenario, seed, overrides if draws is None else {**overrides, **draws.values(
+                        draws.of_seed[seed])}, self._settings, chosen, label,
+                    state=None if self._states is None else self._states.paths[seed],
+                    draw=None if draws is None else draws.of_seed[seed])
             for overrides in self._combinations()
             for seed in self._seeds
         ]
@@ -744,6 +845,10 @@ class Ensemble:
         coords: dict[str, Any] = {"run": np.arange(len(members)), "seed": ("run", [m.seed for m in members])}
         for key in self._sweep:
             coords[key] = ("run", _coordinate([m.overrides[key] for m in members]))
+        if self._draws is not None:
+            coords["draw"] = ("run", np.asarray([m.draw for m in members]))
+            for key in self._draws.keys:
+                coords[key] = ("run", _coordinate([m.overrides[key] for m in members]))
         for key, values in per_run.items():
             name = key if key not in stacked.variables and key not in coords else f"run_{key}"
             coords[name] = ("run", np.asarray(values))
@@ -751,6 +856,10 @@ class Ensemble:
         stacked["seed"].attrs["long_name"] = "random seed of the run"
         for key in self._sweep:
             stacked[key].attrs["long_name"] = f"value of the scenario parameter {key}"
+        if self._draws is not None:
+            stacked["draw"].attrs["long_name"] = "row of the parameter set drawn (see the draws attribute)"
+            for key in self._draws.keys:
+                stacked[key].attrs["long_name"] = f"value of the scenario parameter {key}, drawn"
 
         if "scenario_yaml" not in common:
             yaml = _scenario_yaml(self._base)
@@ -766,6 +875,13 @@ class Ensemble:
         )
         if self._master_seed is not None:
             common["master_seed"] = self._master_seed
+        drawn = ""
+        if self._draws is not None:
+            # Where the sets came from and all of them, so a run's draw row can be traced back.
+            common["draws_source"] = str(self._draws.table.attrs.get("source", ""))
+            common["draws_basis"] = str(self._draws.table.attrs.get("basis", "parameter sets given"))
+            common["draws"] = json.dumps(self._draws.records().to_dict(orient="records"), default=float)
+            drawn = f", parameter draws from {self._draws.describe()}"
         branched = ""
         if self._states is not None:
             common["branched_at"] = self._states.first.date.isoformat()
@@ -774,7 +890,7 @@ class Ensemble:
         first = str(attrs[0].get("history", "")).split(": run of scenario")[0]  # "<when> migsim <version> (commit)"
         common["history"] = (f"{first}: ensemble of {len(members)} runs of scenario {self.name}, seeds "
                              f"{', '.join(map(str, self._seeds))}" + (f", sweep {common['sweep']}" if self._sweep else "")
-                             + branched)
+                             + drawn + branched)
         stacked.attrs = common
         return stacked
 
@@ -984,7 +1100,8 @@ class Comparison:
             summary.insert(0, "scenario", label)
             out.append(summary)
         result = pd.concat(out, ignore_index=True) if out else pd.DataFrame()
-        result.attrs.update(frame.attrs, baseline=base, paired_by="seed")
+        result.attrs.update(frame.attrs, baseline=base,
+                            paired_by="seed and its parameter draw" if "draw" in self.runs.coords else "seed")
         return result
 
     def __repr__(self) -> str:
@@ -1014,6 +1131,7 @@ def compare(
     threads_per_run: int | None = None,
     variable: str | Sequence[str] | None = None,
     from_state: StatesLike | None = None,
+    draws: DrawsLike | None = None,
 ) -> Comparison:
     """Runs an ensemble of every scenario with the same seeds and compares them with quantile bands.
 
@@ -1038,6 +1156,10 @@ def compare(
         from_state: saved states, one per seed (:func:`save_histories`): every scenario's run of a seed continues
             that seed's state as a branch, so the futures of a seed share its history and its random draws until
             their events differ, and :meth:`Comparison.differences` pairs them by seed. See :class:`Ensemble`.
+        draws: parameter sets to draw from, as for :class:`Ensemble` (a fit, a saved fit folder, a DataFrame or a
+            list of dicts): every scenario's run of a seed uses the same set, so the runs stay paired by (seed,
+            set) and the bands, and those of :meth:`Comparison.differences`, include the parameters'
+            uncertainty. Not with ``from_state``.
 
     Returns:
         A :class:`Comparison`.
@@ -1060,6 +1182,8 @@ def compare(
     variables = [variables] if isinstance(variables, str) else None if variables is None else list(variables)
     if from_state is not None:
         states = _resolve_states(from_state, seeds, master_seed, options.scale)
+        if draws is not None:
+            _refuse_branch_draws(states)
         run_seeds, master = states.seeds, None
         ensembles = {
             str(label): Ensemble(scenario, client=client, quiet=True, variables=variables, settings=options,
@@ -1068,9 +1192,11 @@ def compare(
         }
     else:
         run_seeds, master = _resolve_seeds(10 if seeds is None else seeds, master_seed)
+        # Read once; each ensemble then assigns the same set to a seed (the resample is seeded by the seeds).
+        sets = None if draws is None else _resolve_draws(draws, run_seeds, {}).table
         ensembles = {
             str(label): Ensemble(scenario if scenario is not None else _no_scenario(label), run_seeds, client=client,
-                                 quiet=True, variables=variables, settings=options)
+                                 quiet=True, variables=variables, settings=options, draws=sets)
             for label, scenario in scenarios.items()
         }
     members = {label: ens._members(label=f"scenario {label!r}") for label, ens in ensembles.items()}
