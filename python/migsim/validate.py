@@ -15,7 +15,9 @@ From Python::
 It writes, into the output folder: one PNG per compared series (the simulated median and 10-90 % band over the
 seeds, the observed points, the calibration and validation periods), ``fit_table.csv`` and ``fit_table.md`` (errors
 by series and period), ``patterns.csv``, ``comparison.csv`` (every observation with its simulated median and band)
-and ``README.md`` (the command, the settings and both tables). Exit codes: 0 done, 2 bad input (the message names
+``crisis_2020.csv`` and ``crisis_2020_observed.csv`` (2020 month by month), ``backtest.csv`` and
+``backtest_skill.csv`` (rolling-origin backtests, when ``observed/backtests.yaml`` records refits: see
+:mod:`migsim.backtest`) and ``README.md`` (the command, the settings and the tables). Exit codes: 0 done, 2 bad input (the message names
 the argument, series or file), 1 any other failure.
 """
 
@@ -61,13 +63,16 @@ class ValidationReport:
         comparison: every observation with the simulated median and band.
         figures: the PNG written for each series.
         settings: scenario, seeds, scale, until, master seed.
+        backtests: the forecast skill by series and horizon (:func:`migsim.backtest.skill_table`), or ``None``
+            without recorded refits.
     """
 
     def __init__(self, folder: Path, table: pandas.DataFrame, independent: pandas.DataFrame,
                  patterns: pandas.DataFrame, comparison: pandas.DataFrame, figures: dict[str, Path],
-                 settings: dict[str, Any]) -> None:
+                 settings: dict[str, Any], backtests: pandas.DataFrame | None = None) -> None:
         self.folder, self.table, self.independent, self.patterns = folder, table, independent, patterns
         self.comparison, self.figures, self.settings = comparison, figures, settings
+        self.backtests = backtests
 
     def __repr__(self) -> str:
         return f"<migsim.ValidationReport {self.folder}: {len(self.figures)} figures>"
@@ -238,6 +243,7 @@ def validate_fit(
     processes: int | None = None,
     master_seed: int = 0,
     quiet: bool = False,
+    backtests: bool = True,
 ) -> ValidationReport:
     """Runs an ensemble of ``scenario`` and writes the validation report (figures and tables) into ``output``.
 
@@ -250,6 +256,8 @@ def validate_fit(
         series: only these observed series (default: every compared series).
         observed: a folder with ``targets.yaml`` and the series (default: the scenario's ``observed/``).
         processes, master_seed, quiet: as for :class:`migsim.Ensemble`.
+        backtests: also forecast from the refits recorded in ``observed/backtests.yaml`` (if there is one) and
+            score the forecasts by horizon (:mod:`migsim.backtest`), with the same seeds and scale.
 
     Raises:
         migsim.ArgumentError: an unknown series or bad option; migsim.ScenarioError: a scenario or
@@ -293,6 +301,7 @@ def validate_fit(
     crisis.to_csv(folder / f"crisis_{CRISIS_YEAR}.csv", index=False)
     crisis_observed.to_csv(folder / f"crisis_{CRISIS_YEAR}_observed.csv", index=False)
     (folder / "fit_table.md").write_text(markdown_table(table) + "\n", encoding="utf-8")
+    skill = _backtests(scenario, folder, seeds, scale, processes, master_seed, quiet) if backtests else None
     settings = {"scenario": str(getattr(scenario, "_source", scenario)), "seeds": seeds, "scale": scale,
                 "until": until or "scenario end", "master_seed": master_seed, "observed": str(compared.folder),
                 "calibration_end": compared.calibration_end, "migsim": migsim.__version__,
@@ -310,12 +319,33 @@ def validate_fit(
             f"## {CRISIS_YEAR} month by month", "",
             "Flows split between months by days, stocks at the end of the last step ending in the month "
             "(median and 10-90 % band over the runs).", "", markdown_table(crisis, digits=4), "",
-            f"## Every observation of {CRISIS_YEAR}", "", markdown_table(crisis_observed), "", "## Figures", ""]
+            f"## Every observation of {CRISIS_YEAR}", "", markdown_table(crisis_observed), ""]
+    if skill is not None:
+        text += ["## Rolling-origin backtests", "",
+                 "Refitted with the data up to each origin (observed/backtests.yaml), forecast without refitting; "
+                 "the error by horizon (years after the origin) against a persistence forecast (the series' last "
+                 "observation on or before the origin); skill = 1 - model / persistence. Every row: "
+                 "`backtest.csv`.", "", markdown_table(skill), ""]
+    text += ["## Figures", ""]
     text += [f"![{n}]({p.name})" for n, p in figures.items()]
     if not_compared:
         text += ["", "## Series not compared", ""] + [f"- `{n}`: {r}" for n, r in not_compared.items()]
     (folder / "README.md").write_text("\n".join(text) + "\n", encoding="utf-8")
-    return ValidationReport(folder, table, independent, patterns, comparison, figures, settings)
+    return ValidationReport(folder, table, independent, patterns, comparison, figures, settings, skill)
+
+
+def _backtests(scenario: ScenarioLike, folder: Path, seeds: int, scale: int, processes: int | None,
+               master_seed: int, quiet: bool) -> pandas.DataFrame | None:
+    """Scores the recorded refits (if any) into ``backtest.csv`` and ``backtest_skill.csv``; returns the skill."""
+    from .backtest import backtest, load_backtests, skill_table
+
+    if not load_backtests(scenario):
+        return None
+    scores = backtest(scenario, seeds=seeds, scale=scale, processes=processes, master_seed=master_seed, quiet=quiet)
+    skill = skill_table(scores)
+    scores.to_csv(folder / "backtest.csv", index=False)
+    skill.to_csv(folder / "backtest_skill.csv", index=False)
+    return skill
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -334,6 +364,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--observed", help="folder with targets.yaml and the series (default: <scenario>/observed)")
     parser.add_argument("--processes", type=int, help="worker processes (default: every core)")
     parser.add_argument("--master-seed", type=int, default=0, help="seed of the ensemble's seeds (default 0)")
+    parser.add_argument("--no-backtests", action="store_true",
+                        help="skip the rolling-origin backtests of observed/backtests.yaml")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     if args.observed is not None and not Path(args.observed).is_dir():
@@ -346,7 +378,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         matplotlib.use("Agg")
         report = validate_fit(args.scenario, seeds=args.seeds, scale=args.scale, output=args.output,
                               until=args.until, series=series, observed=args.observed, processes=args.processes,
-                              master_seed=args.master_seed, quiet=args.quiet)
+                              master_seed=args.master_seed, quiet=args.quiet, backtests=not args.no_backtests)
     except (migsim.ArgumentError, migsim.ScenarioError) as error:
         print(f"migsim-validate-fit: error: {error}", file=sys.stderr)
         return 2
