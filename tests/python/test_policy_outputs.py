@@ -45,7 +45,8 @@ def test_institution_outputs_are_written_with_their_dimensions(cli: Cli, tmp_pat
 
 def test_event_fields_can_be_overridden_from_the_command_line(cli: Cli, tmp_path: Path) -> None:
     common = ["covid-returns", "--scale", "200", "--until", "2020-09-30"]
-    base = run(cli, tmp_path / "base.h5", *common)
+    # A base capacity below the queue, so that more seats evacuate more.
+    base = run(cli, tmp_path / "base.h5", *common, "--set", "events.closure_russia.evacuation_capacity=100")
     faster = run(cli, tmp_path / "faster.h5", *common, "--set", "events.closure_russia.evacuation_capacity=20000")
     assert faster.evacuated.sum() > base.evacuated.sum()
     assert faster.stranded.sum(["location", "origin"]).max() < base.stranded.sum(["location", "origin"]).max()

@@ -84,6 +84,7 @@ struct Parameters {
   double return_fx_loss_coefficient{};
   double return_settlement_rate{};
   double reopening_return_rate{};
+  double closure_hold_out_weeks{};
 
   // Re-migration.
   double remigration_cooldown_days{};

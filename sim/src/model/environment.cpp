@@ -142,6 +142,7 @@ void Environment::work_tables(Date date, std::int32_t step_days, const Policies&
   t.job_loss.resize(nD * nS);
   t.sector_cdf.resize(nD * nS);
   t.living_cost_usd.resize(nD);
+  t.hold_out_usd.resize(nD);
   t.earnings_usd.resize(nD * kSkills * nS);
   for (std::size_t d = 0; d < nD; ++d) {
     const std::size_t loc = nO + d;
@@ -162,6 +163,7 @@ void Environment::work_tables(Date date, std::int32_t step_days, const Policies&
     }
     t.sector_cdf[d * nS + nS - 1] = std::numeric_limits<Threshold>::max();
     t.living_cost_usd[d] = static_cast<float>(p.living_cost_share * wage_usd_step);
+    t.hold_out_usd[d] = static_cast<float>(p.living_cost_share * wage_usd_step * 7.0 / days * p.closure_hold_out_weeks);
     for (unsigned s = 0; s < kSkills; ++s)
       for (std::size_t k = 0; k < nS; ++k)
         t.earnings_usd[(d * kSkills + s) * nS + k] =

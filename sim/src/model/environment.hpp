@@ -34,6 +34,8 @@ struct StepTables {
   /// Net income this step (USD) when employed: [(d * kSkills + skill) * n_sectors + sector]
   std::vector<float> earnings_usd;
   std::vector<float> living_cost_usd;  ///< [destination], this step
+  /// [destination]: savings with which an unemployed migrant waits out a closure instead of being stranded
+  std::vector<float> hold_out_usd;
   /// [(((o * nD + d) * 2 + target_reached) * 2 + unemployed) * kYearsAbroadBuckets + years]
   std::vector<Threshold> return_;
   std::vector<Threshold> reopening_return;  ///< [origin * n_destinations + d], the stranded once open

@@ -1,6 +1,7 @@
 // Return (ODD submodel "return"): the hazard of going home by savings target, employment and
-// whole years abroad; a return across a closed border strands the migrant; an irregular migrant
-// who leaves after a long enough overstay may be banned from coming back.
+// whole years abroad; a return across a closed border is postponed by those who can wait (a job or
+// savings) and strands the others; an irregular migrant who leaves after a long enough overstay may
+// be banned from coming back.
 #pragma once
 
 #include <limits>
@@ -35,7 +36,9 @@ MIGSIM_INLINE void return_step(Agent& a, const StepContext& c) {
   const std::uint32_t u = a.u[draw::kReturn];
   if (u >= returning) return;
   if (pt.crossing[od] & kReturnsBlocked) {
-    strand(a, c);
+    // Most migrants wait for the border rather than queue for a seat home (7.16): only those with
+    // neither work nor the savings to wait are stranded.
+    if (!Traits::employed(a.traits) && c.agents.savings_usd[a.slot] < t.hold_out_usd[d]) strand(a, c);
     return;
   }
   if (a.status == kIrregular && pt.ban_slots > 0 && pt.ban_slot_of_destination[d] >= 0) {

@@ -599,7 +599,11 @@ TEST(Policies, QuotaCoversOnlyItsRegionsAndSectors) {
 
 /// Kyrgyz citizens move freely in Russia (EAEU) but some miss the 3-day registration and are
 /// irregular; enforcement is high. The KG-RU border closes from 2020-03-04 to 2020-09-01.
-Scenario closure_toy(const std::string& closure_fields, const std::vector<migsim::Override>& overrides = {}) {
+/// Jobs are short-lived and savings never enough to wait, so that many want to go home during the closure and
+/// all who do are stranded: the tests below are about the closure's mechanics, not who postpones (test_rules).
+Scenario closure_toy(const std::string& closure_fields, std::vector<migsim::Override> overrides = {}) {
+  overrides.insert(overrides.begin(), {{"behaviour.return.closure_hold_out_weeks", "520"},
+                                       {"behaviour.work.job_loss_rate", "50"}});
   Scenario sc = eaeu_toy(true, overrides);
   add(sc, "{type: registration_deadline, label: registration_ru, start: 2000-01-01, country: RU, days: 3}");
   add(sc, "{type: enforcement, label: enforcement_ru, start: 2000-01-01, country: RU, rate: 2}");

@@ -31,6 +31,7 @@ struct OneAgent {
     t.sector_cdf = {to_threshold(1.0 / 3), to_threshold(2.0 / 3), std::numeric_limits<Threshold>::max()};
     t.earnings_usd.assign(nD * kSkills * nS, 300.0f);
     t.living_cost_usd.assign(nD, 100.0f);
+    t.hold_out_usd.assign(nD, 400.0f);  // four weeks of living costs
     t.remittance_share = 0.5f;
     t.return_.assign(nO * nD * 4 * kYearsAbroadBuckets, 0);
     pt.route.assign(nO * nD, EntryRoute::Permit);

@@ -72,7 +72,7 @@ TEST(Rules, EnforcementDetainsOrConvictsInItsIntervalOfTheLegalStatusDraw) {
   EXPECT_EQ(w.tally.counts[out::kDetentions][w.shape.location_origin(OneAgent::nO, 0)], 2);
 }
 
-TEST(Rules, AReturnAcrossAClosedBorderStrandsAndAnOpenOneGoesHome) {
+TEST(Rules, AReturnAcrossAClosedBorderIsPostponedByThoseWhoCanWaitAndStrandsTheOthers) {
   OneAgent w;
   std::fill(w.t.return_.begin(), w.t.return_.end(), to_threshold(0.5));
   auto stays = w.abroad(Status::EaeuWorker, true, 0, {0, 0, 0, kHigh});
@@ -84,10 +84,24 @@ TEST(Rules, AReturnAcrossAClosedBorderStrandsAndAnOpenOneGoesHome) {
   EXPECT_EQ(home.location, 0);
   EXPECT_EQ(w.tally.counts[out::kReturns][w.shape.location_origin(OneAgent::nO, 0)], 1);
   w.pt.crossing[0] = kReturnsBlocked;
-  auto stranded = w.abroad(Status::EaeuWorker, true, 0, {0, 0, 0, kLow});
+  // With a job: waits for the border, still working.
+  auto working = w.abroad(Status::EaeuWorker, true, 0, {0, 0, 0, kLow});
+  return_step(working, w.context());
+  EXPECT_EQ(working.status, code(Status::EaeuWorker));
+  EXPECT_TRUE(Traits::employed(working.traits));
+  // Without a job but with the savings to wait (four weeks of living costs): waits too.
+  auto saver = w.abroad(Status::EaeuWorker, false, 0, {0, 0, 0, kLow});
+  w.agents.savings_usd[0] = 400.0f;
+  return_step(saver, w.context());
+  EXPECT_EQ(saver.status, code(Status::EaeuWorker));
+  // Neither: stranded, and queued for evacuation from the next step.
+  auto stranded = w.abroad(Status::EaeuWorker, false, 0, {0, 0, 0, kLow});
+  w.agents.savings_usd[0] = 399.0f;
   return_step(stranded, w.context());
   EXPECT_EQ(stranded.status, code(Status::Stranded));
   EXPECT_FALSE(Traits::employed(stranded.traits));
+  EXPECT_EQ(w.agents.status_day[0], w.t.today);
+  EXPECT_EQ(w.tally.counts[out::kReturns][w.shape.location_origin(OneAgent::nO, 0)], 1);  // no one went home
 }
 
 TEST(Rules, TheStrandedWaitWhileClosedAndGoHomeAtTheReopeningHazardOnceOpen) {
