@@ -655,7 +655,7 @@ class Amnesty(Event):
 class BorderClosure(Event):
     """Border closed between two countries, with exemptions and evacuation capacity.
 
-    While in force, nobody crosses between the two countries in the directions not exempted: would-be migrants are blocked (`blocked_departures`); migrants who decide to return become stranded (`stranded`), keep paying living costs and do not work; deportations wait in detention. Each step, `evacuation_capacity` (per week, prorated to the step length) brings stranded people home in order of waiting time (ties in a seeded random order); `evacuation_schedule` changes the capacity from given dates on (flights and buses organised week by week). When the border reopens the stranded go home over the following weeks (`behaviour.return.reopening_rate`).
+    While in force, nobody crosses between the two countries in the directions not exempted: would-be migrants are blocked (`blocked_departures`); migrants who decide to return wait for the border if employed or with savings to wait (`behaviour.return.closure_hold_out_weeks`), and the others become stranded (`stranded`), keep paying living costs and do not work; deportations wait in detention. Each step, `evacuation_capacity` (per week, prorated to the step length) brings stranded people home in order of waiting time (ties in a seeded random order); `evacuation_schedule` changes the capacity from given dates on (flights and buses organised week by week). When the border reopens the stranded go home over the following weeks (`behaviour.return.reopening_rate`).
 
     Fields (besides start, end, label, source):
         countries (country_list, two ISO codes; required): The two countries whose common border closes.
