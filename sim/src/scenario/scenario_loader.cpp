@@ -671,6 +671,47 @@ void apply_event_override(Layers& layers, const Override& o) {
                       (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
 }
 
+/// The events of every layer, in order: parsed, labels unique, and those after the calendar's end
+/// refused or left out (below).
+void read_events(const Layers& layers, const std::string& where, const std::vector<Override>& overrides, Scenario& sc) {
+  const auto& p = sc.params;
+  std::set<std::string> labels;
+  const bool end_overridden =
+      std::any_of(overrides.begin(), overrides.end(), [](const Override& o) { return o.key == "calendar.end"; });
+  for (std::size_t i = 0; i < layers.events.size(); ++i) {
+    const auto& [node, file] = layers.events[i];
+    Event event;
+    try {
+      event = detail::parse_event(node, file, i, sc);
+    } catch (const YAML::Exception& e) {
+      throw ScenarioError(file + ":" + std::to_string(e.mark.line + 1) + ": events[" + std::to_string(i) +
+                          "]: " + e.msg);
+    }
+    if (!labels.insert(event.label).second)
+      throw ScenarioError(file + ":" + std::to_string(node.Mark().line + 1) + ": key 'events[" + std::to_string(i) +
+                          "].label': duplicate label '" + event.label + "'; labels must be unique");
+    // An event must start by the calendar's end. One the scenario file itself declares next to
+    // its calendar, or a --set of the event, is refused: a mistyped year. One inherited from a base
+    // whose calendar this scenario shortens, or cut off by --set calendar.end, is dropped: it could
+    // never be in force, and the resolved YAML, which declares every event itself, must reload.
+    // Only a cut made by --set is warned about: a derived file that sets its own end says so itself
+    // (covid-returns ends in 2021 and would otherwise warn about kyrgyzstan's later events at every
+    // run). Events that ended before the start stay: a scenario that starts later inherits its base's
+    // history.
+    if (event.start > p.end) {
+      const bool set = file.rfind("--set ", 0) == 0;
+      const std::string at = set ? file : file + ":" + std::to_string(node.Mark().line + 1);
+      if (set || (file == where && !end_overridden)) check_in_calendar(event, p, at);
+      if (end_overridden)
+        sc.warnings.push_back(at + ": event '" + event.label + "' starts " + event.start.iso() +
+                              ", after this scenario ends (" + p.end.iso() +
+                              ", calendar.end set by --set or Scenario.set); left out");
+      continue;
+    }
+    sc.events.push_back(std::move(event));
+  }
+}
+
 }  // namespace
 
 Scenario load_scenario(const std::string& yaml_text, std::shared_ptr<const FileSource> source,
@@ -719,41 +760,7 @@ Scenario load_scenario(const std::string& yaml_text, std::shared_ptr<const FileS
   read_initial_stock(sc, table(p.initial_stock_table, "tables.initial_stock", {"origin", "destination", "migrants"}));
   read_sectors(sc, table(p.sectors_table, "tables.sectors", {"name", "share", "wage_factor"}));
 
-  std::set<std::string> labels;
-  const bool end_overridden =
-      std::any_of(overrides.begin(), overrides.end(), [](const Override& o) { return o.key == "calendar.end"; });
-  for (std::size_t i = 0; i < layers.events.size(); ++i) {
-    const auto& [node, file] = layers.events[i];
-    Event event;
-    try {
-      event = detail::parse_event(node, file, i, sc);
-    } catch (const YAML::Exception& e) {
-      throw ScenarioError(file + ":" + std::to_string(e.mark.line + 1) + ": events[" + std::to_string(i) +
-                          "]: " + e.msg);
-    }
-    if (!labels.insert(event.label).second)
-      throw ScenarioError(file + ":" + std::to_string(node.Mark().line + 1) + ": key 'events[" + std::to_string(i) +
-                          "].label': duplicate label '" + event.label + "'; labels must be unique");
-    // An event must start by the calendar's end. One the scenario file itself declares next to
-    // its calendar, or a --set of the event, is refused: a mistyped year. One inherited from a base
-    // whose calendar this scenario shortens, or cut off by --set calendar.end, is dropped: it could
-    // never be in force, and the resolved YAML, which declares every event itself, must reload.
-    // Only a cut made by --set is warned about: a derived file that sets its own end says so itself
-    // (covid-returns ends in 2021 and would otherwise warn about kyrgyzstan's later events at every
-    // run). Events that ended before the start stay: a scenario that starts later inherits its base's
-    // history.
-    if (event.start > p.end) {
-      const bool set = file.rfind("--set ", 0) == 0;
-      const std::string at = set ? file : file + ":" + std::to_string(node.Mark().line + 1);
-      if (set || (file == where && !end_overridden)) check_in_calendar(event, p, at);
-      if (end_overridden)
-        sc.warnings.push_back(at + ": event '" + event.label + "' starts " + event.start.iso() +
-                              ", after this scenario ends (" + p.end.iso() +
-                              ", calendar.end set by --set or Scenario.set); left out");
-      continue;
-    }
-    sc.events.push_back(std::move(event));
-  }
+  read_events(layers, where, overrides, sc);
   return sc;
 }
 
