@@ -1050,8 +1050,9 @@ class Comparison:
 
     def to_dataframe(self, variable: str | None = None, by: str | Sequence[str] | None = None, freq: str = "week",
                      where: Mapping[str, Any] | None = None, stock: str = "end") -> pd.DataFrame:
-        """Every run of every scenario as a tidy table: ``scenario``, ``run``, ``seed`` columns, one row per period
-        and group (see :func:`migsim.table` for ``by``, ``freq``, ``where`` and ``stock``)."""
+        """Every run of every scenario as a tidy table: ``scenario``, ``run``, ``seed`` (and ``draw``, the parameter
+        set of a comparison with ``draws=``) columns, one row per period and group (see :func:`migsim.table` for
+        ``by``, ``freq``, ``where`` and ``stock``)."""
         from .tables import table
 
         return table(self.runs, self.variables[0] if variable is None else variable, by=by, freq=freq, where=where,
@@ -1083,8 +1084,8 @@ class Comparison:
             raise ArgumentError(f"baseline: expected one of {', '.join(self.scenarios)}, found {base!r}")
         levels = list(self.quantiles if quantiles is None else quantiles)
         keys = ["period", "start", "end", "complete", *[c for c in frame.columns
-                                                        if c not in ("scenario", "run", "seed", "value", "period",
-                                                                     "start", "end", "complete")]]
+                                                        if c not in ("scenario", "run", "seed", "draw", "value",
+                                                                     "period", "start", "end", "complete")]]
         reference = frame[frame["scenario"] == base].set_index([*keys, "seed"])["value"]
         out = []
         for label in self.scenarios:

@@ -206,8 +206,10 @@ def table(data: Any, variable: str, by: str | Sequence[str] | None = None, freq:
     for axis, dim in enumerate(keep, start=1):
         labels = np.asarray(da[dim].values)
         columns[dim] = labels[grid[axis].ravel()]
-        if dim == "run" and "seed" in da.coords:
-            columns["seed"] = np.asarray(da["seed"].values)[grid[axis].ravel()]
+        if dim == "run":  # each run's seed and, for draws from a fit, which parameter set it ran with
+            for coordinate in ("seed", "draw"):
+                if coordinate in da.coords:
+                    columns[coordinate] = np.asarray(da[coordinate].values)[grid[axis].ravel()]
     columns["value"] = values.ravel()
     frame = pd.DataFrame(columns)
     frame.attrs.update(variable=variable, units=display_units(str(ds[variable].attrs.get("units", ""))), kind=kind, freq=freq,

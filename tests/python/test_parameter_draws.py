@@ -194,6 +194,11 @@ def test_compare_gives_every_scenario_the_same_seed_and_draw(fit: migsim.Calibra
     differences = cmp.differences("stock", where={"location_country": "RU"})
     assert differences.attrs["paired_by"] == "seed and its parameter draw" and set(differences["runs"]) == {3}
     assert cmp.runs.attrs["draws_source"].startswith("abc fit of kyrgyzstan")
+    # Tables name each run's parameter set next to its seed, the same in every scenario.
+    frame = cmp.to_dataframe("stock", freq="year")
+    assert {"seed", "draw"} <= set(frame.columns)
+    assert (frame.groupby("seed")["draw"].nunique() == 1).all()
+    assert dict(zip(frame["seed"], frame["draw"])) == dict(zip(cmp.runs.seed.values, cmp.runs.draw.values))
 
 
 def test_draws_change_the_bands() -> None:
