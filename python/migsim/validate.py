@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 np: Any = LazyModule("numpy")
 pd: Any = LazyModule("pandas")
 
-__all__ = ["ValidationReport", "crisis_table", "main", "markdown_table", "monthly_values", "observations_in_year", "validate_fit"]
+__all__ = ["ValidationReport", "crisis_table", "main", "markdown_table", "monthly_values", "observations_in_year", "reopening_peak", "validate_fit"]
 
 ScenarioLike = Union[str, "os.PathLike[str]", "Scenario"]
 
@@ -65,6 +65,8 @@ class ValidationReport:
         settings: scenario, seeds, scale, until, master seed.
         backtests: the forecast skill by series and horizon (:func:`migsim.backtest.skill_table`), or ``None``
             without recorded refits.
+        reopening: the largest step of returns after the crisis year's re-opening against the median step of the
+            year before (:func:`reopening_peak`), or ``None``.
     """
 
     def __init__(self, folder: Path, table: pandas.DataFrame, independent: pandas.DataFrame,
@@ -73,6 +75,7 @@ class ValidationReport:
         self.folder, self.table, self.independent, self.patterns = folder, table, independent, patterns
         self.comparison, self.figures, self.settings = comparison, figures, settings
         self.backtests = backtests
+        self.reopening: dict[str, Any] | None = None  # reopening_peak of the ensemble
 
     def __repr__(self) -> str:
         return f"<migsim.ValidationReport {self.folder}: {len(self.figures)} figures>"
@@ -225,6 +228,42 @@ def crisis_table(ds: xarray.Dataset, year: int = CRISIS_YEAR) -> pandas.DataFram
     return table.reset_index()
 
 
+def reopening_peak(ds: xarray.Dataset, country: str = "RU", year: int = CRISIS_YEAR,
+                   weeks: int = 26) -> dict[str, Any] | None:
+    """The largest step of returns from ``country`` in the ``weeks`` after the first border closure of ``year``
+    ends, against the median step of returns in the year before (the re-opening criterion of issue 13: returns
+    spread by behaviour and seats, not everyone in one week). ``None`` if no closure in force in ``year`` ends
+    within the run. Medians over runs."""
+    if "policy_state" not in ds or "event_type" not in ds.coords:
+        return None
+    state = ds["policy_state"]
+    if "run" in state.dims:
+        state = state.isel(run=0)  # every run of an ensemble has the same events
+    times = ds["time"].values.astype("datetime64[D]")
+    reopened = []
+    for event, kind in zip(ds["event"].values, ds["event_type"].values):
+        if str(kind) != "border_closure":
+            continue
+        in_force = np.flatnonzero(state.sel(event=event).values > 0)
+        if len(in_force) and str(times[in_force[-1]])[:4] == str(year) and in_force[-1] + 1 < len(times):
+            reopened.append(int(in_force[-1]) + 1)
+    if not reopened:
+        return None
+    first = min(reopened)
+    returns = _select(ds, "returns", {"location_country": country})
+    if "run" in returns.dims:
+        returns = returns.median("run")
+    values = returns.values
+    before = values[(times >= np.datetime64(f"{year - 1}-01-01")) & (times < np.datetime64(f"{year}-01-01"))]
+    after = values[first:first + weeks]
+    if not len(before) or not len(after):
+        return None
+    median = float(np.median(before))
+    peak = int(np.argmax(after))
+    return {"reopened": str(times[first]), "peak_step": str(times[first + peak]), "peak": float(after[peak]),
+            "median_before": median, "ratio": float(after[peak]) / median if median > 0 else math.inf}
+
+
 def observations_in_year(comparison: pandas.DataFrame, year: int = CRISIS_YEAR) -> pandas.DataFrame:
     """Every compared observation dated in ``year``, with the simulated median and band and the error."""
     dates = pd.to_datetime(comparison["date"])
@@ -298,6 +337,7 @@ def validate_fit(
     patterns.to_csv(folder / "patterns.csv", index=False)
     crisis = crisis_table(ds)
     crisis_observed = observations_in_year(comparison)
+    reopening = reopening_peak(ds)
     crisis.to_csv(folder / f"crisis_{CRISIS_YEAR}.csv", index=False)
     crisis_observed.to_csv(folder / f"crisis_{CRISIS_YEAR}_observed.csv", index=False)
     (folder / "fit_table.md").write_text(markdown_table(table) + "\n", encoding="utf-8")
@@ -320,6 +360,10 @@ def validate_fit(
             "Flows split between months by days, stocks at the end of the last step ending in the month "
             "(median and 10-90 % band over the runs).", "", markdown_table(crisis, digits=4), "",
             f"## Every observation of {CRISIS_YEAR}", "", markdown_table(crisis_observed), ""]
+    if reopening is not None:
+        text += [f"Returns from Russia after the re-opening of {reopening['reopened']}: the largest step (that of "
+                 f"{reopening['peak_step']}) is {reopening['peak']:,.0f}, {reopening['ratio']:.2f} times the median "
+                 f"step of {CRISIS_YEAR - 1} ({reopening['median_before']:,.0f}).", ""]
     if skill is not None:
         text += ["## Rolling-origin backtests", "",
                  "Refitted with the data up to each origin (observed/backtests.yaml), forecast without refitting; "
@@ -331,7 +375,9 @@ def validate_fit(
     if not_compared:
         text += ["", "## Series not compared", ""] + [f"- `{n}`: {r}" for n, r in not_compared.items()]
     (folder / "README.md").write_text("\n".join(text) + "\n", encoding="utf-8")
-    return ValidationReport(folder, table, independent, patterns, comparison, figures, settings, skill)
+    report = ValidationReport(folder, table, independent, patterns, comparison, figures, settings, skill)
+    report.reopening = reopening
+    return report
 
 
 def _backtests(scenario: ScenarioLike, folder: Path, seeds: int, scale: int, processes: int | None,

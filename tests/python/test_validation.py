@@ -273,3 +273,19 @@ def test_the_2020_table_has_the_months_the_run_covers(tmp_path: Path) -> None:
     assert table.loc[table["month"] == "2020-01", "stranded_in_russia"].item() == 0  # before the closure
     assert table.loc[table["month"] == "2020-04", "stranded_in_russia"].item() > 0
     assert table.loc[table["month"] == "2020-04", "evacuated_from_russia"].item() > 0
+
+
+def test_the_reopening_peak_compares_the_largest_week_after_it_with_the_year_before() -> None:
+    from migsim.validate import _select, reopening_peak
+
+    ds = migsim.run("covid-returns", seed=1, scale=1000, until="2021-01-31", quiet=True).to_xarray()
+    peak = reopening_peak(ds)
+    assert peak is not None and peak["reopened"] == "2020-09-21"  # closure_russia ends on 20 September
+    returns = _select(ds, "returns", {"location_country": "RU"}).to_pandas()
+    after = returns["2020-09-21":].iloc[:26]
+    assert peak["peak"] == after.max() and peak["peak_step"] == str(after.idxmax().date())
+    assert peak["median_before"] == returns["2019-01-01":"2019-12-31"].median()
+    assert peak["ratio"] == peak["peak"] / peak["median_before"]
+    # No re-opening within the run: nothing to compare.
+    assert reopening_peak(migsim.run("covid-returns", seed=1, scale=1000, until="2020-06-20", quiet=True)
+                          .to_xarray()) is None
