@@ -135,10 +135,15 @@ def refit(
         fit = migsim.calibrate(scenario, targets=chosen, parameters=parameters, n_trials=n_trials,
                                replicates=replicates, scale=scale, processes=processes, seed=seed,
                                until=f"{origin + 1}-01-01", quiet=quiet)
+        near_best = fit.draws()
         fits[str(origin)] = {"calibration_end": chosen.calibration_end,
                              "targets": {n: t.weight for n, t in chosen.targets.items()},
                              "loss": _round(fit.loss),
-                             "values": {k: _round(v) for k, v in fit.values.items()}}
+                             "values": {k: _round(v) for k, v in fit.values.items()},
+                             # The best trials (top 10 %): the forecast bands run over them, so that they show
+                             # what the data up to the origin leave unknown, not chance alone.
+                             "draws": [{k: _round(float(row[k])) for k in fit.values} for _, row in
+                                       near_best.iterrows()]}
         if not quiet:
             print(f"origin {origin}: loss {fit.loss:.4f}", file=sys.stderr)
     record = {"backtests": {
@@ -181,8 +186,9 @@ def _check_origins(origins: Sequence[int]) -> list[int]:
 
 
 def load_backtests(scenario: ScenarioLike, path: str | os.PathLike[str] | None = None) -> dict[int, dict[str, Any]]:
-    """The recorded refits: origin -> ``{"values": {...}, "calibration_end": ..., "targets": {...}, "loss": ...}``;
-    empty if the scenario has no ``backtests.yaml``."""
+    """The recorded refits: origin -> ``{"values": {...}, "calibration_end": ..., "targets": {...}, "loss": ...,
+    "draws": [{...}, ...]}`` (``draws``: the refit's best trials, empty in records without them); empty if the
+    scenario has no ``backtests.yaml``."""
     file = Path(path) if path is not None else observed_folder(scenario) / BACKTESTS_FILE
     if not file.is_file():
         if path is not None:
@@ -193,7 +199,8 @@ def load_backtests(scenario: ScenarioLike, path: str | os.PathLike[str] | None =
         origins = raw["backtests"]["origins"]
         return {int(y): {"values": {str(k): float(v) for k, v in o["values"].items()},
                          "calibration_end": str(o["calibration_end"]), "targets": dict(o["targets"]),
-                         "loss": float(o["loss"])}
+                         "loss": float(o["loss"]),
+                         "draws": [{str(k): float(v) for k, v in d.items()} for d in o.get("draws") or []]}
                 for y, o in origins.items()}
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise ScenarioError(f"{file}: expected backtests.origins.<year>.values/calibration_end/targets as written "
@@ -228,12 +235,15 @@ def backtest(
     processes: int | None = None,
     master_seed: int = 0,
     quiet: bool = False,
+    with_draws: bool = True,
 ) -> pandas.DataFrame:
     """Forecasts from every recorded origin and returns one row per scored observation: ``origin, horizon, series,
     date, region, observed, forecast`` (median over the seeds), ``low, high`` (10-90 %), ``persistence``,
     ``error, persistence_error`` and ``error_kind``. Every compared series is scored, the rows used to build the
     inputs (``circular``) and excluded rows aside; observations after ``through`` (default: the targets'
-    ``calibration_end``) are not. Empty if the scenario has no recorded refits."""
+    ``calibration_end``) are not. With ``with_draws`` (the default) and recorded draws, each seed runs one of the
+    refit's best trials, so ``low`` and ``high`` include parameter uncertainty; without, every seed runs the
+    best values. Empty if the scenario has no recorded refits."""
     fits = load_backtests(scenario, backtests)
     targets = load_targets(scenario)
     through = through or targets.calibration_end
@@ -246,8 +256,13 @@ def backtest(
         for key, value in fit["values"].items():
             sc.set(key, value)
         until = (datetime.date.fromisoformat(last) + datetime.timedelta(days=1)).isoformat()
+        # With the refit's best trials recorded, every seed runs one of them (migsim.Ensemble draws=), so the
+        # band holds what the data up to the origin leave unknown as well as chance; the median is then over
+        # them too.
+        draws = fit["draws"] if with_draws and fit["draws"] else None
         ds = migsim.Ensemble(sc, seeds=seeds, scale=scale, until=until, processes=processes, master_seed=master_seed,
-                             quiet=quiet, variables=sorted({t.variable for t in scored.targets.values() if t.variable})).run()
+                             quiet=quiet, draws=draws,
+                             variables=sorted({t.variable for t in scored.targets.values() if t.variable})).run()
         comparison = scored.compare(ds)
         origin_end = f"{origin}-12-31"
         ahead = comparison[(comparison["date"] > origin_end) & (comparison["date"] <= last)
@@ -319,6 +334,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     score.add_argument("--seeds", type=int, default=10)
     score.add_argument("--scale", type=int, default=100)
     score.add_argument("--processes", type=int)
+    score.add_argument("--no-draws", action="store_true", help="every seed runs the refit's best values, not one "
+                       "of its best trials (bands of chance only)")
     score.add_argument("-o", "--output", help="write the scored rows to this CSV file")
     score.add_argument("-q", "--quiet", action="store_true")
     args = parser.parse_args(argv)
@@ -331,7 +348,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"wrote {path}")
         else:
             scores = backtest(args.scenario, seeds=args.seeds, scale=args.scale, processes=args.processes,
-                              quiet=args.quiet)
+                              quiet=args.quiet, with_draws=not args.no_draws)
             if scores.empty:
                 raise ArgumentError(f"scenario: no {BACKTESTS_FILE} in {observed_folder(args.scenario)}; run "
                                     f"`python -m migsim.backtest refit` first")

@@ -85,6 +85,11 @@ def test_forecasts_are_scored_by_horizon_against_persistence(folder: Path, tmp_p
     assert len(russia) and (russia["persistence"] == last).all()
     assert ((russia["persistence_error"] - (russia["persistence"] - russia["observed"]).abs() / russia["observed"])
             .abs() < 1e-12).all()
+    # The refit's best trials are recorded, and the bands run over them: wider than chance alone.
+    recorded = bt.load_backtests(folder)[2014]
+    assert len(recorded["draws"]) >= 2 and all(set(d) == set(recorded["values"]) for d in recorded["draws"])
+    plain = bt.backtest(folder, seeds=2, scale=2000, processes=1, quiet=True, with_draws=False)
+    assert ((plain["high"] - plain["low"]).sum() < (scores["high"] - scores["low"]).sum())
     skill = bt.skill_table(scores)
     overall = skill[skill["series"] == "all series"]
     assert list(overall["horizon"]) == sorted(set(scores["horizon"]))
@@ -106,6 +111,7 @@ def test_the_recorded_refits_of_kyrgyzstan_cover_the_default_origins() -> None:
     for origin, fit in recorded.items():
         assert fit["calibration_end"] == f"{origin}-12-31"
         assert set(fit["values"]) == set(bt.fit_of_record(REPO / "scenarios" / "kyrgyzstan"))
+        assert len(fit["draws"]) >= 10  # the top 10 % of the trials, for the forecast bands
 
 
 def test_the_command_refuses_bad_input_with_exit_2(tmp_path: Path) -> None:
