@@ -29,6 +29,7 @@ __all__ = [
     "ExchangeRate",
     "WageShock",
     "LabourDemandShock",
+    "TransferDisruption",
     "BilateralScheme",
     "NaturalisationRule",
     "ReintegrationProgramme",
@@ -972,6 +973,81 @@ class LabourDemandShock(Event):
         factor: float = ...,
         layoff_rate: float | None = ...,
         unpaid_share: float | None = ...,
+        label: str | None = ...,
+        source: str | None = ...,
+    ) -> Self:
+        """A copy with some fields changed, e.g. ``event.replace(start="2027-01-01")``."""
+
+
+class TransferDisruption(Event):
+    """Remittances from destination regions held back for a while (transfer points closed).
+
+    While in force, `held_share` of what migrants in the covered regions would send home cannot be sent (money-transfer points and banks closed in a lockdown, couriers and travellers who carry cash stopped at a closed border): it is held, outside the migrants' savings, and sent once no disruption covers the region, each week a share 1 - exp(-1 / `behaviour.remittances.catch_up_weeks`) of what is held, so the transfers missed come home later instead of being lost. The output `remittances_held_usd` is what is held at the end of each step. Shares of overlapping disruptions combine like independent losses.
+
+    Fields (besides start, end, label, source):
+        country (country, ISO code; default none): Destination country (all its regions).
+        regions (region_list, region names; default none): Destination regions covered.
+        held_share (number, fraction; required): Share of the remittances from the covered regions that cannot be sent while in force.
+
+    Example in a scenario file::
+
+        - type: transfer_disruption
+          label: transfer_points_closed
+          start: 2020-03-30
+          end: 2020-05-11
+          country: RU
+          held_share: 0.4
+    """
+
+    type: ClassVar[Literal["transfer_disruption"]]
+
+    def __init__(
+        self,
+        start: str | datetime.date,
+        end: str | datetime.date | None = None,
+        *,
+        country: str | None = None,
+        regions: list[str] | tuple[str, ...] | None = None,
+        held_share: float,
+        label: str | None = None,
+        source: str | None = None,
+    ) -> None:
+        """Remittances from destination regions held back for a while (transfer points closed).
+
+        Give exactly one of ``country`` (all its regions) and ``regions``.
+
+        Args:
+            start: first day in force, ``YYYY-MM-DD`` or a :class:`datetime.date`.
+            end: last day in force, inclusive (default: open-ended).
+            country: Destination country (all its regions) (ISO code; give exactly one of ``country`` and ``regions``).
+            regions: Destination regions covered (region names; give exactly one of ``country`` and ``regions``).
+            held_share: Share of the remittances from the covered regions that cannot be sent while in force (fraction; required; 0 to 1).
+            label: unique name of the event in its scenario, ``[a-z0-9_]+`` (default: ``<type>_<n>``).
+            source: citation for the event.
+
+        Raises:
+            TypeError: an unknown field, a missing required field or a value of the wrong type.
+
+        The engine checks names, ranges and dates when the event is added to a scenario
+        (:meth:`migsim.Scenario.add_event`) or issued (:meth:`migsim.Simulation.issue`).
+        """
+    @property
+    def country(self) -> str | None:
+        """Destination country (all its regions)."""
+    @property
+    def regions(self) -> list[str] | None:
+        """Destination regions covered."""
+    @property
+    def held_share(self) -> float:
+        """Share of the remittances from the covered regions that cannot be sent while in force."""
+    def replace(  # type: ignore[override]
+        self,
+        *,
+        start: str | datetime.date = ...,
+        end: str | datetime.date | None = ...,
+        country: str | None = ...,
+        regions: list[str] | tuple[str, ...] | None = ...,
+        held_share: float = ...,
         label: str | None = ...,
         source: str | None = ...,
     ) -> Self:

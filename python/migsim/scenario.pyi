@@ -275,6 +275,8 @@ class _BehaviourRemittancesSection(_Section):
     """The parameters under ``behaviour.remittances``: read and set them as attributes."""
     share: float
     """Share of positive net income (wage - living costs) sent home each step; the rest is saved (``behaviour.remittances.share``; fraction; default 0.6; 0 to 1)."""
+    catch_up_weeks: float
+    """Mean time in which remittances held back by a transfer_disruption are sent once it ends: each week a share 1 - exp(-1 / catch_up_weeks) of what is held (0: all in the first step) (``behaviour.remittances.catch_up_weeks``; weeks; default 4; 0 to 520)."""
 
 class _BehaviourRemigrationSection(_Section):
     """The parameters under ``behaviour.remigration``: read and set them as attributes."""

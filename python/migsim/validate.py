@@ -318,7 +318,8 @@ def validate_fit(
     name = scenario.name if hasattr(scenario, "name") else Path(os.fspath(scenario)).name
     folder = Path(output) if output is not None else Path("out") / "validate-fit" / name
     folder.mkdir(parents=True, exist_ok=True)
-    crisis_variables = [v for v, _, _ in CRISIS_VARIABLES.values()]
+    # policy_state: reopening_peak finds the crisis year's re-opening by the closures' flags.
+    crisis_variables = [v for v, _, _ in CRISIS_VARIABLES.values()] + ["policy_state"]
     ens = migsim.Ensemble(scenario, seeds=seeds, scale=scale, until=until, processes=processes,
                           master_seed=master_seed, quiet=quiet,
                           variables=sorted(set(_variables(compared)) | set(crisis_variables)))

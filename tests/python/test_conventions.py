@@ -88,5 +88,7 @@ def test_compliance_checker_cf_reports_only_currency_units(files: dict[str, Path
     result = json.loads(report.read_text())[str(copy)]["cf:1.9"]
     errors = {check["name"]: check["msgs"] for check in result["high_priorities"] if check["msgs"]}
     assert list(errors) == ["§3.1 Units"], errors
+    in_dollars = sorted(name for name, spec in migsim.schema.OUTPUTS.items() if spec.units == "USD")
+    assert len(in_dollars) >= 2
     assert sorted(errors["§3.1 Units"]) == [f'units for {name}, "USD" are not recognized by UDUNITS'
-                                            for name in ("fees_paid", "remittances_usd")]
+                                            for name in in_dollars]

@@ -289,3 +289,12 @@ def test_the_reopening_peak_compares_the_largest_week_after_it_with_the_year_bef
     # No re-opening within the run: nothing to compare.
     assert reopening_peak(migsim.run("covid-returns", seed=1, scale=1000, until="2020-06-20", quiet=True)
                           .to_xarray()) is None
+
+
+def test_the_report_finds_the_reopening_of_the_crisis_year(tmp_path: Path) -> None:
+    # The report's ensemble keeps only the variables it compares: the closures' flags must be among them.
+    report = migsim.validate_fit("kyrgyzstan", seeds=2, scale=2000, output=tmp_path / "report", processes=1,
+                                 quiet=True, until="2021-06-30", backtests=False)
+    assert report.reopening is not None and report.reopening["reopened"] == "2020-09-25"
+    assert report.reopening["ratio"] < 3  # the must-show of issue 13: no week above three ordinary weeks
+    assert "Returns from Russia after the re-opening of 2020-09-25" in (tmp_path / "report" / "README.md").read_text()

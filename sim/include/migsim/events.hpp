@@ -30,6 +30,7 @@ namespace migsim {
   X(ExchangeRate, exchange_rate)                     \
   X(WageShock, wage_shock)                           \
   X(LabourDemandShock, labour_demand_shock)          \
+  X(TransferDisruption, transfer_disruption)         \
   X(BilateralScheme, bilateral_scheme)               \
   X(NaturalisationRule, naturalisation_rule)         \
   X(ReintegrationProgramme, reintegration_programme) \
@@ -107,6 +108,7 @@ struct Event {
   double abroad_share = 0;
   double layoff_rate = 0;   ///< labour_demand_shock: share of jobs ended per week
   double unpaid_share = 0;  ///< labour_demand_shock: share of pay not received
+  double held_share = 0;    ///< transfer_disruption: share of remittances held back
   /// border_closure: the weekly evacuation capacity from each date on (before the first:
   /// evacuation_capacity), dates increasing.
   std::vector<CapacityChange> evacuation_schedule;

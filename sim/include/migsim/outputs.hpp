@@ -25,6 +25,7 @@ struct StepAggregates {
   std::vector<std::int64_t> entries;     ///< [origin]
   std::vector<std::int64_t> exits;       ///< [origin]
   std::vector<double> remittances_usd;   ///< [origin]
+  std::vector<double> remittances_held_usd;  ///< [location][origin]
 
   // Institutions (agents unless noted).
   std::vector<std::int64_t> permits_issued;      ///< [country] new patents and quota permits
@@ -74,7 +75,7 @@ struct OutputSpec {
 };
 
 /// Every output variable, in file order.
-inline constexpr std::array<OutputSpec, 18> kOutputs = {{
+inline constexpr std::array<OutputSpec, 19> kOutputs = {{
     {"population",
      {"origin"},
      "1",  // a count of people (UDUNITS: dimensionless)
@@ -148,6 +149,18 @@ inline constexpr std::array<OutputSpec, 18> kOutputs = {{
      OutputSource::Tallied,
      nullptr,
      &StepAggregates::remittances_usd},
+    // Tallied as what could not be sent during the step, then turned into what is held at its end
+    // by the serial release (engine/transfers.cpp).
+    {"remittances_held_usd",
+     {"location", "origin"},
+     "USD",
+     "remittances earned but not yet sent home because transfers are disrupted, at the end of the step",
+     "",
+     CellMethod::Point,
+     OutputKind::Money,
+     OutputSource::Tallied,
+     nullptr,
+     &StepAggregates::remittances_held_usd},
     {"permits_issued",
      {"country"},
      "1",  // a count of people (UDUNITS: dimensionless)

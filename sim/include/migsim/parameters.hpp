@@ -74,6 +74,7 @@ struct Parameters {
 
   // Remittances.
   double remittance_share{};
+  double remittance_catch_up_weeks{};
 
   // Return.
   double return_base_rate{};

@@ -149,6 +149,11 @@ void allocate_quotas(Engine& e, StepAggregates& next, std::vector<std::int64_t>&
 void allocate_schemes(Engine& e, StepAggregates& next);
 void evacuate(Engine& e, StepAggregates& next);
 
+// transfers.cpp
+/// Adds the remittances held back during the step (tallied) to those held before and sends home a
+/// share of what is held in regions no transfer_disruption covers (behaviour.remittances.catch_up_weeks).
+void release_held_transfers(const Engine& e, StepAggregates& next, double step_days);
+
 // parallel/reduction.cpp
 /// Adds this rank's block tallies into `next`: counts (summed over ranks later, sum_over_ranks),
 /// and money, summed block by block in global block order from every rank's block totals, so

@@ -41,6 +41,7 @@ struct Simulation::Impl : detail::Engine {
     detail::evacuate(*this, next);
     detail::sum_over_ranks(*this, next);
     for (std::size_t c = 0; c < nC(); ++c) next.permits_issued[c] += quota_permits[c];
+    detail::release_held_transfers(*this, next, calendar.step_days(k));
     finish_step(date, until, std::move(next));
   }
 

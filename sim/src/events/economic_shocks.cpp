@@ -1,4 +1,5 @@
-// exchange_rate, wage_shock, labour_demand_shock: multipliers on the economy of the destinations.
+// exchange_rate, wage_shock, labour_demand_shock: multipliers on the economy of the destinations;
+// transfer_disruption: remittances that cannot be sent home from them for a while.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -50,6 +51,12 @@ void modify_demand(const Event& e, const Scenario& sc, Modifiers& m) {
   if (e.layoff_rate > 0)
     for_covered(e, sc, [&](std::size_t k) { m.layoff[k] = 1.0 - (1.0 - m.layoff[k]) * (1.0 - e.layoff_rate); });
   if (e.unpaid_share > 0) for_covered(e, sc, [&](std::size_t k) { m.pay[k] *= 1.0 - e.unpaid_share; });
+}
+
+/// Shares held back by overlapping disruptions combine like independent losses.
+void modify_transfers(const Event& e, const Scenario& sc, Modifiers& m) {
+  for (std::size_t d = 0; d < sc.n_destinations(); ++d)
+    if (covers_destination(sc, e, d)) m.transfers_held[d] = 1.0 - (1.0 - m.transfers_held[d]) * (1.0 - e.held_share);
 }
 
 }  // namespace
@@ -111,6 +118,30 @@ EventKind labour_demand_shock_kind() {
        false,
        true}};
   kind.modify = modify_demand;
+  return kind;
+}
+
+EventKind transfer_disruption_kind() {
+  EventKind kind{
+      {EventType::TransferDisruption,
+       "transfer_disruption",
+       "Remittances from destination regions held back for a while (transfer points closed).",
+       "While in force, `held_share` of what migrants in the covered regions would send home cannot be sent "
+       "(money-transfer points and banks closed in a lockdown, couriers and travellers who carry cash stopped "
+       "at a closed border): it is held, outside the migrants' savings, and sent once no disruption covers "
+       "the region, each week a share 1 - exp(-1 / `behaviour.remittances.catch_up_weeks`) of what is held, "
+       "so the transfers missed come home later instead of being lost. The output `remittances_held_usd` is "
+       "what is held at the end of each step. Shares of overlapping disruptions combine like independent "
+       "losses.",
+       "- type: transfer_disruption\n  label: transfer_points_closed\n  start: 2020-03-30\n  end: 2020-05-11\n"
+       "  country: RU\n  held_share: 0.4\n",
+       {scope_country("Destination country (all its regions)."), scope_regions("Destination regions covered."),
+        number_field("held_share", &E::held_share, true, "", "fraction", 0, 1,
+                     "Share of the remittances from the covered regions that cannot be sent while in force.")},
+       true,
+       false,
+       true}};
+  kind.modify = modify_transfers;
   return kind;
 }
 

@@ -109,6 +109,7 @@ Modifiers Policies::modifiers(Date from, Date until, const PolicyTables& tables)
   m.demand.assign(nD * nS, 1.0);
   m.layoff.assign(nD * nS, 0.0);
   m.pay.assign(nD * nS, 1.0);
+  m.transfers_held.assign(nD, 0.0);
   m.home_wage.assign(nO, 1.0);
   m.home_unemployment.assign(nO, 1.0);
   m.return_factor.assign(nO * nD, 1.0);

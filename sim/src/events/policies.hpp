@@ -120,6 +120,7 @@ struct Modifiers {
   std::vector<double> demand;             ///< [d * nS + sector]
   std::vector<double> layoff;             ///< [d * nS + sector], share of jobs ended per week
   std::vector<double> pay;                ///< [d * nS + sector], share of earnings received
+  std::vector<double> transfers_held;     ///< [d], share of remittances that cannot be sent
   std::vector<double> home_wage;          ///< [o]
   std::vector<double> home_unemployment;  ///< [o]
   std::vector<double> return_factor;      ///< [od]

@@ -143,6 +143,8 @@ void Environment::work_tables(Date date, std::int32_t step_days, const Policies&
   t.sector_cdf.resize(nD * nS);
   t.living_cost_usd.resize(nD);
   t.hold_out_usd.resize(nD);
+  t.transfers_held.assign(m.transfers_held.begin(), m.transfers_held.end());
+  t.any_transfers_held = std::any_of(m.transfers_held.begin(), m.transfers_held.end(), [](double s) { return s > 0; });
   t.earnings_usd.resize(nD * kSkills * nS);
   for (std::size_t d = 0; d < nD; ++d) {
     const std::size_t loc = nO + d;

@@ -36,6 +36,9 @@ struct StepTables {
   std::vector<float> living_cost_usd;  ///< [destination], this step
   /// [destination]: savings with which an unemployed migrant waits out a closure instead of being stranded
   std::vector<float> hold_out_usd;
+  /// [destination]: share of remittances held back (transfer_disruption); any_transfers_held if one is > 0
+  std::vector<float> transfers_held;
+  bool any_transfers_held = false;
   /// [(((o * nD + d) * 2 + target_reached) * 2 + unemployed) * kYearsAbroadBuckets + years]
   std::vector<Threshold> return_;
   std::vector<Threshold> reopening_return;  ///< [origin * n_destinations + d], the stranded once open

@@ -16,6 +16,7 @@ namespace out {
 inline constexpr std::size_t kStock = output_index("stock"), kDepartures = output_index("departures"),
                              kReturns = output_index("returns"), kEmployed = output_index("employed"),
                              kExits = output_index("exits"), kRemittances = output_index("remittances_usd"),
+                             kRemittancesHeld = output_index("remittances_held_usd"),
                              kPermits = output_index("permits_issued"), kDetentions = output_index("detentions"),
                              kDeportations = output_index("deportations"), kBans = output_index("bans_active"),
                              kBlocked = output_index("blocked_departures"), kEvacuated = output_index("evacuated"),

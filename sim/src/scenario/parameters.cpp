@@ -74,6 +74,9 @@ const std::array kSchema = {
   ParamSpec{"behaviour.work.irregular_wage_factor", ParamType::Real, "", "0.93", 0, 10, "Wage multiplier for irregular migrants.", "input_statistics.md 2d: Kyrgyz migrants in Russia earned 27,200 RUB/month irregular vs 29,300 legal (HSE 2017)", &P::irregular_wage_factor},
   // --- remittances -------------------------------------------------------------------------------
   ParamSpec{"behaviour.remittances.share", ParamType::Real, "fraction", "0.6", 0, 1, "Share of positive net income (wage - living costs) sent home each step; the rest is saved.", "observed_statistics.md topic 6 (transfer sizes); to be calibrated", &P::remittance_share},
+  ParamSpec{"behaviour.remittances.catch_up_weeks", ParamType::Real, "weeks", "4", 0, 520,
+            "Mean time in which remittances held back by a transfer_disruption are sent once it ends: each week a share 1 - exp(-1 / catch_up_weeks) of what is held (0: all in the first step).",
+            "F: fitted with transfer_disruption.held_share to the monthly remittances of April-June 2020 (NBKR: 76.3, 165.3, 277.9 million USD)", &P::remittance_catch_up_weeks},
   // --- return ------------------------------------------------------------------------------------
   ParamSpec{"behaviour.return.base_rate", ParamType::Real, "1/year", "0.5", 0, 365, "Return hazard of an employed migrant below the savings target in a non-winter month.", kAssumption, &P::return_base_rate},
   ParamSpec{"behaviour.return.savings_target_usd", ParamType::Real, "USD", "3000", 0, 1e7, "Savings at which a migrant considers the trip done.", kAssumption, &P::savings_target_usd},

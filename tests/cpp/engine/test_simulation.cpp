@@ -458,6 +458,7 @@ TEST(Simulation, ResultsHaveTheDocumentedVariablesAndDims) {
       {"entries", {"time", "origin"}},
       {"exits", {"time", "origin"}},
       {"remittances_usd", {"time", "origin"}},
+      {"remittances_held_usd", {"time", "location", "origin"}},
       {"permits_issued", {"time", "country"}},
       {"quota_remaining", {"time", "country"}},
       {"detentions", {"time", "location", "origin"}},

@@ -15,6 +15,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -242,27 +243,11 @@ bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
 /// "" if two steps' aggregates are identical bit for bit, else the first field that differs
 /// (policy_state only if `with_events`: runs with different events list different events).
 std::string difference(const StepAggregates& a, const StepAggregates& b, bool with_events = true) {
-#define MIGSIM_COMPARE(field) \
-  if (!same_bits(a.field, b.field)) return #field;
-  MIGSIM_COMPARE(population)
-  MIGSIM_COMPARE(stock)
-  MIGSIM_COMPARE(departures)
-  MIGSIM_COMPARE(returns)
-  MIGSIM_COMPARE(employed)
-  MIGSIM_COMPARE(entries)
-  MIGSIM_COMPARE(exits)
-  MIGSIM_COMPARE(remittances_usd)
-  MIGSIM_COMPARE(permits_issued)
-  MIGSIM_COMPARE(quota_remaining)
-  MIGSIM_COMPARE(detentions)
-  MIGSIM_COMPARE(deportations)
-  MIGSIM_COMPARE(bans_active)
-  MIGSIM_COMPARE(blocked_departures)
-  MIGSIM_COMPARE(evacuated)
-  MIGSIM_COMPARE(naturalised)
-  MIGSIM_COMPARE(fees_paid_usd)
-  if (with_events) MIGSIM_COMPARE(policy_state)
-#undef MIGSIM_COMPARE
+  for (const auto& spec : migsim::kOutputs) {  // every stored variable, from the output schema
+    if (spec.counts && !same_bits(a.*spec.counts, b.*spec.counts)) return std::string(spec.name);
+    if (spec.reals && !same_bits(a.*spec.reals, b.*spec.reals)) return std::string(spec.name);
+  }
+  if (with_events && !same_bits(a.policy_state, b.policy_state)) return "policy_state";
   return "";
 }
 
@@ -285,7 +270,7 @@ struct Totals {
                permits = 0, blocked = 0, max_stranded = 0, max_bans = 0, max_displaced = 0, max_scheme = 0, exits = 0,
                entries = 0;
   std::size_t quota_steps = 0;
-  double fees = 0;
+  double fees = 0, max_held = 0;
 };
 
 /// The identities every run must satisfy at every step, whatever its events.
@@ -379,6 +364,12 @@ void check_accounting(const Outcome& r, Totals& totals) {
       ASSERT_GE(now.fees_paid_usd[l], 0.0);
       if (l < nO) ASSERT_EQ(now.fees_paid_usd[l], 0.0);
       totals.fees += now.fees_paid_usd[l];
+      for (std::size_t o = 0; o < nO; ++o) {  // remittances are held abroad only, never below zero
+        const double held = now.remittances_held_usd[l * nO + o];
+        ASSERT_GE(held, 0.0);
+        if (l < nO) ASSERT_EQ(held, 0.0);
+        totals.max_held = std::max(totals.max_held, held);
+      }
     }
     const Set all_o = ix.all_origins(), all_d = ix.all_destinations();
     totals.evacuated += ix.evacuated(now, all_d, all_o);
@@ -414,6 +405,7 @@ TEST(Policies, ToyWithEveryEventTypeConservesPeopleAndKeepsTheRules) {
   EXPECT_GT(totals.max_scheme, 0);
   EXPECT_GT(totals.quota_steps, 0u);
   EXPECT_GT(totals.fees, 0.0);
+  EXPECT_GT(totals.max_held, 0.0);
   EXPECT_GT(totals.exits, 0);
 }
 
@@ -602,8 +594,8 @@ TEST(Policies, QuotaCoversOnlyItsRegionsAndSectors) {
 /// Jobs are short-lived and savings never enough to wait, so that many want to go home during the closure and
 /// all who do are stranded: the tests below are about the closure's mechanics, not who postpones (test_rules).
 Scenario closure_toy(const std::string& closure_fields, std::vector<migsim::Override> overrides = {}) {
-  overrides.insert(overrides.begin(), {{"behaviour.return.closure_hold_out_weeks", "520"},
-                                       {"behaviour.work.job_loss_rate", "50"}});
+  overrides.insert(overrides.begin(),
+                   {{"behaviour.return.closure_hold_out_weeks", "520"}, {"behaviour.work.job_loss_rate", "50"}});
   Scenario sc = eaeu_toy(true, overrides);
   add(sc, "{type: registration_deadline, label: registration_ru, start: 2000-01-01, country: RU, days: 3}");
   add(sc, "{type: enforcement, label: enforcement_ru, start: 2000-01-01, country: RU, rate: 2}");
@@ -1219,6 +1211,55 @@ TEST(Policies, LayoffsEndJobsInTheFirstWeekAndUnpaidLeaveCutsRemittances) {
   // Half the pay gone, living costs unchanged: remittances fall by more than half within the week.
   EXPECT_LT(remitted(u), remitted(a) * 0.5);
   EXPECT_LT(remitted(l), remitted(a) * 0.8);
+}
+
+TEST(Policies, TransfersHeldBackAreSentLaterAndNoDollarIsLost) {
+  const Scenario base = permit_toy();
+  Scenario held = base;
+  add(held,
+      "{type: transfer_disruption, label: points_closed, start: 2021-01-06, end: 2021-03-02, "
+      "regions: [moscow], held_share: 0.6}");
+  Scenario slow = held, at_once = held;
+  slow.params.remittance_catch_up_weeks = 8;
+  at_once.params.remittance_catch_up_weeks = 0;
+  const Outcome a = run(base), h = run(held), s = run(slow), z = run(at_once);
+  const Ix ix(base);
+  const std::size_t first = a.step(ymd(2021, 1, 6)), after = a.step(ymd(2021, 3, 3));
+  const std::size_t moscow = ix.loc("moscow");
+  const auto sent = [](const StepAggregates& x) {
+    return std::accumulate(x.remittances_usd.begin(), x.remittances_usd.end(), 0.0);
+  };
+  const auto held_at = [&](const StepAggregates& x, std::size_t l) {
+    double sum = 0;
+    for (std::size_t o = 0; o < ix.nO; ++o) sum += x.remittances_held_usd[l * ix.nO + o];
+    return sum;
+  };
+  for (const Outcome* r : {&h, &s, &z}) {
+    double total_a = 0, total_r = 0;
+    for (std::size_t t = 0; t < a.steps(); ++t) {
+      // Nothing a migrant does depends on the disruption: only the money's timing differs.
+      auto same = r->h()[t];
+      same.remittances_usd = a.h()[t].remittances_usd;
+      same.remittances_held_usd = a.h()[t].remittances_held_usd;
+      ASSERT_EQ(difference(a.h()[t], same, false), "") << t;
+      for (std::size_t l = 0; l < ix.nL; ++l)
+        if (l != moscow) ASSERT_EQ(held_at(r->h()[t], l), 0.0) << t << " " << l;
+      if (t < first) ASSERT_EQ(sent(r->h()[t]), sent(a.h()[t])) << t;
+      total_a += sent(a.h()[t]);
+      total_r += sent(r->h()[t]);
+    }
+    // Sent plus still held equals what would have been sent (float tallies: a relative 1e-6).
+    EXPECT_NEAR(total_r + held_at(r->h().back(), moscow), total_a, total_a * 1e-6);
+    EXPECT_LT(sent(r->h()[first]), sent(a.h()[first]));
+    EXPECT_GT(held_at(r->h()[after - 1], moscow), held_at(r->h()[first], moscow));  // grows while closed
+  }
+  // Once the disruption ends: everything at once with 0 weeks, a share a week otherwise, slower with more weeks.
+  EXPECT_EQ(held_at(z.h()[after], moscow), 0.0);
+  EXPECT_GT(sent(z.h()[after]), sent(a.h()[after]) * 2);
+  EXPECT_GT(held_at(s.h()[after], moscow), held_at(h.h()[after], moscow));
+  EXPECT_GT(sent(h.h()[after]), sent(s.h()[after]));
+  const double before_release = held_at(h.h()[after - 1], moscow);
+  EXPECT_NEAR(held_at(h.h()[after], moscow), before_release * std::exp(-1.0 / 4.0), before_release * 1e-9);
 }
 
 TEST(Policies, WageShockAndWeakerCurrencyLowerIncomeFromTheDestination) {
