@@ -10,8 +10,9 @@ remittances that the held observations give (every target from rows of ``scenari
 Changes, not levels: the model has no seasonal pattern in remittances, and a change compares like months (June
 on May: neighbours). Also shown, not fitted: June-December 2020 on June-December 2019, from the years
 (remittances.csv) less January-May (remittances_ytd.csv for 2020, and 2019's January-May implied by the change
-above); the held transfers are too small to explain it (see docs/validation.md). Months are split from the weekly steps by :mod:`migsim.periods` (a flow split by days). Every grid point
-runs the same seeds (paired), to 2021-01-10; the loss is the sum of the absolute errors in points. Printed: one
+above); the held transfers are too small to explain it (see docs/validation.md). Months are split from the
+weekly steps by :mod:`migsim.periods` (a flow split by days). Every grid point runs the same seeds (paired), to
+2021-01-10; the loss is the sum of the absolute errors in points. Printed: one
 Markdown row per grid point, best first. A documented command, not part of the test suite; the chosen values are
 written into the scenario by hand and the table kept in docs/validation.md.
 
@@ -24,39 +25,40 @@ from __future__ import annotations
 import argparse
 import itertools
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 import migsim
+import migsim.observed
 from migsim import periods
 
-ROOT = Path(__file__).resolve().parent.parent
-OBSERVED = ROOT / "scenarios" / "kyrgyzstan" / "observed"
 EVENT = "covid_transfers_held_2020"
 FITTED = ("april", "jan_may", "june_on_may")
 
 
-def _value(file: str, date: str) -> float:
-    table = pd.read_csv(OBSERVED / file)
-    row = table[table["date"] == date]
+def _value(observed: pd.DataFrame, series: str, date: str) -> float:
+    row = observed[(observed["series"] == series) & (observed["date"] == date)]
     if len(row) != 1:
-        raise SystemExit(f"{OBSERVED / file}: expected one row dated {date}, found {len(row)}")
+        raise SystemExit(f"kyrgyzstan's observed/{series}.csv: expected one row dated {date}, found {len(row)}")
     return float(row["value"].iloc[0])
 
 
 def observed_targets() -> dict[str, float]:
     """The fitted changes and the one shown, from the held rows."""
-    jan_may_change = _value("remittances_yoy_change.csv", "2020-05-31")
-    jan_may_2020 = _value("remittances_ytd.csv", "2020-05-31")
+    observed = migsim.observed.load_observed("kyrgyzstan")
+    jan_may_change = _value(observed, "remittances_yoy_change", "2020-05-31")
+    jan_may_2020 = _value(observed, "remittances_ytd", "2020-05-31")
     jan_may_2019 = jan_may_2020 / (1 + jan_may_change)
-    rest_2020 = _value("remittances.csv", "2020-12-31") - jan_may_2020
-    rest_2019 = _value("remittances.csv", "2019-12-31") - jan_may_2019
+    rest_2020 = _value(observed, "remittances", "2020-12-31") - jan_may_2020
+    rest_2019 = _value(observed, "remittances", "2019-12-31") - jan_may_2019
+    def month(date: str) -> float:
+        return _value(observed, "remittances_monthly", date)
+
     return {
-        "april": _value("remittances_monthly.csv", "2020-04-30") / _value("remittances_monthly.csv", "2019-04-30") - 1,
+        "april": month("2020-04-30") / month("2019-04-30") - 1,
         "jan_may": jan_may_change,
-        "june_on_may": _value("remittances_monthly.csv", "2020-06-30") / _value("remittances_monthly.csv", "2020-05-31") - 1,
+        "june_on_may": month("2020-06-30") / month("2020-05-31") - 1,
         "jun_dec": rest_2020 / rest_2019 - 1,
     }
 
@@ -107,8 +109,8 @@ def main() -> None:
         rows.append((loss, end, share, weeks, median))
         print(f"  end {end}, held_share {share}, catch_up_weeks {weeks}: loss {loss:.1f} points "
               f"({time.monotonic() - started:.0f} s)", flush=True)
-    print("\n| end | held_share | catch_up_weeks | April on April 2019 | January-May on 2019 | June on May | error (points) "
-          "| June-December on 2019 (not fitted) |")
+    print("\n| end | held_share | catch_up_weeks | April on April 2019 | January-May on 2019 | June on May "
+          "| error (points) | June-December on 2019 (not fitted) |")
     print("|---|---|---|---|---|---|---|---|")
     print(f"| observed | | | {observed['april']:+.1%} | {observed['jan_may']:+.1%} | {observed['june_on_may']:+.1%} | "
           f"| {observed['jun_dec']:+.1%} |")
