@@ -10,13 +10,14 @@ remittances that the held observations give (every target from rows of ``scenari
 Changes, not levels: the model has no seasonal pattern in remittances, and a change compares like months (June
 on May: neighbours). Also shown, not fitted: June-December 2020 on June-December 2019, from the years
 (remittances.csv) less January-May (remittances_ytd.csv for 2020, and 2019's January-May implied by the change
-above); the held transfers are too small to explain it (see docs/validation.md). Months are split from the
+above); the held transfers and the savings sent across the closed border are too small to explain it
+(see docs/validation.md). Months are split from the
 weekly steps by :mod:`migsim.periods` (a flow split by days). Every grid point runs the same seeds (paired), to
 2021-01-10; the loss is the sum of the absolute errors in points. Printed: one
 Markdown row per grid point, best first. A documented command, not part of the test suite; the chosen values are
 written into the scenario by hand and the table kept in docs/validation.md.
 
-    nice .venv/bin/python tools/fit_transfer_disruption.py                    # 4 x 4 grid, 3 seeds, scale 10: ~5 min
+    nice .venv/bin/python tools/fit_transfer_disruption.py                    # 4 x 4 grid, 3 seeds, scale 10: ~2 min
     nice .venv/bin/python tools/fit_transfer_disruption.py --shares 0 0.3 --weeks 4 --seeds 2 --scale 50
 """
 

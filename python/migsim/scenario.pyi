@@ -277,6 +277,8 @@ class _BehaviourRemittancesSection(_Section):
     """Share of positive net income (wage - living costs) sent home each step; the rest is saved (``behaviour.remittances.share``; fraction; default 0.6; 0 to 1)."""
     catch_up_weeks: float
     """Mean time in which remittances held back by a transfer_disruption are sent once it ends: each week a share 1 - exp(-1 / catch_up_weeks) of what is held (0: all in the first step) (``behaviour.remittances.catch_up_weeks``; weeks; default 4; 0 to 520)."""
+    closure_savings_share: float
+    """A migrant who decides to go home while the border is closed and postpones the return sends home this share of its savings beyond what it needs to wait (behaviour.return.closure_hold_out_weeks of living costs): the cash it would have carried home goes by recorded transfer instead (0: kept) (``behaviour.remittances.closure_savings_share``; fraction; default 1; 0 to 1)."""
 
 class _BehaviourRemigrationSection(_Section):
     """The parameters under ``behaviour.remigration``: read and set them as attributes."""

@@ -75,6 +75,7 @@ struct Parameters {
   // Remittances.
   double remittance_share{};
   double remittance_catch_up_weeks{};
+  double remittance_closure_savings_share{};
 
   // Return.
   double return_base_rate{};

@@ -216,6 +216,7 @@ void Environment::compute(Date date, std::int32_t day, std::int32_t step_days, c
     t.band_birth_day[b] = day - years_to_days(25.0 + 10.0 * b);
   t.cooldown_day = day - static_cast<std::int32_t>(std::lround(p.remigration_cooldown_days));
   t.remittance_share = static_cast<float>(p.remittance_share);
+  t.closure_savings_share = static_cast<float>(p.remittance_closure_savings_share);
   t.savings_target_usd = static_cast<float>(p.savings_target_usd);
   departure_tables(date, step_days, network, policies, m, t);
   work_tables(date, step_days, policies, m, t);

@@ -44,6 +44,8 @@ struct StepTables {
   std::vector<Threshold> reopening_return;  ///< [origin * n_destinations + d], the stranded once open
   std::vector<float> travel_cost_usd;       ///< [origin * n_destinations + d]
   float remittance_share = 0;
+  /// Share of the savings beyond hold_out_usd that a migrant kept from going home sends instead
+  float closure_savings_share = 0;
   float savings_target_usd = 0;
 };
 

@@ -1,7 +1,7 @@
 // Return (ODD submodel "return"): the hazard of going home by savings target, employment and
 // whole years abroad; a return across a closed border is postponed by those who can wait (a job or
-// savings) and strands the others; an irregular migrant who leaves after a long enough overstay may
-// be banned from coming back.
+// savings), who send home the savings they do not need, and strands the others; an irregular
+// migrant who leaves after a long enough overstay may be banned from coming back.
 #pragma once
 
 #include <limits>
@@ -10,6 +10,7 @@
 #include "rules/context.hpp"
 #include "rules/draws.hpp"
 #include "rules/moves.hpp"
+#include "rules/remittances.hpp"
 
 namespace migsim::detail {
 
@@ -37,8 +38,12 @@ MIGSIM_INLINE void return_step(Agent& a, const StepContext& c) {
   if (u >= returning) return;
   if (pt.crossing[od] & kReturnsBlocked) {
     // Most migrants wait for the border rather than queue for a seat home (7.16): only those with
-    // neither work nor the savings to wait are stranded.
-    if (!Traits::employed(a.traits) && c.agents.savings_usd[a.slot] < t.hold_out_usd[d]) strand(a, c);
+    // neither work nor the savings to wait are stranded. Those who wait send home what they would
+    // have carried (7.6).
+    if (!Traits::employed(a.traits) && c.agents.savings_usd[a.slot] < t.hold_out_usd[d])
+      strand(a, c);
+    else
+      send_savings_instead_of_carrying(a, d, c);
     return;
   }
   if (a.status == kIrregular && pt.ban_slots > 0 && pt.ban_slot_of_destination[d] >= 0) {

@@ -77,6 +77,9 @@ const std::array kSchema = {
   ParamSpec{"behaviour.remittances.catch_up_weeks", ParamType::Real, "weeks", "4", 0, 520,
             "Mean time in which remittances held back by a transfer_disruption are sent once it ends: each week a share 1 - exp(-1 / catch_up_weeks) of what is held (0: all in the first step).",
             "F: fitted with transfer_disruption.held_share to the monthly remittances of April-June 2020 (NBKR: 76.3, 165.3, 277.9 million USD)", &P::remittance_catch_up_weeks},
+  ParamSpec{"behaviour.remittances.closure_savings_share", ParamType::Real, "fraction", "1", 0, 1,
+            "A migrant who decides to go home while the border is closed and postpones the return sends home this share of its savings beyond what it needs to wait (behaviour.return.closure_hold_out_weeks of living costs): the cash it would have carried home goes by recorded transfer instead (0: kept).",
+            "A: all of it (what a returning migrant carries); formal remittances rose where informal channels, cash carried across the border, were cut by COVID-19 travel restrictions (Dinarte, Jaume, Medina-Cortina and Winkler, World Bank Policy Research Working Paper 10057, 2022)", &P::remittance_closure_savings_share},
   // --- return ------------------------------------------------------------------------------------
   ParamSpec{"behaviour.return.base_rate", ParamType::Real, "1/year", "0.5", 0, 365, "Return hazard of an employed migrant below the savings target in a non-winter month.", kAssumption, &P::return_base_rate},
   ParamSpec{"behaviour.return.savings_target_usd", ParamType::Real, "USD", "3000", 0, 1e7, "Savings at which a migrant considers the trip done.", kAssumption, &P::savings_target_usd},

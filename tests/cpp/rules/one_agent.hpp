@@ -33,6 +33,7 @@ struct OneAgent {
     t.living_cost_usd.assign(nD, 100.0f);
     t.hold_out_usd.assign(nD, 400.0f);  // four weeks of living costs
     t.remittance_share = 0.5f;
+    t.closure_savings_share = 1.0f;
     t.return_.assign(nO * nD * 4 * kYearsAbroadBuckets, 0);
     pt.route.assign(nO * nD, EntryRoute::Permit);
     pt.fee_usd.assign(nO * nD, 0.0f);

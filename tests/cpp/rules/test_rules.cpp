@@ -104,6 +104,50 @@ TEST(Rules, AReturnAcrossAClosedBorderIsPostponedByThoseWhoCanWaitAndStrandsTheO
   EXPECT_EQ(w.tally.counts[out::kReturns][w.shape.location_origin(OneAgent::nO, 0)], 1);  // no one went home
 }
 
+TEST(Rules, WhoWaitsForAClosedBorderSendsHomeTheSavingsItWouldHaveCarriedBeyondWhatItNeedsToWait) {
+  OneAgent w;
+  std::fill(w.t.return_.begin(), w.t.return_.end(), to_threshold(0.5));
+  w.pt.crossing[0] = kReturnsBlocked;
+  const auto sent = [&] { return w.tally.money[out::kRemittances][0]; };
+  // Not going home this step: keeps its savings.
+  auto stays = w.abroad(Status::EaeuWorker, true, 0, {0, 0, 0, kHigh});
+  w.agents.savings_usd[0] = 1000.0f;
+  return_step(stays, w.context());
+  EXPECT_FLOAT_EQ(w.agents.savings_usd[0], 1000.0f);
+  EXPECT_DOUBLE_EQ(sent(), 0.0);
+  // Would go home, waits: sends all beyond the 400 USD it needs to wait.
+  auto waits = w.abroad(Status::EaeuWorker, true, 0, {0, 0, 0, kLow});
+  w.agents.savings_usd[0] = 1000.0f;
+  return_step(waits, w.context());
+  EXPECT_EQ(waits.status, code(Status::EaeuWorker));
+  EXPECT_FLOAT_EQ(w.agents.savings_usd[0], 400.0f);
+  EXPECT_DOUBLE_EQ(sent(), 600.0);
+  // Half of it at closure_savings_share 0.5; nothing from savings below the reserve (a job, in debt).
+  w.t.closure_savings_share = 0.5f;
+  w.agents.savings_usd[0] = 1000.0f;
+  return_step(waits, w.context());
+  EXPECT_FLOAT_EQ(w.agents.savings_usd[0], 700.0f);
+  EXPECT_DOUBLE_EQ(sent(), 900.0);
+  w.agents.savings_usd[0] = -50.0f;
+  return_step(waits, w.context());
+  EXPECT_FLOAT_EQ(w.agents.savings_usd[0], -50.0f);
+  EXPECT_DOUBLE_EQ(sent(), 900.0);
+  // Where transfers are disrupted, the disrupted share is held like any remittance.
+  w.t.any_transfers_held = true;
+  w.t.transfers_held.assign(OneAgent::nD, 0.25f);
+  w.agents.savings_usd[0] = 800.0f;
+  return_step(waits, w.context());
+  EXPECT_DOUBLE_EQ(sent(), 900.0 + 150.0);
+  EXPECT_DOUBLE_EQ(w.tally.money[out::kRemittancesHeld][w.shape.location_origin(OneAgent::nO, 0)], 50.0);
+  // An open border: it goes home with its savings, nothing is sent.
+  w.pt.crossing[0] = 0;
+  w.agents.savings_usd[0] = 1000.0f;
+  auto home = w.abroad(Status::EaeuWorker, true, 0, {0, 0, 0, kLow});
+  return_step(home, w.context());
+  EXPECT_EQ(home.status, code(Status::Returned));
+  EXPECT_DOUBLE_EQ(sent(), 1050.0);
+}
+
 TEST(Rules, TheStrandedWaitWhileClosedAndGoHomeAtTheReopeningHazardOnceOpen) {
   OneAgent w;
   w.t.reopening_return.assign(OneAgent::nO * OneAgent::nD, to_threshold(0.25));
