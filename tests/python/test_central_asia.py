@@ -94,3 +94,21 @@ def test_agents_are_conserved(ds: xr.Dataset) -> None:
     flows = (ds.entries - ds.exits).isel(time=slice(1, None))
     np.testing.assert_array_equal(change.values, flows.values)
     assert int(ds.entries.sum()) > 0 and int(ds.exits.sum()) > 0
+
+
+def _rates_by_currency(path: Path) -> dict[str, list[tuple[str, float]]]:
+    rates: dict[str, list[tuple[str, float]]] = {}
+    with path.open(newline="") as f:
+        for row in csv.DictReader(f):
+            rates.setdefault(row["currency"], []).append((row["date"], float(row["per_usd"])))
+    return rates
+
+
+def test_the_currencies_it_shares_with_kyrgyzstan_have_kyrgyzstans_rates() -> None:
+    # The table replaces kyrgyzstan's (tables are not merged through `extends`), so the rows it copies
+    # ("Kyrgyz rows copied", NOTES.md) must not drift from the fitted model's.
+    mine = _rates_by_currency(FOLDER / "exchange_rates.csv")
+    kyrgyz = _rates_by_currency(REPO / "scenarios" / "kyrgyzstan" / "exchange_rates.csv")
+    assert set(kyrgyz) <= set(mine)
+    for currency, rates in kyrgyz.items():
+        assert mine[currency] == rates, currency
