@@ -20,10 +20,7 @@ import time
 import pandas as pd
 
 import migsim
-
-#: Statuses counted as migrants present in a destination (the naturalised are no longer migrants).
-PRESENT = ["resident", "eaeu_worker", "permit_holder", "irregular", "detained", "convicted", "stranded",
-           "scheme_worker"]
+from migsim.schema import ABROAD_STATUSES_EXCLUDING_NATURALISED
 
 
 def _events_in_window(scenario: migsim.Scenario, start: dt.date, end: dt.date | None) -> list[str]:
@@ -37,7 +34,7 @@ def _events_in_window(scenario: migsim.Scenario, start: dt.date, end: dt.date | 
 
 def _effects(cmp: migsim.Comparison, country: str, first_year: int) -> pd.DataFrame:
     stock = cmp.differences("stock", baseline="without", freq="year", stock="end",
-                            where={"location_country": country, "status": PRESENT})
+                            where={"location_country": country, "status": list(ABROAD_STATUSES_EXCLUDING_NATURALISED)})
     money = cmp.differences("remittances_usd", baseline="without", freq="year")
     rows = []
     for name, frame, unit in (("stock", stock, 1.0), ("remittances (million USD)", money, 1e6)):
