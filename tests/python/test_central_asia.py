@@ -4,6 +4,7 @@ cited working-age totals, EAEU status for Kyrgyz citizens only, and conservation
 from __future__ import annotations
 
 import csv
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -112,3 +113,23 @@ def test_the_currencies_it_shares_with_kyrgyzstan_have_kyrgyzstans_rates() -> No
     assert set(kyrgyz) <= set(mine)
     for currency, rates in kyrgyz.items():
         assert mine[currency] == rates, currency
+
+
+def test_every_table_is_what_its_generator_writes_from_the_kyrgyzstan_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The tables copy kyrgyzstan's rows (destinations with their fitted attractiveness, rates, wages):
+    # a change there must be carried here by re-running tools/make_central_asia_tables.py.
+    spec = importlib.util.spec_from_file_location("make_central_asia_tables", REPO / "tools" / "make_central_asia_tables.py")
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    monkeypatch.setattr(tool, "OUT", tmp_path)
+    tool.main()
+    capsys.readouterr()
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert "regions.csv" in written and "exchange_rates.csv" in written
+    for name in written:
+        assert (tmp_path / name).read_bytes() == (FOLDER / name).read_bytes(), (
+            f"scenarios/central-asia/{name} differs from what tools/make_central_asia_tables.py writes; re-run it"
+        )
