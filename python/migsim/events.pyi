@@ -1386,13 +1386,14 @@ class HomeInvestment(Event):
 class ReturnShock(Event):
     """Multiplier on the return hazard (and departures) of citizens in one destination country.
 
-    While in force, the return hazard of migrants of the covered citizenships in `country` is multiplied by `return_factor`, and their departures towards `country` by `departure_factor` (the other destinations' shares rise accordingly).
+    While in force, the return hazard of migrants of the covered citizenships and `statuses` in `country` is multiplied by `return_factor`, and their departures towards `country` by `departure_factor` (the other destinations' shares rise accordingly; departures have no status). A shock that covers both statuses also multiplies the hazard at which the stranded go home once the border reopens.
 
     Fields (besides start, end, label, source):
         country (country, ISO code; required): Destination country.
         citizenships (country_list, ISO codes; required): Citizenships affected.
         return_factor (number, multiplier; default 1): Multiplier on the return hazard.
         departure_factor (number, multiplier; default 1): Multiplier on departures to `country`.
+        statuses (choice_list; default [legal, irregular]): Whose returns: `legal` (residents, EAEU workers, permit holders) and `irregular` (no legal grounds to stay, e.g. those on Russia's register of controlled persons).
 
     Example in a scenario file::
 
@@ -1417,6 +1418,7 @@ class ReturnShock(Event):
         citizenships: list[str] | tuple[str, ...],
         return_factor: float | None = None,
         departure_factor: float | None = None,
+        statuses: list[Literal["legal", "irregular"]] | tuple[Literal["legal", "irregular"], ...] | None = None,
         label: str | None = None,
         source: str | None = None,
     ) -> None:
@@ -1429,6 +1431,7 @@ class ReturnShock(Event):
             citizenships: Citizenships affected (ISO codes; required).
             return_factor: Multiplier on the return hazard (multiplier; default 1; 0 to 1000).
             departure_factor: Multiplier on departures to `country` (multiplier; default 1; 0 to 1000).
+            statuses: Whose returns: `legal` (residents, EAEU workers, permit holders) and `irregular` (no legal grounds to stay, e.g. those on Russia's register of controlled persons) (a list of ``"legal"``, ``"irregular"``; default [legal, irregular]).
             label: unique name of the event in its scenario, ``[a-z0-9_]+`` (default: ``<type>_<n>``).
             source: citation for the event.
 
@@ -1450,6 +1453,9 @@ class ReturnShock(Event):
     @property
     def departure_factor(self) -> float | None:
         """Multiplier on departures to `country`."""
+    @property
+    def statuses(self) -> list[Literal["legal", "irregular"]] | None:
+        """Whose returns: `legal` (residents, EAEU workers, permit holders) and `irregular` (no legal grounds to stay, e.g. those on Russia's register of controlled persons)."""
     def replace(  # type: ignore[override]
         self,
         *,
@@ -1459,6 +1465,7 @@ class ReturnShock(Event):
         citizenships: list[str] | tuple[str, ...] = ...,
         return_factor: float | None = ...,
         departure_factor: float | None = ...,
+        statuses: list[Literal["legal", "irregular"]] | tuple[Literal["legal", "irregular"], ...] | None = ...,
         label: str | None = ...,
         source: str | None = ...,
     ) -> Self:

@@ -79,7 +79,7 @@ struct Event {
   std::string to;                         ///< displacement: receiving origin region
   std::string sector;                     ///< bilateral_scheme: sector of the scheme's jobs
   std::string currency;                   ///< exchange_rate
-  std::vector<std::string> statuses;      ///< sector_ban: legal statuses covered (empty = permit holders)
+  std::vector<std::string> statuses;      ///< sector_ban, return_shock: statuses covered (empty: the kind's default)
 
   // Quantities (units in the schema).
   double limit = 0;

@@ -113,6 +113,8 @@ Modifiers Policies::modifiers(Date from, Date until, const PolicyTables& tables)
   m.home_wage.assign(nO, 1.0);
   m.home_unemployment.assign(nO, 1.0);
   m.return_factor.assign(nO * nD, 1.0);
+  m.legal_return_factor.assign(nO * nD, 1.0);
+  m.irregular_return_factor.assign(nO * nD, 1.0);
   m.departure_factor.assign(nO * nD, 1.0);
   m.remigration.assign(nO, 1.0);
   const auto& kind = kinds();

@@ -116,17 +116,19 @@ struct PolicyTables {
 
 /// Multipliers the environment applies; location-indexed vectors cover destinations only.
 struct Modifiers {
-  std::vector<double> wage;               ///< [d * nS + sector]
-  std::vector<double> demand;             ///< [d * nS + sector]
-  std::vector<double> layoff;             ///< [d * nS + sector], share of jobs ended per week
-  std::vector<double> pay;                ///< [d * nS + sector], share of earnings received
-  std::vector<double> transfers_held;     ///< [d], share of remittances that cannot be sent
-  std::vector<double> home_wage;          ///< [o]
-  std::vector<double> home_unemployment;  ///< [o]
-  std::vector<double> return_factor;      ///< [od]
-  std::vector<double> departure_factor;   ///< [od]
-  std::vector<double> remigration;        ///< [o]
-  std::vector<double> fee_usd_month;      ///< [od], for the destination choice
+  std::vector<double> wage;                     ///< [d * nS + sector]
+  std::vector<double> demand;                   ///< [d * nS + sector]
+  std::vector<double> layoff;                   ///< [d * nS + sector], share of jobs ended per week
+  std::vector<double> pay;                      ///< [d * nS + sector], share of earnings received
+  std::vector<double> transfers_held;           ///< [d], share of remittances that cannot be sent
+  std::vector<double> home_wage;                ///< [o]
+  std::vector<double> home_unemployment;        ///< [o]
+  std::vector<double> return_factor;            ///< [od], every status (and the stranded once the border opens)
+  std::vector<double> legal_return_factor;      ///< [od], residents, EAEU workers and permit holders only
+  std::vector<double> irregular_return_factor;  ///< [od], irregular migrants only
+  std::vector<double> departure_factor;         ///< [od]
+  std::vector<double> remigration;              ///< [o]
+  std::vector<double> fee_usd_month;            ///< [od], for the destination choice
 };
 
 /// Counts that restart every calendar year (quota permits issued per scope, scheme places filled

@@ -183,7 +183,7 @@ void Environment::return_tables(Date date, std::int32_t step_days, const Policie
   const double days = step_days;
   const unsigned month = date.month();
   const double season = (month == 12 || month <= 2) ? p.return_winter_factor : 1.0;
-  t.return_.resize(nO * nD * 4 * kYearsAbroadBuckets);
+  t.return_.resize(nO * nD * 2 * 4 * kYearsAbroadBuckets);
   t.reopening_return.resize(nO * nD);
   for (std::size_t od = 0; od < nO * nD; ++od)
     t.reopening_return[od] = to_threshold(step_probability(p.reopening_return_rate * m.return_factor[od], days));
@@ -194,15 +194,19 @@ void Environment::return_tables(Date date, std::int32_t step_days, const Policie
     const double base = p.return_base_rate * season * std::exp(p.return_fx_loss_coefficient * depreciation);
     for (std::size_t o = 0; o < nO; ++o) {
       const std::size_t od = o * nD + d;
-      for (unsigned target = 0; target < 2; ++target)
-        for (unsigned unemployed = 0; unemployed < 2; ++unemployed)
-          for (unsigned years = 0; years < kYearsAbroadBuckets; ++years) {
-            const double rate = base * m.return_factor[od] * (target ? p.return_target_factor : 1.0) *
-                                (unemployed ? p.return_unemployed_factor : 1.0) *
-                                std::exp(-p.return_settlement_rate * years);
-            t.return_[((od * 2 + target) * 2 + unemployed) * kYearsAbroadBuckets + years] =
-                to_threshold(step_probability(rate, days));
-          }
+      for (unsigned irregular = 0; irregular < 2; ++irregular) {
+        const double shocks =
+            m.return_factor[od] * (irregular ? m.irregular_return_factor[od] : m.legal_return_factor[od]);
+        for (unsigned target = 0; target < 2; ++target)
+          for (unsigned unemployed = 0; unemployed < 2; ++unemployed)
+            for (unsigned years = 0; years < kYearsAbroadBuckets; ++years) {
+              const double rate = base * shocks * (target ? p.return_target_factor : 1.0) *
+                                  (unemployed ? p.return_unemployed_factor : 1.0) *
+                                  std::exp(-p.return_settlement_rate * years);
+              t.return_[return_index(od, irregular, target, unemployed, years)] =
+                  to_threshold(step_probability(rate, days));
+            }
+      }
     }
   }
 }

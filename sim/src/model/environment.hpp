@@ -15,6 +15,13 @@ inline constexpr unsigned kSkills = 3;
 inline constexpr unsigned kAgeBands = 5;
 inline constexpr unsigned kYearsAbroadBuckets = 41;  ///< 0..40 whole years abroad
 
+/// The entry of StepTables::return_ for a migrant in origin-destination `od`: irregular or not
+/// (return shocks may cover one or the other), savings target reached, unemployed, whole years abroad.
+constexpr std::size_t return_index(std::size_t od, bool irregular, bool target_reached, bool unemployed,
+                                   std::size_t years) {
+  return (((od * 2 + irregular) * 2 + target_reached) * 2 + unemployed) * kYearsAbroadBuckets + years;
+}
+
 // A probability is a 32-bit Threshold (policy.hpp): an event happens when a uniform 32-bit
 // draw is below it.
 
@@ -39,8 +46,7 @@ struct StepTables {
   /// [destination]: share of remittances held back (transfer_disruption); any_transfers_held if one is > 0
   std::vector<float> transfers_held;
   bool any_transfers_held = false;
-  /// [(((o * nD + d) * 2 + target_reached) * 2 + unemployed) * kYearsAbroadBuckets + years]
-  std::vector<Threshold> return_;
+  std::vector<Threshold> return_;           ///< [return_index(...)]
   std::vector<Threshold> reopening_return;  ///< [origin * n_destinations + d], the stranded once open
   std::vector<float> travel_cost_usd;       ///< [origin * n_destinations + d]
   float remittance_share = 0;

@@ -33,7 +33,7 @@ MIGSIM_INLINE void return_step(Agent& a, const StepContext& c) {
   const auto years = std::min<std::int32_t>((t.today - c.agents.moved_day[a.slot]) * 4 / 1461, kYearsAbroadBuckets - 1);
   const bool target = c.agents.savings_usd[a.slot] >= t.savings_target_usd;
   const bool unemployed = !Traits::employed(a.traits);
-  const Threshold returning = t.return_[((od * 2 + target) * 2 + unemployed) * kYearsAbroadBuckets + years];
+  const Threshold returning = t.return_[return_index(od, a.status == kIrregular, target, unemployed, years)];
   const std::uint32_t u = a.u[draw::kReturn];
   if (u >= returning) return;
   if (pt.crossing[od] & kReturnsBlocked) {

@@ -1147,6 +1147,43 @@ TEST(Policies, ReturnShockRaisesReturnsAndRedirectsDeparturesOfItsCitizensOnly) 
   EXPECT_NEAR(kz_ratio, 1.0, 0.2);
 }
 
+TEST(Policies, ReturnShockOnOneLegalStatusSendsHomeOnlyMigrantsOfThatStatus) {
+  const Scenario base = permit_toy({{"permits.fee_sensitivity", "8"}});  // many irregular migrants
+  const auto shocked = [&](const std::string& statuses) {
+    Scenario sc = base;
+    add(sc,
+        "{type: return_shock, label: shock, start: 2021-01-06, end: 2021-06-29, country: RU, citizenships: [KG, "
+        "TJ], return_factor: 4" +
+            statuses + "}");
+    return run(sc);
+  };
+  const Outcome none = run(base), irregular = shocked(", statuses: [irregular]"),
+                legal = shocked(", statuses: [legal]"), both = shocked(", statuses: [legal, irregular]"),
+                every = shocked("");
+  // Both statuses is the default: the same run bit for bit.
+  for (std::size_t t = 0; t < every.steps(); ++t) ASSERT_EQ(difference(both.h()[t], every.h()[t], false), "") << t;
+  const Ix ix(base);
+  const Set all_o = ix.all_origins(), ru = ix.destinations_in("RU");
+  const std::size_t end = irregular.step(ymd(2021, 6, 30));
+  const auto in_russia = [&](const Outcome& r, std::initializer_list<Status> statuses) {
+    std::int64_t n = 0;
+    for (Status s : statuses) n += ix.stock(r.h()[end], all_o, ru, s);
+    return static_cast<double>(n);
+  };
+  const auto ratios = [&](const Outcome& r) {  // irregular, legal: the shocked run's stock over the base's
+    const auto legal_statuses = {Status::Resident, Status::EaeuWorker, Status::PermitHolder};
+    return std::pair{in_russia(r, {Status::Irregular}) / in_russia(none, {Status::Irregular}),
+                     in_russia(r, legal_statuses) / in_russia(none, legal_statuses)};
+  };
+  ASSERT_GT(in_russia(none, {Status::Irregular}), 1000);
+  const auto [irregular_irregular, irregular_legal] = ratios(irregular);
+  const auto [legal_irregular, legal_legal] = ratios(legal);
+  EXPECT_LT(irregular_irregular, 0.8);  // four times the return hazard for half a year
+  EXPECT_GT(irregular_legal, 0.95);
+  EXPECT_LT(legal_legal, 0.8);
+  EXPECT_GT(legal_irregular, legal_legal + 0.1);  // fewer lapsed permits, but no more returns
+}
+
 TEST(Policies, LabourDemandShockLowersEmployment) {
   const Scenario base = permit_toy();
   Scenario shocked = base;
