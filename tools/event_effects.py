@@ -65,10 +65,10 @@ def main() -> None:
     labels = args.labels or _events_in_window(scenario, start, end)
     if not labels:
         raise SystemExit(f"{args.scenario}: no event starts from {args.start}" + (f" to {args.end}" if end else ""))
-    started = time.monotonic()
     print(f"{args.scenario}: {len(labels)} events, {args.seeds} seeds, scale {args.scale}; effect = with - without, "
           f"median (10-90 % over seeds)")
     for label in labels:
+        started = time.monotonic()
         without = scenario.copy()
         without.remove_event(label)
         cmp = migsim.compare({"with": scenario, "without": without}, seeds=args.seeds, scale=args.scale,
