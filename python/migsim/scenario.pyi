@@ -279,6 +279,8 @@ class _BehaviourRemittancesSection(_Section):
     """Mean time in which remittances held back by a transfer_disruption are sent once it ends: each week a share 1 - exp(-1 / catch_up_weeks) of what is held (0: all in the first step) (``behaviour.remittances.catch_up_weeks``; weeks; default 4; 0 to 520)."""
     closure_savings_share: float
     """A migrant who decides to go home while the border is closed and postpones the return sends home this share of its savings beyond what it needs to wait (behaviour.return.closure_hold_out_weeks of living costs): the cash it would have carried home goes by recorded transfer instead (0: kept) (``behaviour.remittances.closure_savings_share``; fraction; default 1; 0 to 1)."""
+    family_support_share: float
+    """A migrant whose remittance this step falls short of what its family usually gets (what it would send in work at full pay: the average over sectors for its skill and legal status) sends the shortfall from its savings, up to this share of that usual amount, while the savings last (0: nothing drawn) (``behaviour.remittances.family_support_share``; fraction; default 0; 0 to 1)."""
 
 class _BehaviourRemigrationSection(_Section):
     """The parameters under ``behaviour.remigration``: read and set them as attributes."""

@@ -76,6 +76,7 @@ struct Parameters {
   double remittance_share{};
   double remittance_catch_up_weeks{};
   double remittance_closure_savings_share{};
+  double remittance_family_support_share{};
 
   // Return.
   double return_base_rate{};

@@ -146,6 +146,8 @@ void Environment::work_tables(Date date, std::int32_t step_days, const Policies&
   t.transfers_held.assign(m.transfers_held.begin(), m.transfers_held.end());
   t.any_transfers_held = std::any_of(m.transfers_held.begin(), m.transfers_held.end(), [](double s) { return s > 0; });
   t.earnings_usd.resize(nD * kSkills * nS);
+  t.family_support_usd.assign(nD * kSkills * 2, 0.0f);
+  t.any_family_support = p.remittance_family_support_share > 0;
   for (std::size_t d = 0; d < nD; ++d) {
     const std::size_t loc = nO + d;
     const double wage_usd_step = sc_.wages[loc].at(date) / per_usd(loc, date, policies) * days / kDaysPerMonth;
@@ -171,6 +173,28 @@ void Environment::work_tables(Date date, std::int32_t step_days, const Policies&
         t.earnings_usd[(d * kSkills + s) * nS + k] =
             static_cast<float>(wage_usd_step * p.migrant_wage_ratio * skill_factor_[s] * sc_.sectors[k].wage_factor *
                                m.wage[d * nS + k] * m.pay[d * nS + k]);
+    if (t.any_family_support) family_support(d, wage_usd_step, m, t);
+  }
+}
+
+/// What a migrant of each skill and legal status in destination d usually sends in a step: the share of
+/// its net income in work at full pay (no unpaid leave or arrears), averaged over the sectors' shares.
+void Environment::family_support(std::size_t d, double wage_usd_step, const Modifiers& m, StepTables& t) const {
+  const auto& p = sc_.params;
+  const auto nS = sc_.sectors.size();
+  for (unsigned s = 0; s < kSkills; ++s) {
+    double earnings = 0, shares = 0;
+    for (std::size_t k = 0; k < nS; ++k) {
+      earnings += sc_.sectors[k].share * sc_.sectors[k].wage_factor * m.wage[d * nS + k];
+      shares += sc_.sectors[k].share;
+    }
+    earnings *= wage_usd_step * p.migrant_wage_ratio * skill_factor_[s] / std::max(shares, 1e-12);
+    for (unsigned irregular = 0; irregular < 2; ++irregular) {
+      const double wage = irregular ? earnings * p.irregular_wage_factor : earnings;
+      const double usual = p.remittance_share * std::max(wage - t.living_cost_usd[d], 0.0);
+      t.family_support_usd[(d * kSkills + s) * 2 + irregular] =
+          static_cast<float>(p.remittance_family_support_share * usual);
+    }
   }
 }
 

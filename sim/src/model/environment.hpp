@@ -41,6 +41,10 @@ struct StepTables {
   /// Net income this step (USD) when employed: [(d * kSkills + skill) * n_sectors + sector]
   std::vector<float> earnings_usd;
   std::vector<float> living_cost_usd;  ///< [destination], this step
+  /// What a family usually gets in a step, times behaviour.remittances.family_support_share: the most a
+  /// migrant sends from savings to make up a shortfall, [(destination * kSkills + skill) * 2 + irregular]
+  std::vector<float> family_support_usd;
+  bool any_family_support = false;
   /// [destination]: savings with which an unemployed migrant waits out a closure instead of being stranded
   std::vector<float> hold_out_usd;
   /// [destination]: share of remittances held back (transfer_disruption); any_transfers_held if one is > 0
@@ -81,6 +85,7 @@ class Environment {
                         const Modifiers& m, StepTables& t) const;
   void work_tables(Date date, std::int32_t step_days, const Policies& policies, const Modifiers& m,
                    StepTables& t) const;
+  void family_support(std::size_t d, double wage_usd_step, const Modifiers& m, StepTables& t) const;
   void return_tables(Date date, std::int32_t step_days, const Policies& policies, const Modifiers& m,
                      StepTables& t) const;
   double per_usd(std::size_t location, Date date, const Policies& policies) const;

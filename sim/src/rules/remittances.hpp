@@ -1,5 +1,6 @@
 // Remittances and savings (ODD submodel "remittances"): a share of a positive net income is sent
-// home, the rest saved; a loss is paid from savings (or added to debt). Where transfers are
+// home, the rest saved; a loss is paid from savings (or added to debt); a migrant whose income falls
+// short of its family's usual remittance makes it up from savings (family_support_share). Where transfers are
 // disrupted, part of what is sent is held (tallied apart, released after the pass: engine/transfers.cpp).
 // A migrant kept from going home by a closed border sends the savings it would have carried.
 #pragma once
@@ -19,15 +20,29 @@ MIGSIM_INLINE void send_home(Agent& a, float usd, const StepContext& c) {
   }
 }
 
+/// The most this migrant sends from savings to make up its family's usual remittance (7.6).
+MIGSIM_INLINE float family_support(const Agent& a, const StepContext& c) {
+  return c.t.family_support_usd[(c.destination(a) * kSkills + Traits::skill(a.traits)) * 2 + (a.status == kIrregular)];
+}
+
 MIGSIM_INLINE void remit_and_save(Agent& a, float net, const StepContext& c) {
   float& savings = c.agents.savings_usd[a.slot];
+  float remitted = 0;
   if (net > 0) {
-    const float remitted = net * c.t.remittance_share;
-    send_home(a, remitted, c);
+    remitted = net * c.t.remittance_share;
     savings += net - remitted;
   } else {
     savings += net;
   }
+  if (c.t.any_family_support) {
+    // Income fell short of the family's usual remittance: the shortfall goes from savings while they last.
+    const float shortfall = std::min(family_support(a, c) - remitted, savings);
+    if (shortfall > 0) {
+      remitted += shortfall;
+      savings -= shortfall;
+    }
+  }
+  if (net > 0 || remitted > 0) send_home(a, remitted, c);
 }
 
 /// A migrant who would have gone home today but waits for a closed border sends home the savings

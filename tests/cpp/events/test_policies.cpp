@@ -1250,6 +1250,40 @@ TEST(Policies, LayoffsEndJobsInTheFirstWeekAndUnpaidLeaveCutsRemittances) {
   EXPECT_LT(remitted(l), remitted(a) * 0.8);
 }
 
+TEST(Policies, FamilySupportFromSavingsCushionsALossOfPayWhileTheSavingsLast) {
+  const Scenario calm = permit_toy();
+  Scenario calm_supported = calm, shock = calm;
+  calm_supported.params.remittance_family_support_share = 1;
+  // Pay stops for everybody in Russia for a year: without support nothing is sent from there.
+  add(shock,
+      "{type: labour_demand_shock, label: pay_stops, start: 2021-01-06, end: 2021-12-28, country: RU, factor: 1, "
+      "unpaid_share: 1}");
+  Scenario half = shock, full = shock;
+  half.params.remittance_family_support_share = 0.5;
+  full.params.remittance_family_support_share = 1;
+  const Outcome a = run(calm), as = run(calm_supported), none = run(shock), h = run(half), f = run(full);
+  const std::size_t first = a.step(ymd(2021, 1, 6)), later = a.step(ymd(2021, 9, 1));
+  // Remittances are by origin, not destination: totals, compared with the calm run's in the same step.
+  const auto sent = [](const Outcome& r, std::size_t t) {
+    return std::accumulate(r.h()[t].remittances_usd.begin(), r.h()[t].remittances_usd.end(), 0.0);
+  };
+  // In calm times the family already gets its usual remittance from those in work: support adds only
+  // what the few out of work draw from savings.
+  EXPECT_GE(sent(as, first), sent(a, first));
+  EXPECT_LT(sent(as, first), sent(a, first) * 1.2);
+  // Pay gone: far less without support; with it, more in proportion to the share where savings suffice
+  // (twice the share, at most twice the support), never above the calm amount.
+  const double calm_sent = sent(as, first), lost = calm_sent - sent(none, first);
+  const double half_support = sent(h, first) - sent(none, first), full_support = sent(f, first) - sent(none, first);
+  EXPECT_LT(sent(none, first), calm_sent * 0.5);
+  EXPECT_GT(half_support, lost * 0.2);
+  EXPECT_GT(full_support, half_support * 1.5);
+  EXPECT_LE(full_support, half_support * 2.05);
+  EXPECT_LE(sent(f, first), calm_sent * 1.0001);
+  // Savings run out: months into the shock the support is smaller than at its start.
+  EXPECT_LT(sent(f, later) - sent(none, later), full_support * 0.7);
+}
+
 TEST(Policies, TransfersHeldBackAreSentLaterAndNoDollarIsLost) {
   const Scenario base = permit_toy();
   Scenario held = base;
