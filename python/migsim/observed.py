@@ -60,6 +60,8 @@ _COLUMNS = ["date", "value", "unit", "concept", "source", "quote"]
 _PACKAGE_DATA = Path(__file__).resolve().parent / "observed"
 _SOURCE_TREE = Path(__file__).resolve().parents[2] / "scenarios"
 _VARIABLES = [*OUTPUTS, "policy_state"]  # what a series may be compared with: the engine's outputs
+# What a series may compare instead of the level (targets.yaml `change`); None: the level itself.
+CHANGES = (None, "year_on_year", "difference_on_year")
 _TARGET_KEYS = {"file", "variable", "where", "time", "since", "denominator", "change", "by", "factor", "error",
                 "weight", "circular", "exclude", "compare", "reason", "note"}
 
@@ -130,7 +132,8 @@ class Target:
         since: row date -> period start (``time: since``).
         denominator: selection of the denominator of a share (same form as ``where``), or ``None``.
         denominator_negate: as ``negate``, for the denominator.
-        change: ``year_on_year`` or ``None``.
+        change: ``year_on_year`` (the value over the same period a year earlier, minus 1), ``difference_on_year``
+            (the value less that of the same period a year earlier, in the series' unit) or ``None``.
         by: (dimension, CSV column): one value per row, selected by that column, or ``None``.
         factor: multiplier of the simulated value.
         error: ``relative`` or ``absolute``.
@@ -265,8 +268,8 @@ def _target(name: str, raw: Any, sets: Mapping[str, list[str]], where: str) -> T
         else:
             since = {"*": _iso(since_raw, f"{where}.since")}
     change = raw.get("change")
-    if change not in (None, "year_on_year"):
-        raise ScenarioError(f"{where}.change: expected year_on_year, found {change!r}")
+    if change not in CHANGES:
+        raise ScenarioError(f"{where}.change: expected one of {', '.join(c for c in CHANGES if c)}, found {change!r}")
     error = str(raw.get("error", "relative"))
     if error not in ("relative", "absolute"):
         raise ScenarioError(f"{where}.error: expected relative or absolute, found {error!r}")
@@ -702,9 +705,11 @@ def _simulate_target(target: Target, frame: Any, ds: Any) -> Any:
         values = da.transpose("time", ...).values
         return values.reshape(len(times), -1)  # time x runs
 
-    def value(row: int, end: str) -> Any:
-        period = _period(edges, _period_start(target, end) if target.time != "since" else
-                         _period_start(target, str(frame["date"].iloc[row])), end, target.time)
+    def value(row: int, end: str, start: str | None = None) -> Any:
+        if start is None:
+            start = (_period_start(target, end) if target.time != "since" else
+                     _period_start(target, str(frame["date"].iloc[row])))
+        period = _period(edges, start, end, target.time)
         if period is None:
             return None
         kind = "stock" if target.time in ("at_date", "year_mean") else "flow"
@@ -728,14 +733,18 @@ def _simulate_target(target: Target, frame: Any, ds: Any) -> Any:
         current = value(row, date)
         if current is None:
             continue
-        if target.change == "year_on_year":
-            if target.time == "since":
-                raise ScenarioError(f"series {target.name!r}: change: year_on_year needs time: year_to_date")
-            before = value(row, _year_earlier(date))
+        if target.change is not None:
+            # The same period a year earlier: a `since` period moves its start too.
+            start = _period_start(target, date)
+            before = value(row, _year_earlier(date),
+                           _year_earlier(start) if target.time == "since" and start is not None else None)
             if before is None:
                 continue
-            with np.errstate(divide="ignore", invalid="ignore"):
-                current = np.where(before > 0, current / np.where(before > 0, before, 1) - 1, np.nan)
+            if target.change == "difference_on_year":
+                current = (current - before) * target.factor
+            else:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    current = np.where(before > 0, current / np.where(before > 0, before, 1) - 1, np.nan)
         elif target.factor != 1:
             current = current * target.factor
         out[row, :] = current

@@ -153,6 +153,44 @@ def test_model_values_follow_the_readme(targets: migsim.Targets, small_run: migs
     assert math.isnan(sim[("stock_russia", "2018-06-01", "")])
 
 
+def test_a_month_on_the_same_month_a_year_earlier(tmp_path: Path, small_run: migsim.Results) -> None:
+    # A `since` period moves a year back whole for a change: March 2016 against March 2015, as a difference
+    # (in the series' unit) and as a ratio minus one; a bad `change` is named with the ones allowed.
+    folder = tmp_path / "observed"
+    shutil.copytree(OBSERVED, folder)
+    (folder / "march.csv").write_text("date,value,unit,concept,source,quote\n"
+                                      "2016-03-31,-1000000,USD,test,test,test\n")
+    (folder / "march_ratio.csv").write_text("date,value,unit,concept,source,quote\n"
+                                            "2016-03-31,-0.1,share,test,test,test\n")
+    series = "".join(f"""
+  {name}:
+    file: {name}.csv
+    variable: remittances_usd
+    time: since
+    since: 2016-03-01
+    change: {change}
+    weight: 0
+""" for name, change in (("march", "difference_on_year"), ("march_ratio", "year_on_year")))
+    text = (folder / "targets.yaml").read_text().replace("\nseries:\n", "\nseries:\n" + series, 1)
+    (folder / "targets.yaml").write_text(text)
+    sim = migsim.load_targets(observed=folder).simulate(small_run).set_index(["series", "date"])[0]
+    ds = small_run.to_xarray()
+    total = ds.remittances_usd.sum("origin").values
+    starts = ds.time.values.astype("datetime64[D]")
+
+    def month(first: str, last: str) -> float:  # the steps' values times the share of their days in the month
+        days = np.arange(np.datetime64(first), np.datetime64(last) + np.timedelta64(1, "D"))
+        return float(total @ np.array([np.isin(np.arange(s, s + 7), days).sum() / 7 for s in starts]))
+
+    now, before = month("2016-03-01", "2016-03-31"), month("2015-03-01", "2015-03-31")
+    assert sim[("march", "2016-03-31")] == pytest.approx(now - before)
+    assert sim[("march_ratio", "2016-03-31")] == pytest.approx(now / before - 1)
+    (folder / "targets.yaml").write_text(text.replace("change: difference_on_year", "change: difference", 1))
+    with pytest.raises(migsim.ScenarioError, match=r"series\.march\.change: expected one of year_on_year, "
+                                                   r"difference_on_year, found 'difference'"):
+        migsim.load_targets(observed=folder)
+
+
 def test_metrics() -> None:
     assert migsim.mape([100, 200], [110, 180]) == pytest.approx(0.1)
     assert math.isnan(migsim.mape([0.0], [1.0]))
