@@ -20,9 +20,16 @@ MIGSIM_INLINE void send_home(Agent& a, float usd, const StepContext& c) {
   }
 }
 
-/// The most this migrant sends from savings to make up its family's usual remittance (7.6).
-MIGSIM_INLINE float family_support(const Agent& a, const StepContext& c) {
-  return c.t.family_support_usd[(c.destination(a) * kSkills + Traits::skill(a.traits)) * 2 + (a.status == kIrregular)];
+/// Makes up from savings, while they last, what this step's remittance `remitted` falls short of the family's
+/// usual amount times family_support_share (7.6). Out of line: off in the built-in scenarios.
+MIGSIM_COLD inline void support_family(Agent& a, float remitted, StepContext c) {
+  const float usual =
+      c.t.family_support_usd[(c.destination(a) * kSkills + Traits::skill(a.traits)) * 2 + (a.status == kIrregular)];
+  float& savings = c.agents.savings_usd[a.slot];
+  const float shortfall = std::min(usual - remitted, savings);
+  if (shortfall <= 0) return;
+  send_home(a, shortfall, c);
+  savings -= shortfall;
 }
 
 MIGSIM_INLINE void remit_and_save(Agent& a, float net, const StepContext& c) {
@@ -30,19 +37,13 @@ MIGSIM_INLINE void remit_and_save(Agent& a, float net, const StepContext& c) {
   float remitted = 0;
   if (net > 0) {
     remitted = net * c.t.remittance_share;
+    send_home(a, remitted, c);
     savings += net - remitted;
   } else {
     savings += net;
   }
-  if (c.t.any_family_support) {
-    // Income fell short of the family's usual remittance: the shortfall goes from savings while they last.
-    const float shortfall = std::min(family_support(a, c) - remitted, savings);
-    if (shortfall > 0) {
-      remitted += shortfall;
-      savings -= shortfall;
-    }
-  }
-  if (net > 0 || remitted > 0) send_home(a, remitted, c);
+  if (c.t.any_family_support) [[unlikely]]
+    support_family(a, remitted, c);
 }
 
 /// A migrant who would have gone home today but waits for a closed border sends home the savings
