@@ -36,7 +36,7 @@ import migsim
 from ._core import ArgumentError, MigsimError
 from ._lazy import LazyModule
 from . import periods
-from .observed import Target, Targets, fit_table, load_targets, pattern_table, _simulate_target
+from .observed import Target, Targets, _period_start, _simulate_target, fit_table, load_targets, pattern_table
 
 if TYPE_CHECKING:
     import pandas
@@ -47,7 +47,8 @@ if TYPE_CHECKING:
 np: Any = LazyModule("numpy")
 pd: Any = LazyModule("pandas")
 
-__all__ = ["ValidationReport", "crisis_table", "main", "markdown_table", "monthly_values", "observations_in_year", "reopening_peak", "validate_fit"]
+__all__ = ["ValidationReport", "crisis_table", "main", "markdown_table", "monthly_values", "observations_in_year", "plot_positions",
+           "reopening_peak", "validate_fit"]
 
 ScenarioLike = Union[str, "os.PathLike[str]", "Scenario"]
 
@@ -114,6 +115,20 @@ def _grid(target: Target, frame: pandas.DataFrame, times: Any) -> list[str]:
     return sorted(f"{y}-{md}" for y in years for md in month_days if first <= f"{y}-{md}" <= last)
 
 
+def plot_positions(target: Target, dates: Sequence[str]) -> pandas.DatetimeIndex:
+    """Where a row is drawn on a time axis: a stock at its date; a flow or a yearly mean at the middle of its
+    period (a year's total in mid-year, not at 31 December where it would read as the next year)."""
+    if target.time == "at_date":
+        return pd.to_datetime(list(dates))
+    ends = pd.to_datetime(list(dates)) + pd.Timedelta(days=1)  # periods end with the row's day
+    if target.time == "year_mean":
+        starts = pd.to_datetime([f"{d[:4]}-01-01" for d in dates])
+        ends = pd.to_datetime([f"{int(d[:4]) + 1}-01-01" for d in dates])
+    else:
+        starts = pd.to_datetime([_period_start(target, d) or f"{d[:4]}-01-01" for d in dates])
+    return starts + (ends - starts) / 2
+
+
 def _curve(target: Target, ds: Any, frame: pandas.DataFrame, dates: list[str]) -> Any:
     rows = pd.DataFrame({"date": dates, "value": 0.0})
     if target.by:
@@ -143,7 +158,7 @@ def plot_series(targets: Targets, name: str, ds: xarray.Dataset, comparison: pan
         times = ds["time"].values
         dates = _grid(target, frame, times)
         curve = _curve(target, ds, frame, dates)
-        x = pd.to_datetime(dates)
+        x = plot_positions(target, dates)
         if curve is not None and len(dates):
             with np.errstate(all="ignore"):
                 import warnings
@@ -154,7 +169,7 @@ def plot_series(targets: Targets, name: str, ds: xarray.Dataset, comparison: pan
             style = "-" if target.time == "at_date" else "o-"
             ax.fill_between(x, low, high, color="#4477aa", alpha=0.25, lw=0, label="simulated 10-90 %")
             ax.plot(x, mid, style, color="#4477aa", ms=3, lw=1.3, label="simulated median")
-        obs_x = pd.to_datetime(rows["date"])
+        obs_x = pd.Series(plot_positions(target, [str(d) for d in rows["date"]]), index=rows.index)
         normal = (~rows["circular"]) & (rows["excluded"] == "")
         ax.plot(obs_x[normal], rows["observed"][normal], "o", color="#222222", label="observed")
         if rows["circular"].any():
@@ -169,6 +184,8 @@ def plot_series(targets: Targets, name: str, ds: xarray.Dataset, comparison: pan
             ax.axvspan(end, right, color="#eeeeee", zorder=0, label="validation period")
         ax.axvline(end, color="grey", lw=0.8, ls="--")
         ax.set_title(name, fontsize=11)
+        if target.time != "at_date":
+            ax.set_xlabel("each value drawn at the middle of its period", fontsize=8)
     ax.set_ylabel(unit)
     concept = str(frame["concept"].iloc[0]) if len(frame) else ""
     fig.text(0.01, 0.01, (concept[:140] + "...") if len(concept) > 140 else concept, fontsize=7, color="#555555")

@@ -285,6 +285,21 @@ def _weekly(values: list[float], first: str = "2020-01-24") -> "xarray.DataArray
     return xr.DataArray(np.asarray(values, dtype=float), coords={"time": times}, dims=["time"])
 
 
+def test_plots_draw_flows_at_the_middle_of_their_period(targets: migsim.Targets) -> None:
+    from migsim.validate import plot_positions
+
+    # A year's total in mid-year (not at 31 December, which reads as the next year), January-April on 2
+    # March, a month in mid-month, a yearly mean in mid-year; a stock stays at its date.
+    year, ytd = plot_positions(targets["remittances"], ["2017-12-31", "2018-04-30"])
+    assert str(year.date()) == "2017-07-02" and str(ytd.date()) == "2018-03-02"
+    (month,) = plot_positions(targets["remittances_monthly"], ["2020-04-30"])
+    assert str(month.date()) == "2020-04-16"
+    (mean,) = plot_positions(targets["legal_share_russia"], ["2016-07-01"])
+    assert str(mean.date()) == "2016-07-02"
+    (stock,) = plot_positions(targets["stock_russia"], ["2018-06-01"])
+    assert str(stock.date()) == "2018-06-01"
+
+
 def test_monthly_values_split_flows_by_days_and_take_stocks_at_the_last_step_ending_in_the_month() -> None:
     from migsim.validate import monthly_values
 
