@@ -107,9 +107,9 @@ def parse_grid(options: list[str]) -> dict[str, list[float]]:
         try:
             grid[key] = [float(v) for v in values.split(",")]
         except ValueError:
-            raise SystemExit(f"--grid {option}: expected KEY=NUMBER,NUMBER,...") from None
+            raise ValueError(f"--grid {option}: expected KEY=NUMBER,NUMBER,...") from None
         if not key or not grid[key]:
-            raise SystemExit(f"--grid {option}: expected KEY=NUMBER,NUMBER,...")
+            raise ValueError(f"--grid {option}: expected KEY=NUMBER,NUMBER,...")
     return grid
 
 
@@ -121,7 +121,17 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--threads", type=int, default=None)
     args = parser.parse_args()
-    grid = parse_grid(args.grid) if args.grid else DEFAULT_GRID
+    try:
+        grid = parse_grid(args.grid) if args.grid else DEFAULT_GRID
+    except ValueError as error:
+        parser.error(str(error))  # exits 2
+    probe = migsim.Scenario.load("kyrgyzstan")
+    for key, values in grid.items():  # a bad key or value stops here, before any run
+        try:
+            for value in values:
+                probe.set(key, value)
+        except migsim.ScenarioError as error:
+            parser.error(f"--grid {key}: {error}")
 
     observed = observed_targets()
     print("observed: " + ", ".join(f"{LABELS[k]} {v:+.1%}" for k, v in observed.items()))
