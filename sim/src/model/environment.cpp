@@ -182,13 +182,14 @@ void Environment::work_tables(Date date, std::int32_t step_days, const Policies&
 void Environment::family_support(std::size_t d, double wage_usd_step, const Modifiers& m, StepTables& t) const {
   const auto& p = sc_.params;
   const auto nS = sc_.sectors.size();
+  double sector_wage = 0, shares = 0;  // the sectors' wage factors, averaged over their shares
+  for (std::size_t k = 0; k < nS; ++k) {
+    sector_wage += sc_.sectors[k].share * sc_.sectors[k].wage_factor * m.wage[d * nS + k];
+    shares += sc_.sectors[k].share;
+  }
+  sector_wage /= std::max(shares, 1e-12);
   for (unsigned s = 0; s < kSkills; ++s) {
-    double earnings = 0, shares = 0;
-    for (std::size_t k = 0; k < nS; ++k) {
-      earnings += sc_.sectors[k].share * sc_.sectors[k].wage_factor * m.wage[d * nS + k];
-      shares += sc_.sectors[k].share;
-    }
-    earnings *= wage_usd_step * p.migrant_wage_ratio * skill_factor_[s] / std::max(shares, 1e-12);
+    const double earnings = wage_usd_step * p.migrant_wage_ratio * skill_factor_[s] * sector_wage;
     for (unsigned irregular = 0; irregular < 2; ++irregular) {
       const double wage = irregular ? earnings * p.irregular_wage_factor : earnings;
       const double usual = p.remittance_share * std::max(wage - t.living_cost_usd[d], 0.0);

@@ -242,6 +242,11 @@ bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
 
 /// "" if two steps' aggregates are identical bit for bit, else the first field that differs
 /// (policy_state only if `with_events`: runs with different events list different events).
+/// Remittances sent home in a step, summed over origins (USD).
+double remitted_usd(const StepAggregates& x) {
+  return std::accumulate(x.remittances_usd.begin(), x.remittances_usd.end(), 0.0);
+}
+
 std::string difference(const StepAggregates& a, const StepAggregates& b, bool with_events = true) {
   for (const auto& spec : migsim::kOutputs) {  // every stored variable, from the output schema
     if (spec.counts && !same_bits(a.*spec.counts, b.*spec.counts)) return std::string(spec.name);
@@ -1240,11 +1245,7 @@ TEST(Policies, LayoffsEndJobsInTheFirstWeekAndUnpaidLeaveCutsRemittances) {
   // A weekly step: about 30 % of the jobs end in the shock's first step, on top of the usual loss.
   EXPECT_NEAR(employed(l, first) / employed(a, first), 0.7, 0.05);
   EXPECT_EQ(employed(u, first), employed(a, first));  // unpaid leave keeps the job
-  const auto remitted = [&](const Outcome& r) {
-    double sum = 0;
-    for (double x : r.h()[first].remittances_usd) sum += x;
-    return sum;
-  };
+  const auto remitted = [&](const Outcome& r) { return remitted_usd(r.h()[first]); };
   // Half the pay gone, living costs unchanged: remittances fall by more than half within the week.
   EXPECT_LT(remitted(u), remitted(a) * 0.5);
   EXPECT_LT(remitted(l), remitted(a) * 0.8);
@@ -1264,9 +1265,7 @@ TEST(Policies, FamilySupportFromSavingsCushionsALossOfPayWhileTheSavingsLast) {
   const Outcome a = run(calm), as = run(calm_supported), none = run(shock), h = run(half), f = run(full);
   const std::size_t first = a.step(ymd(2021, 1, 6)), later = a.step(ymd(2021, 9, 1));
   // Remittances are by origin, not destination: totals, compared with the calm run's in the same step.
-  const auto sent = [](const Outcome& r, std::size_t t) {
-    return std::accumulate(r.h()[t].remittances_usd.begin(), r.h()[t].remittances_usd.end(), 0.0);
-  };
+  const auto sent = [](const Outcome& r, std::size_t t) { return remitted_usd(r.h()[t]); };
   // In calm times the family already gets its usual remittance from those in work: support adds only
   // what the few out of work draw from savings.
   EXPECT_GE(sent(as, first), sent(a, first));
@@ -1297,9 +1296,6 @@ TEST(Policies, TransfersHeldBackAreSentLaterAndNoDollarIsLost) {
   const Ix ix(base);
   const std::size_t first = a.step(ymd(2021, 1, 6)), after = a.step(ymd(2021, 3, 3));
   const std::size_t moscow = ix.loc("moscow");
-  const auto sent = [](const StepAggregates& x) {
-    return std::accumulate(x.remittances_usd.begin(), x.remittances_usd.end(), 0.0);
-  };
   const auto held_at = [&](const StepAggregates& x, std::size_t l) {
     double sum = 0;
     for (std::size_t o = 0; o < ix.nO; ++o) sum += x.remittances_held_usd[l * ix.nO + o];
@@ -1315,20 +1311,20 @@ TEST(Policies, TransfersHeldBackAreSentLaterAndNoDollarIsLost) {
       ASSERT_EQ(difference(a.h()[t], same, false), "") << t;
       for (std::size_t l = 0; l < ix.nL; ++l)
         if (l != moscow) ASSERT_EQ(held_at(r->h()[t], l), 0.0) << t << " " << l;
-      if (t < first) ASSERT_EQ(sent(r->h()[t]), sent(a.h()[t])) << t;
-      total_a += sent(a.h()[t]);
-      total_r += sent(r->h()[t]);
+      if (t < first) ASSERT_EQ(remitted_usd(r->h()[t]), remitted_usd(a.h()[t])) << t;
+      total_a += remitted_usd(a.h()[t]);
+      total_r += remitted_usd(r->h()[t]);
     }
     // Sent plus still held equals what would have been sent (float tallies: a relative 1e-6).
     EXPECT_NEAR(total_r + held_at(r->h().back(), moscow), total_a, total_a * 1e-6);
-    EXPECT_LT(sent(r->h()[first]), sent(a.h()[first]));
+    EXPECT_LT(remitted_usd(r->h()[first]), remitted_usd(a.h()[first]));
     EXPECT_GT(held_at(r->h()[after - 1], moscow), held_at(r->h()[first], moscow));  // grows while closed
   }
   // Once the disruption ends: everything at once with 0 weeks, a share a week otherwise, slower with more weeks.
   EXPECT_EQ(held_at(z.h()[after], moscow), 0.0);
-  EXPECT_GT(sent(z.h()[after]), sent(a.h()[after]) * 2);
+  EXPECT_GT(remitted_usd(z.h()[after]), remitted_usd(a.h()[after]) * 2);
   EXPECT_GT(held_at(s.h()[after], moscow), held_at(h.h()[after], moscow));
-  EXPECT_GT(sent(h.h()[after]), sent(s.h()[after]));
+  EXPECT_GT(remitted_usd(h.h()[after]), remitted_usd(s.h()[after]));
   const double before_release = held_at(h.h()[after - 1], moscow);
   EXPECT_NEAR(held_at(h.h()[after], moscow), before_release * std::exp(-1.0 / 4.0), before_release * 1e-9);
 }
