@@ -884,7 +884,7 @@ class WageShock(Event):
 class LabourDemandShock(Event):
     """Multiplier on labour demand by destination region and sector.
 
-    While in force, job finding in the covered regions is multiplied by the demand factor (sectors weighted by their shares) and job loss in a covered sector is divided by it; the job chance in the destination choice moves with it. A sudden shock (a lockdown) also acts on existing jobs: `layoff_rate` ends that share of the jobs in the covered regions and sectors each week (lay-offs, closures), and `unpaid_share` of the pay of the jobs that remain is not received (unpaid leave, wage arrears), so earnings and remittances fall within the week. Factors of overlapping shocks multiply.
+    While in force, job finding in the covered regions is multiplied by the demand factor (sectors weighted by their shares) and job loss in a covered sector is divided by it; the job chance in the destination choice moves with it. A sudden shock (a lockdown) also acts on existing jobs: `layoff_rate` ends that share of the jobs in the covered regions and sectors each week (lay-offs, closures), and `unpaid_share` of the pay of the jobs that remain is not received (unpaid leave, wage arrears), so earnings and remittances fall within the week. When it ends, `recall_share` of those out of work in the covered regions whose last job was in a covered sector get that job back in the step that holds the first day after the end (employers reopening call back their staff). Factors of overlapping shocks multiply.
 
     Fields (besides start, end, label, source):
         country (country, ISO code; default none): Destination country (all its regions).
@@ -893,6 +893,7 @@ class LabourDemandShock(Event):
         factor (number, multiplier; required): Multiplier on labour demand.
         layoff_rate (number, fraction per week; default 0): Share of the jobs in the covered regions and sectors that end each week while in force.
         unpaid_share (number, fraction; default 0): Share of the pay of the remaining jobs not received while in force (unpaid leave, arrears).
+        recall_share (number, fraction; default 0): Share of those out of work in the covered regions, last employed in a covered sector, who get that job back once the shock ends (needs an `end`).
 
     Example in a scenario file::
 
@@ -904,6 +905,7 @@ class LabourDemandShock(Event):
           factor: 0.5
           layoff_rate: 0.05
           unpaid_share: 0.2
+          recall_share: 0.5
     """
 
     type: ClassVar[Literal["labour_demand_shock"]]
@@ -919,6 +921,7 @@ class LabourDemandShock(Event):
         factor: float,
         layoff_rate: float | None = None,
         unpaid_share: float | None = None,
+        recall_share: float | None = None,
         label: str | None = None,
         source: str | None = None,
     ) -> None:
@@ -935,6 +938,7 @@ class LabourDemandShock(Event):
             factor: Multiplier on labour demand (multiplier; required; 0 to 1000).
             layoff_rate: Share of the jobs in the covered regions and sectors that end each week while in force (fraction per week; default 0; 0 to 1).
             unpaid_share: Share of the pay of the remaining jobs not received while in force (unpaid leave, arrears) (fraction; default 0; 0 to 1).
+            recall_share: Share of those out of work in the covered regions, last employed in a covered sector, who get that job back once the shock ends (needs an `end`) (fraction; default 0; 0 to 1).
             label: unique name of the event in its scenario, ``[a-z0-9_]+`` (default: ``<type>_<n>``).
             source: citation for the event.
 
@@ -962,6 +966,9 @@ class LabourDemandShock(Event):
     @property
     def unpaid_share(self) -> float | None:
         """Share of the pay of the remaining jobs not received while in force (unpaid leave, arrears)."""
+    @property
+    def recall_share(self) -> float | None:
+        """Share of those out of work in the covered regions, last employed in a covered sector, who get that job back once the shock ends (needs an `end`)."""
     def replace(  # type: ignore[override]
         self,
         *,
@@ -973,6 +980,7 @@ class LabourDemandShock(Event):
         factor: float = ...,
         layoff_rate: float | None = ...,
         unpaid_share: float | None = ...,
+        recall_share: float | None = ...,
         label: str | None = ...,
         source: str | None = ...,
     ) -> Self:

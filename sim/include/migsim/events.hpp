@@ -108,6 +108,7 @@ struct Event {
   double abroad_share = 0;
   double layoff_rate = 0;   ///< labour_demand_shock: share of jobs ended per week
   double unpaid_share = 0;  ///< labour_demand_shock: share of pay not received
+  double recall_share = 0;  ///< labour_demand_shock: share of those out of work called back when it ends
   double held_share = 0;    ///< transfer_disruption: share of remittances held back
   /// border_closure: the weekly evacuation capacity from each date on (before the first:
   /// evacuation_capacity), dates increasing.
@@ -129,6 +130,10 @@ struct Event {
 
   /// True if the event is in force at some time during [from, until) (days).
   bool overlaps(Date from, Date until) const { return start < until && (!end || !(*end < from)); }
+  /// True if the first day after the event's end falls in [from, until).
+  bool first_day_after_end_in(Date from, Date until) const {
+    return end && from <= end->add_days(1) && end->add_days(1) < until;
+  }
 };
 
 enum class FieldKind {

@@ -53,6 +53,20 @@ void modify_demand(const Event& e, const Scenario& sc, Modifiers& m) {
   if (e.unpaid_share > 0) for_covered(e, sc, [&](std::size_t k) { m.pay[k] *= 1.0 - e.unpaid_share; });
 }
 
+/// A recall happens when the shock ends, so a shock that never ends cannot have one.
+std::string check_demand(const Event& e, const Scenario&) {
+  if (e.recall_share > 0 && !e.end)
+    return "recall_share: expected an `end` (staff are called back when the shock ends)";
+  return "";
+}
+
+/// Once a shock is over, its employers call back a share of those out of work in its regions whose last
+/// job was in one of its sectors (overlapping recalls combine like independent chances).
+void recall_staff(const Event& e, const Scenario& sc, Modifiers& m) {
+  if (e.recall_share > 0)
+    for_covered(e, sc, [&](std::size_t k) { m.recall[k] = 1.0 - (1.0 - m.recall[k]) * (1.0 - e.recall_share); });
+}
+
 /// Shares held back by overlapping disruptions combine like independent losses.
 void modify_transfers(const Event& e, const Scenario& sc, Modifiers& m) {
   for (std::size_t d = 0; d < sc.n_destinations(); ++d)
@@ -104,20 +118,28 @@ EventKind labour_demand_shock_kind() {
        "destination choice moves with it. A sudden shock (a lockdown) also acts on existing jobs: "
        "`layoff_rate` ends that share of the jobs in the covered regions and sectors each week (lay-offs, "
        "closures), and `unpaid_share` of the pay of the jobs that remain is not received (unpaid leave, wage "
-       "arrears), so earnings and remittances fall within the week. Factors of overlapping shocks multiply.",
+       "arrears), so earnings and remittances fall within the week. When it ends, `recall_share` of those out of "
+       "work in the covered regions whose last job was in a covered sector get that job back in the step that "
+       "holds the first day after the end (employers reopening call back their staff). Factors of overlapping "
+       "shocks multiply.",
        "- type: labour_demand_shock\n  label: covid_demand\n  start: 2020-04-01\n  end: 2020-09-30\n"
-       "  country: RU\n  factor: 0.5\n  layoff_rate: 0.05\n  unpaid_share: 0.2\n",
+       "  country: RU\n  factor: 0.5\n  layoff_rate: 0.05\n  unpaid_share: 0.2\n  recall_share: 0.5\n",
        {scope_country("Destination country (all its regions)."), scope_regions("Destination regions covered."),
         sectors_field("Sectors covered."), factor_field("factor", &E::factor, true, "Multiplier on labour demand."),
         number_field("layoff_rate", &E::layoff_rate, false, "0", "fraction per week", 0, 1,
                      "Share of the jobs in the covered regions and sectors that end each week while in force."),
         number_field("unpaid_share", &E::unpaid_share, false, "0", "fraction", 0, 1,
                      "Share of the pay of the remaining jobs not received while in force (unpaid leave, "
-                     "arrears).")},
+                     "arrears)."),
+        number_field("recall_share", &E::recall_share, false, "0", "fraction", 0, 1,
+                     "Share of those out of work in the covered regions, last employed in a covered sector, who "
+                     "get that job back once the shock ends (needs an `end`).")},
        true,
        false,
        true}};
   kind.modify = modify_demand;
+  kind.after_end = recall_staff;
+  kind.check = check_demand;
   return kind;
 }
 

@@ -73,6 +73,9 @@ struct EventKind {
   void (*finish)(StepCompilation&) = nullptr;
   /// Multiplies the environment's modifiers while the event overlaps the step.
   void (*modify)(const Event&, const Scenario&, Modifiers&) = nullptr;
+  /// Sets the environment's modifiers in the step that holds the first day after the event's end
+  /// (what happens once it is over: a lockdown's staff called back).
+  void (*after_end)(const Event&, const Scenario&, Modifiers&) = nullptr;
   /// Multiplier on a currency's units per USD while in force (exchange-rate events).
   double (*currency_factor)(const Event&, std::size_t currency) = nullptr;
   /// While in force, citizens covered need a permit (patent or quota permit) in the destinations

@@ -108,6 +108,7 @@ Modifiers Policies::modifiers(Date from, Date until, const PolicyTables& tables)
   m.wage.assign(nD * nS, 1.0);
   m.demand.assign(nD * nS, 1.0);
   m.layoff.assign(nD * nS, 0.0);
+  m.recall.assign(nD * nS, 0.0);
   m.pay.assign(nD * nS, 1.0);
   m.transfers_held.assign(nD, 0.0);
   m.home_wage.assign(nO, 1.0);
@@ -121,6 +122,8 @@ Modifiers Policies::modifiers(Date from, Date until, const PolicyTables& tables)
   for (std::size_t k = 0; k < sc_.events.size(); ++k) {
     const auto modify = kind[k]->modify;
     if (modify && sc_.events[k].overlaps(from, until)) modify(sc_.events[k], sc_, m);
+    const auto after_end = kind[k]->after_end;
+    if (after_end && sc_.events[k].first_day_after_end_in(from, until)) after_end(sc_.events[k], sc_, m);
   }
   m.fee_usd_month = tables.fee_usd_month;  // resolved once, by compute
   return m;

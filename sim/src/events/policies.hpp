@@ -119,6 +119,7 @@ struct Modifiers {
   std::vector<double> wage;                     ///< [d * nS + sector]
   std::vector<double> demand;                   ///< [d * nS + sector]
   std::vector<double> layoff;                   ///< [d * nS + sector], share of jobs ended per week
+  std::vector<double> recall;                   ///< [d * nS + sector], share of those out of work called back
   std::vector<double> pay;                      ///< [d * nS + sector], share of earnings received
   std::vector<double> transfers_held;           ///< [d], share of remittances that cannot be sent
   std::vector<double> home_wage;                ///< [o]

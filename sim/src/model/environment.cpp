@@ -141,6 +141,9 @@ void Environment::work_tables(Date date, std::int32_t step_days, const Policies&
   t.job_finding.resize(nD);
   t.job_loss.resize(nD * nS);
   t.sector_cdf.resize(nD * nS);
+  t.recall.resize(nD * nS);
+  std::transform(m.recall.begin(), m.recall.end(), t.recall.begin(), to_threshold);
+  t.any_recall = std::any_of(m.recall.begin(), m.recall.end(), [](double s) { return s > 0; });
   t.living_cost_usd.resize(nD);
   t.hold_out_usd.resize(nD);
   t.transfers_held.assign(m.transfers_held.begin(), m.transfers_held.end());

@@ -38,6 +38,10 @@ struct StepTables {
   std::vector<Threshold> job_finding;  ///< [destination]
   std::vector<Threshold> job_loss;     ///< [destination * n_sectors + sector]
   std::vector<Threshold> sector_cdf;   ///< cumulative sector shares
+  /// [destination * n_sectors + sector]: chance that one out of work, last employed in the sector, is called
+  /// back this step (a labour_demand_shock's recall_share, in the step after it ends); any_recall if one is > 0
+  std::vector<Threshold> recall;
+  bool any_recall = false;
   /// Net income this step (USD) when employed: [(d * kSkills + skill) * n_sectors + sector]
   std::vector<float> earnings_usd;
   std::vector<float> living_cost_usd;  ///< [destination], this step

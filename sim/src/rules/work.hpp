@@ -16,7 +16,18 @@ MIGSIM_INLINE std::uint8_t barred_sectors(const Agent& a, std::size_t d, const S
   return c.pt.barred_sectors[c.od(a, d) * kReportedStatuses + a.status];
 }
 
-/// Job loss or job finding this step.
+/// Called back to the job of its last sector, after the ordinary job finding failed: `u` is at or above
+/// `finding`, so (u - finding) / (2^32 - finding) is a fresh uniform draw and the chance of either is
+/// 1 - (1 - finding)(1 - recall). Out of line: only in the step after a shock with recall_share ends.
+MIGSIM_COLD inline void recall_to_last_job(Agent& a, std::size_t d, std::uint32_t u, std::uint32_t finding,
+                                           std::uint8_t barred, const StepContext& c) {
+  const unsigned sector = Traits::sector(a.traits);
+  const std::uint64_t recall = c.t.recall[d * c.nS + sector];
+  const std::uint64_t beyond = std::uint64_t{u - finding} << 32, left = (std::uint64_t{1} << 32) - finding;
+  if (beyond < left * recall && !(barred >> sector & 1u)) a.traits = Traits::with_job(a.traits, sector);
+}
+
+/// Job loss, job finding or a recall this step.
 MIGSIM_INLINE void work_step(Agent& a, const StepContext& c) {
   const StepTables& t = c.t;
   const std::size_t d = c.destination(a);
@@ -28,6 +39,8 @@ MIGSIM_INLINE void work_step(Agent& a, const StepContext& c) {
   } else if (u < t.job_finding[d]) {
     const unsigned sector = pick_threshold(&t.sector_cdf[d * c.nS], c.nS, a.u[draw::kSector]);
     if (!(barred >> sector & 1u)) a.traits = Traits::with_job(a.traits, sector);
+  } else if (t.any_recall) [[unlikely]] {
+    recall_to_last_job(a, d, u, t.job_finding[d], barred, c);
   }
 }
 

@@ -1251,6 +1251,51 @@ TEST(Policies, LayoffsEndJobsInTheFirstWeekAndUnpaidLeaveCutsRemittances) {
   EXPECT_LT(remitted(l), remitted(a) * 0.8);
 }
 
+TEST(Policies, ARecallGivesBackTheLastJobInTheWeekAfterALockdownEnds) {
+  const Scenario base = permit_toy();
+  const auto lockdown = [&](const std::string& recall, const std::string& scope) {
+    Scenario sc = base;
+    add(sc, "{type: labour_demand_shock, label: lockdown, start: 2021-01-06, end: 2021-02-23, " + scope +
+                ", factor: 1, layoff_rate: 0.3" + recall + "}");
+    return sc;
+  };
+  const Outcome none = run(lockdown("", "country: RU")), half = run(lockdown(", recall_share: 0.5", "country: RU"));
+  const Outcome all = run(lockdown(", recall_share: 1", "country: RU"));
+  const Outcome moscow = run(lockdown(", recall_share: 1", "regions: [moscow]"));
+  const Outcome moscow_none = run(lockdown("", "regions: [moscow]"));
+  const Ix ix(base);
+  const Set all_o = ix.all_origins(), ru = ix.destinations_in("RU");
+  const std::size_t recall = none.step(ymd(2021, 2, 24));  // holds the first day after the end
+  ASSERT_EQ(none.step(ymd(2021, 2, 17)) + 1, recall);  // the step holding the end (23 February), then the next
+  for (std::size_t t = 0; t < recall; ++t) {
+    ASSERT_EQ(difference(none.h()[t], half.h()[t], false), "") << t;
+    ASSERT_EQ(difference(none.h()[t], all.h()[t], false), "") << t;
+  }
+  const auto out_of_work = [&](const Outcome& r, const Set& where, std::size_t t) {
+    return static_cast<double>(ix.abroad(r.h()[t], all_o, where) - ix.employed(r.h()[t], all_o, where));
+  };
+  const auto employed = [&](const Outcome& r, const Set& where, std::size_t t) {
+    return static_cast<double>(ix.employed(r.h()[t], all_o, where));
+  };
+  // The lay-offs left many out of work; without a recall few find a job in the week after.
+  ASSERT_GT(out_of_work(none, ru, recall - 1), 0.5 * employed(none, ru, recall - 1));
+  EXPECT_GT(out_of_work(none, ru, recall), 0.8 * out_of_work(none, ru, recall - 1));
+  // All called back (all sectors covered): in Russia only the jobs lost during that week are missing; half:
+  // about half as many out of work as without.
+  EXPECT_LT(out_of_work(all, ru, recall), 0.1 * out_of_work(none, ru, recall));
+  EXPECT_NEAR(out_of_work(half, ru, recall) / out_of_work(none, ru, recall), 0.5, 0.05);
+  // Only the covered regions call back: in the other Russian regions nothing changes.
+  Set elsewhere = ru;
+  elsewhere.erase(std::remove(elsewhere.begin(), elsewhere.end(), ix.loc("moscow")), elsewhere.end());
+  ASSERT_FALSE(elsewhere.empty());
+  const Set in_moscow{ix.loc("moscow")};
+  EXPECT_LT(out_of_work(moscow, in_moscow, recall), 0.1 * out_of_work(moscow_none, in_moscow, recall));
+  EXPECT_EQ(out_of_work(moscow, elsewhere, recall), out_of_work(moscow_none, elsewhere, recall));
+  EXPECT_EQ(employed(moscow, elsewhere, recall), employed(moscow_none, elsewhere, recall));
+  // One step only: afterwards jobs end and are found as usual.
+  EXPECT_GT(out_of_work(all, ru, recall + 4), 0);
+}
+
 TEST(Policies, FamilySupportFromSavingsCushionsALossOfPayWhileTheSavingsLast) {
   const Scenario calm = permit_toy();
   Scenario calm_supported = calm, shock = calm;

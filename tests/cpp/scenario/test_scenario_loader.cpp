@@ -402,6 +402,22 @@ TEST(ScenarioLoaderYaml, UnknownEventTypeSuggestsTheClosestType) {
   EXPECT_NO_THROW(migsim::load_scenario(empty.path()));
 }
 
+TEST(ScenarioLoaderYaml, ARecallWithoutAnEndIsRefusedNamingTheField) {
+  ScenarioCopy copy(kTwoRegion.string());
+  copy.append("scenario.yaml",
+              "events:\n  - type: labour_demand_shock\n    start: 2020-01-01\n    country: BB\n    factor: 0.5\n"
+              "    recall_share: 0.8\n");
+  const std::string message = load_error(copy);
+  EXPECT_TRUE(Contains(message, copy.file("scenario.yaml").string())) << message;
+  EXPECT_TRUE(Contains(message, "recall_share")) << message;
+  EXPECT_TRUE(Contains(message, "expected an `end`")) << message;
+  ScenarioCopy bounded(kTwoRegion.string());
+  bounded.append("scenario.yaml",
+                 "events:\n  - type: labour_demand_shock\n    start: 2020-01-01\n    end: 2020-02-01\n"
+                 "    country: BB\n    factor: 0.5\n    recall_share: 0.8\n");
+  EXPECT_NO_THROW(migsim::load_scenario(bounded.path()));
+}
+
 TEST(ScenarioLoaderYaml, TopLevelNotAMapping) {
   ScenarioCopy copy(kTwoRegion.string());
   write_text(copy.file("scenario.yaml"), "- just\n- a list\n");
