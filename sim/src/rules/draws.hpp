@@ -6,7 +6,7 @@
 // words u[0..3]. An agent is either at home or abroad in a step, so the two sides reuse them:
 //
 //   word  at home                                abroad
-//   u[0]  departure hazard (departure.hpp)       job loss or job finding (work.hpp)
+//   u[0]  departure hazard (departure.hpp)       job loss, job finding or a recall (work.hpp)
 //   u[1]  destination pick (departure.hpp)       legal-status interval (below)
 //   u[2]  displaced this step (displacement.hpp) sector of a job found (work.hpp)
 //   u[3]  scheme application (schemes.hpp)       return hazard; an overstay ban is recorded in a

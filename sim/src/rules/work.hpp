@@ -18,9 +18,10 @@ MIGSIM_INLINE std::uint8_t barred_sectors(const Agent& a, std::size_t d, const S
 
 /// Called back to the job of its last sector, after the ordinary job finding failed: `u` is at or above
 /// `finding`, so (u - finding) / (2^32 - finding) is a fresh uniform draw and the chance of either is
-/// 1 - (1 - finding)(1 - recall). Out of line: only in the step after a shock with recall_share ends.
+/// 1 - (1 - finding)(1 - recall). Out of line: only in the step after a shock with recall_share ends. The
+/// context by value, as for every cold rule: a reference would let the agent pass's copy escape.
 MIGSIM_COLD inline void recall_to_last_job(Agent& a, std::size_t d, std::uint32_t u, std::uint32_t finding,
-                                           std::uint8_t barred, const StepContext& c) {
+                                           std::uint8_t barred, StepContext c) {
   const unsigned sector = Traits::sector(a.traits);
   const std::uint64_t recall = c.t.recall[d * c.nS + sector];
   const std::uint64_t beyond = std::uint64_t{u - finding} << 32, left = (std::uint64_t{1} << 32) - finding;
