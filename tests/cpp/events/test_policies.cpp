@@ -1266,7 +1266,7 @@ TEST(Policies, ARecallGivesBackTheLastJobInTheWeekAfterALockdownEnds) {
   const Ix ix(base);
   const Set all_o = ix.all_origins(), ru = ix.destinations_in("RU");
   const std::size_t recall = none.step(ymd(2021, 2, 24));  // holds the first day after the end
-  ASSERT_EQ(none.step(ymd(2021, 2, 17)) + 1, recall);  // the step holding the end (23 February), then the next
+  ASSERT_EQ(none.step(ymd(2021, 2, 17)) + 1, recall);      // the step holding the end (23 February), then the next
   for (std::size_t t = 0; t < recall; ++t) {
     ASSERT_EQ(difference(none.h()[t], half.h()[t], false), "") << t;
     ASSERT_EQ(difference(none.h()[t], all.h()[t], false), "") << t;
