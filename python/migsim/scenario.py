@@ -53,6 +53,13 @@ def _unknown_key(key: str) -> "_core.ScenarioError":
                                + " (see migsim.parameter_reference() or docs/scenarios.md)")
 
 
+def _in_python_words(message: str, key: str, value: Any) -> str:
+    """The engine words an edit's error as the CLI's ``--set key=value`` (with the line of that text);
+    a notebook user wrote ``Scenario.set(key, value)``, so the error names that call instead."""
+    prefix = re.compile(rf"^--set {re.escape(key)}(={re.escape(_value_text(value))})?(:\d+)?: ")
+    return prefix.sub(lambda _: f"Scenario.set({key!r}, {value!r}): ", message, count=1)
+
+
 _STATE_PREFIX = "state:"  # the source of a scenario read from a state file (Scenario.from_state)
 
 
@@ -243,7 +250,10 @@ class Scenario:
             raise _unknown_key(key)
         if isinstance(value, (dict, set)) or value is None:
             raise _core.ScenarioError(f"key '{key}': expected a number, text, date or list, found {value!r}")
-        self._rebuild({**self._overrides, key: _value_text(value)}, self._removed, self._added)
+        try:
+            self._rebuild({**self._overrides, key: _value_text(value)}, self._removed, self._added)
+        except _core.ScenarioError as error:
+            raise _core.ScenarioError(_in_python_words(str(error), key, value)) from None
         return self
 
     def get(self, key: str) -> Any:
