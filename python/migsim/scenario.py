@@ -252,8 +252,8 @@ class Scenario:
             raise _core.ScenarioError(f"key '{key}': expected a number, text, date or list, found {value!r}")
         try:
             self._rebuild({**self._overrides, key: _value_text(value)}, self._removed, self._added)
-        except _core.ScenarioError as error:
-            raise _core.ScenarioError(_in_python_words(str(error), key, value)) from None
+        except (_core.ScenarioError, _core.ArgumentError) as error:
+            raise type(error)(_in_python_words(str(error), key, value)) from None
         return self
 
     def get(self, key: str) -> Any:

@@ -136,6 +136,11 @@ def test_from_state_refuses_bad_states_and_edits(states: dict[int, Path], tmp_pa
     past = migsim.Scenario.load("kyrgyzstan").set("events.eaeu_russia.start", "2011-01-01")
     with pytest.raises(migsim.ArgumentError, match="seed=3.*cannot branch: .*eaeu_russia"):
         migsim.compare({"edited": past}, from_state=states, until=UNTIL, processes=1, quiet=True)
+    # A state's tables shaped its past: the refusal names the Python call, not the CLI's --set.
+    with pytest.raises(migsim.ArgumentError) as refused:
+        migsim.Scenario.from_state(states[3]).set("tables.regions", "regions.csv")
+    assert str(refused.value).startswith("Scenario.set('tables.regions', 'regions.csv'): a branch from a saved state "
+                                         "cannot change its tables"), str(refused.value)
 
 
 def test_state_files_are_refused_where_outputs_are_expected(states: dict[int, Path], tmp_path: Path,
