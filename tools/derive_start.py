@@ -9,7 +9,9 @@ rewrites, in FOLDER:
 - initial_stock.csv: people of each origin abroad at each destination, in the statuses counted as migrants
   abroad (naturalised people are no longer migrants and are left out);
 - regions.csv: the working_age_population of each origin, people at home plus those abroad (the engine
-  reads it as everyone of working age from the origin on the start date); other columns and rows are kept.
+  reads it as everyone of working age from the origin on the start date), and its returned_population, the
+  people at home who have been abroad before (status `returned`: they leave again more readily, model.md 7.4;
+  the column is added if missing); other columns and rows are kept.
 
 So a scenario that starts later (covid-returns) starts where the base stands, with the same fitted model,
 until saved states (issue 14) let it start from the base's exact state.
@@ -47,6 +49,7 @@ def derive(scenario: str, date: str, folder: Path, scale: int, seed: int) -> Non
     last = ds["stock"].isel(time=-1)
     abroad = last.sel(status=ABROAD).sum("status")
     home = last.sel(status=AT_HOME).sum(["status", "location"])
+    returned = last.sel(status="returned").sum("location")
     origins = [str(o) for o in ds["origin"].values]
     destinations = [str(d) for d in ds["location"].values if str(d) not in origins]
     stock = [["origin", "destination", "migrants"]]
@@ -58,14 +61,20 @@ def derive(scenario: str, date: str, folder: Path, scale: int, seed: int) -> Non
     total = {o: round(float(home.sel(origin=o) + abroad.sel(origin=o).sum())) for o in origins}
     with open(folder / "regions.csv", newline="", encoding="utf-8") as f:
         regions = list(csv.reader(f))
+    if "returned_population" not in regions[0]:
+        for row in regions:
+            row.append("returned_population" if row is regions[0] else "")
     column = regions[0].index("working_age_population")
+    returned_column = regions[0].index("returned_population")
     for row in regions[1:]:
         if row[0] in total:
             row[column] = str(total[row[0]])
+            row[returned_column] = str(round(float(returned.sel(origin=row[0]))))
     write_atomically(folder / "initial_stock.csv", stock)
     write_atomically(folder / "regions.csv", regions)
     print(f"{folder}: {sum(int(r[2]) for r in stock[1:]):,} migrants abroad, "
-          f"{sum(total.values()):,} working-age people of the origins, from {scenario} on {date} "
+          f"{sum(total.values()):,} working-age people of the origins, "
+          f"{round(float(returned.sum())):,} of them returned, from {scenario} on {date} "
           f"(the step starting {str(ds['time'].values[-1])[:10]}, scale {scale}, seed {seed})")
 
 

@@ -161,7 +161,7 @@ class _TablesSection(_Section):
     countries: str
     """Countries: `code,name,currency` (ISO 3166-1 alpha-2 codes; currency ISO 4217) (``tables.countries``; path; default countries.csv)."""
     regions: str
-    """Regions: `name,label,country,role,working_age_population,attractiveness`; role is `origin` or `destination` (``tables.regions``; path; default regions.csv)."""
+    """Regions: `name,label,country,role,working_age_population,attractiveness`, optionally `returned_population` (origins: of the working-age population, the people at home at the start who have been abroad before, status `returned`; default 0); role is `origin` or `destination` (``tables.regions``; path; default regions.csv)."""
     routes: str
     """Reachable origin-destination pairs: `origin,destination,cost_usd,travel_days,barrier` (``tables.routes``; path; default routes.csv)."""
     wages: str

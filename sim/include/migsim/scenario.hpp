@@ -62,6 +62,7 @@ struct Region {
   std::size_t country = 0;  ///< index into Scenario::countries
   RegionRole role = RegionRole::Origin;
   double working_age_population = 0;  ///< origins only, people at the start date
+  double returned_population = 0;     ///< origins only: of them, people at home who have been abroad before
   double attractiveness = 0;          ///< destinations: logit constant
 };
 

@@ -98,8 +98,9 @@ std::uint8_t initial_status(Engine& e, std::size_t slot, std::size_t od, double 
   return kResident;
 }
 
-/// Agent `id` of origin o, abroad in destination d (or at home if d == nD).
-void create_initial_agent(Engine& e, std::size_t id, std::size_t slot, std::size_t o, std::size_t d) {
+/// Agent `id` of origin o, abroad in destination d (or at home if d == nD; `returned`: at home after
+/// a stay abroad before the start).
+void create_initial_agent(Engine& e, std::size_t id, std::size_t slot, std::size_t o, std::size_t d, bool returned) {
   const auto& p = e.scenario.params;
   AgentStore& agents = e.agents;
   const std::int32_t working_days = static_cast<std::int32_t>((p.exit_age - p.entry_age) * kDaysPerYear);
@@ -107,11 +108,11 @@ void create_initial_agent(Engine& e, std::size_t id, std::size_t slot, std::size
   const auto u = e.rng.uniforms(Stream::AgentInit, id, 0, 0);
   const auto v = e.rng.uniforms(Stream::AgentInit, id, 0, 1);
   const bool abroad = d < e.nD();
-  const double female_share = abroad ? p.initial_migrant_female_share : 1.0 - p.male_share;
+  const double female_share = abroad || returned ? p.initial_migrant_female_share : 1.0 - p.male_share;
   std::uint8_t traits = Traits::make(u[0] < female_share, draw_skill(p, u[1]));
   agents.origin[slot] = static_cast<std::uint8_t>(o);
   agents.birth_day[slot] = -entry_days - static_cast<std::int32_t>(u[2] * working_days);
-  agents.trips[slot] = abroad ? 1 : 0;
+  agents.trips[slot] = abroad || returned ? 1 : 0;
   agents.savings_usd[slot] = 0;
   agents.moved_day[slot] = kNotMovedYet;
   agents.status_day[slot] = kNever;
@@ -123,10 +124,23 @@ void create_initial_agent(Engine& e, std::size_t id, std::size_t slot, std::size
     if (v[1] >= unemployment) traits = Traits::with_job(traits, draw_sector(e.scenario, v[2]));
     agents.status[slot] = initial_status(e, slot, o * e.nD() + d, v[3]);
   } else {
-    agents.status[slot] = kAtHome;
+    // A returnee came home before the start, outside the re-migration cooldown (moved_day unset).
+    agents.status[slot] = returned ? kReturned : kAtHome;
     agents.location[slot] = static_cast<std::uint8_t>(o);
   }
   agents.traits[slot] = traits;
+}
+
+/// Agents at home at the start who have been abroad: the first of each origin's people at home.
+std::vector<std::size_t> initial_returned(const Engine& e, const std::vector<std::size_t>& group_end) {
+  std::vector<std::size_t> returned(e.nO(), 0);
+  for (std::size_t o = 0; o < e.nO(); ++o) {
+    const std::size_t home = o * (e.nD() + 1) + e.nD();
+    const std::size_t at_home = group_end[home] - group_end[home - 1];
+    const auto wanted = std::llround(e.scenario.origins[o].returned_population / e.scale());
+    returned[o] = std::min(at_home, static_cast<std::size_t>(wanted));
+  }
+  return returned;
 }
 
 }  // namespace
@@ -143,11 +157,14 @@ void create_initial_agents(Engine& e) {
   e.agents.reserve(agents_to_reserve(p, local, years));
   e.agents.resize(local);
   const std::size_t nD = e.nD();
+  const std::vector<std::size_t> returned = initial_returned(e, group_end);
   e.for_local_blocks([&](std::size_t, std::size_t begin, std::size_t end, std::size_t first_slot) {
     std::size_t group = std::upper_bound(group_end.begin(), group_end.end(), begin) - group_end.begin();
     for (std::size_t id = begin; id < end; ++id) {
       while (id >= group_end[group]) ++group;
-      create_initial_agent(e, id, first_slot + (id - begin), group / (nD + 1), group % (nD + 1));
+      const std::size_t o = group / (nD + 1), d = group % (nD + 1);
+      const bool is_returned = d == nD && id - group_end[group - 1] < returned[o];
+      create_initial_agent(e, id, first_slot + (id - begin), o, d, is_returned);
     }
   });
 }

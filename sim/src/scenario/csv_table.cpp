@@ -55,8 +55,11 @@ std::string format_bound(double v) {
 
 }  // namespace
 
-CsvTable::CsvTable(const std::string& text, std::string where, const std::vector<std::string>& columns)
+CsvTable::CsvTable(const std::string& text, std::string where, const std::vector<std::string>& columns,
+                   const std::vector<std::string>& optional)
     : where_(std::move(where)) {
+  std::vector<std::string> allowed = columns;
+  allowed.insert(allowed.end(), optional.begin(), optional.end());
   std::istringstream in(text);
   std::string line;
   std::size_t number = 0;
@@ -72,12 +75,13 @@ CsvTable::CsvTable(const std::string& text, std::string where, const std::vector
       header_ = fields;
       have_header = true;
       for (const auto& name : header_) {
-        if (std::find(columns.begin(), columns.end(), name) == columns.end()) {
-          auto hint = did_you_mean(name, columns);
+        if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+          auto hint = did_you_mean(name, allowed);
           throw TableError(where_ + ":" + std::to_string(number) + ": unknown column '" + name + "'" +
                            (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; expected columns: " + [&] {
                              std::string all;
                              for (const auto& c : columns) all += (all.empty() ? "" : ",") + c;
+                             for (const auto& c : optional) all += ",[" + c + "]";
                              return all;
                            }());
         }
@@ -103,7 +107,9 @@ std::size_t CsvTable::column_index(const std::string& column) const {
 }
 
 const std::string& CsvTable::text(std::size_t r, const std::string& column) const {
-  return rows_[r][column_index(column)];
+  static const std::string absent;  // an optional column the file does not have
+  const std::size_t i = column_index(column);
+  return i < header_.size() ? rows_[r][i] : absent;
 }
 
 void CsvTable::fail(std::size_t r, const std::string& column, const std::string& problem) const {

@@ -11,9 +11,11 @@ namespace migsim::detail {
 
 class CsvTable {
  public:
-  /// Parses `text`; `where` names the file in messages. The header must hold exactly the
-  /// `columns` (any order). Throws TableError.
-  CsvTable(const std::string& text, std::string where, const std::vector<std::string>& columns);
+  /// Parses `text`; `where` names the file in messages. The header must hold every one of the
+  /// `columns` and may hold any of the `optional` ones (any order), nothing else; a missing optional
+  /// column reads as empty cells. Throws TableError.
+  CsvTable(const std::string& text, std::string where, const std::vector<std::string>& columns,
+           const std::vector<std::string>& optional = {});
 
   std::size_t rows() const { return rows_.size(); }
   /// 1-based line number of row `r` in the file, for messages.

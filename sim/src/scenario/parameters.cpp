@@ -29,7 +29,7 @@ const std::array kSchema = {
             "Default number of people one agent stands for; `--scale` overrides it. Outputs are always in people.", "", &P::scale},
   // --- tables ------------------------------------------------------------------------------
   ParamSpec{"tables.countries", ParamType::String, "path", "countries.csv", 0, 0, "Countries: `code,name,currency` (ISO 3166-1 alpha-2 codes; currency ISO 4217).", "", &P::countries_table},
-  ParamSpec{"tables.regions", ParamType::String, "path", "regions.csv", 0, 0, "Regions: `name,label,country,role,working_age_population,attractiveness`; role is `origin` or `destination`.", "", &P::regions_table},
+  ParamSpec{"tables.regions", ParamType::String, "path", "regions.csv", 0, 0, "Regions: `name,label,country,role,working_age_population,attractiveness`, optionally `returned_population` (origins: of the working-age population, the people at home at the start who have been abroad before, status `returned`; default 0); role is `origin` or `destination`.", "", &P::regions_table},
   ParamSpec{"tables.routes", ParamType::String, "path", "routes.csv", 0, 0, "Reachable origin-destination pairs: `origin,destination,cost_usd,travel_days,barrier`.", "", &P::routes_table},
   ParamSpec{"tables.wages", ParamType::String, "path", "wages.csv", 0, 0, "Average monthly wage by region in local currency: `date,region,wage` (linear in time between dates).", "", &P::wages_table},
   ParamSpec{"tables.exchange_rates", ParamType::String, "path", "exchange_rates.csv", 0, 0, "Units of currency per USD: `date,currency,per_usd`.", "", &P::exchange_rates_table},

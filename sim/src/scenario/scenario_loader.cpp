@@ -234,10 +234,13 @@ void read_regions(Scenario& sc, const detail::CsvTable& t) {
       if (t.empty(r, "working_age_population"))
         t.fail(r, "working_age_population", "an origin needs its working-age population, found an empty cell");
       region.working_age_population = t.number(r, "working_age_population", 1, 1e10);
+      region.returned_population = t.number_or(r, "returned_population", 0, 0, region.working_age_population);
     } else if (role == "destination") {
       region.role = RegionRole::Destination;
       if (!t.empty(r, "working_age_population"))
         t.fail(r, "working_age_population", "destinations take no population (leave the cell empty)");
+      if (!t.empty(r, "returned_population"))
+        t.fail(r, "returned_population", "destinations take no population (leave the cell empty)");
     } else {
       t.fail(r, "role", "expected 'origin' or 'destination', found '" + role + "'");
     }
@@ -354,6 +357,10 @@ void read_initial_stock(Scenario& sc, const detail::CsvTable& t) {
     abroad[o] += cell;
     if (abroad[o] > sc.origins[o].working_age_population)
       t.fail(r, "migrants", "migrants abroad from '" + sc.origins[o].name + "' exceed its working-age population");
+    if (abroad[o] + sc.origins[o].returned_population > sc.origins[o].working_age_population)
+      t.fail(r, "migrants",
+             "migrants abroad from '" + sc.origins[o].name +
+                 "' and its returned_population (regions table) exceed its " + "working-age population");
   }
 }
 
@@ -744,14 +751,16 @@ Scenario load_scenario(const std::string& yaml_text, std::shared_ptr<const FileS
   check_consistency(sc, where);
 
   const auto& p = sc.params;
-  auto table = [&](const std::string& file, const std::string& key, std::vector<std::string> columns) {
+  auto table = [&](const std::string& file, const std::string& key, std::vector<std::string> columns,
+                   std::vector<std::string> optional = {}) {
     const auto& from = *layers.table_source.at(key);
     sc.table_texts[key] = read_table_text(from, file, key);
-    return detail::CsvTable(sc.table_texts[key], from.describe(file), columns);
+    return detail::CsvTable(sc.table_texts[key], from.describe(file), columns, optional);
   };
   read_countries(sc, table(p.countries_table, "tables.countries", {"code", "name", "currency"}));
   read_regions(sc, table(p.regions_table, "tables.regions",
-                         {"name", "label", "country", "role", "working_age_population", "attractiveness"}));
+                         {"name", "label", "country", "role", "working_age_population", "attractiveness"},
+                         {"returned_population"}));
   read_routes(sc,
               table(p.routes_table, "tables.routes", {"origin", "destination", "cost_usd", "travel_days", "barrier"}));
   read_wages(sc, table(p.wages_table, "tables.wages", {"date", "region", "wage"}));

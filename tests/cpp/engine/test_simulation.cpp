@@ -160,6 +160,42 @@ TEST(Simulation, InitialStateMatchesTheScenarioInPeople) {
   }
 }
 
+TEST(Simulation, ReturneesAtTheStartComeFromTheRegionsTableAndLeaveMoreReadily) {
+  // covid-returns starts in 2019 with the returnees of where kyrgyzstan stands then (regions.csv).
+  const std::int64_t scale = 200;
+  const Date until = ymd(2019, 9, 30);
+  const migsim::Scenario with = migsim::load_scenario("covid-returns");
+  migsim::Scenario without = with;
+  for (auto& origin : without.origins) origin.returned_population = 0;
+  Simulation returnees(with, options(3, 2, scale, until)), none(without, options(3, 2, scale, until));
+  const std::size_t nO = with.n_origins(), nL = with.n_locations();
+  const auto home_cell = [&](std::size_t o, Status s) {
+    return migsim_test::stock_cell(nL, o, o, static_cast<std::size_t>(s));
+  };
+  double returned_people = 0;
+  for (std::size_t o = 0; o < nO; ++o) {
+    const StepAggregates &a = returnees.last(), &b = none.last();
+    EXPECT_GT(with.origins[o].returned_population, 0) << with.origins[o].name;
+    returned_people += with.origins[o].returned_population;
+    EXPECT_NEAR(static_cast<double>(a.stock[home_cell(o, Status::Returned)] * scale),
+                with.origins[o].returned_population, scale / 2.0)
+        << with.origins[o].name;
+    EXPECT_EQ(b.stock[home_cell(o, Status::Returned)], 0);
+    // The same people, abroad and at home; only their histories differ.
+    EXPECT_EQ(a.population[o], b.population[o]);
+    EXPECT_EQ(a.stock[home_cell(o, Status::AtHome)] + a.stock[home_cell(o, Status::Returned)],
+              b.stock[home_cell(o, Status::AtHome)]);
+    EXPECT_EQ(abroad(a, nO, nL, o), abroad(b, nO, nL, o));
+  }
+  EXPECT_GT(returned_people, 1e6);
+  returnees.run();
+  none.run();
+  // Returnees leave again at `experience_factor` (2) times the rate of those who never left.
+  const auto more = total_departures(returnees), fewer = total_departures(none);
+  EXPECT_GT(fewer, 0);
+  EXPECT_GT(more, fewer * 5 / 4) << "departures " << fewer << " -> " << more;
+}
+
 // ---- (b) determinism ---------------------------------------------------------------------
 
 TEST(Simulation, ResultsDoNotDependOnThreadCountButOnSeed) {

@@ -544,6 +544,40 @@ TEST(ScenarioLoaderTables, MissingOriginPopulation) {
   EXPECT_TRUE(Contains(message, "needs its working-age population"));
 }
 
+TEST(ScenarioLoaderTables, ReturnedPopulationIsAnOptionalColumnForOrigins) {
+  ScenarioCopy copy(kTwoRegion.string());
+  EXPECT_EQ(migsim::load_scenario(copy.path()).origins[0].returned_population, 0);  // no column: nobody
+  copy.replace("regions.csv", "attractiveness\n", "attractiveness,returned_population\n");
+  copy.replace("regions.csv", "origin,20000,0\n", "origin,20000,0,6000\n");
+  copy.replace("regions.csv", "destination,,0\n", "destination,,0,\n");
+  EXPECT_EQ(migsim::load_scenario(copy.path()).origins[0].returned_population, 6000);
+
+  copy.replace("regions.csv", "destination,,0,\n", "destination,,0,5\n");
+  std::string message = table_error(copy);
+  EXPECT_TRUE(Contains(message, at_line(copy, "regions.csv", "away,")));
+  EXPECT_TRUE(Contains(message, "column 'returned_population': destinations take no population"));
+  copy.replace("regions.csv", "destination,,0,5\n", "destination,,0,\n");
+
+  copy.replace("regions.csv", "origin,20000,0,6000", "origin,20000,0,25000");
+  message = table_error(copy);
+  EXPECT_TRUE(Contains(message, at_line(copy, "regions.csv", "home,")));
+  EXPECT_TRUE(Contains(message, "column 'returned_population': expected a number in [0, 20000], found 25000"));
+
+  // People abroad and returnees are both part of the working-age population.
+  copy.replace("regions.csv", "origin,20000,0,25000", "origin,20000,0,15000");
+  copy.replace("initial_stock.csv", "home,away,0", "home,away,6000");
+  message = table_error(copy);
+  EXPECT_TRUE(Contains(message, at_line(copy, "initial_stock.csv", "home,away")));
+  EXPECT_TRUE(Contains(message, "migrants abroad from 'home' and its returned_population (regions table) exceed"));
+
+  copy.replace("regions.csv", "returned_population", "returned_populaton");
+  message = table_error(copy);
+  EXPECT_TRUE(Contains(message, "unknown column 'returned_populaton' (did you mean 'returned_population'?)"));
+  EXPECT_TRUE(Contains(message,
+                       "expected columns: name,label,country,role,working_age_population,attractiveness,"
+                       "[returned_population]"));
+}
+
 TEST(ScenarioLoaderTables, UnknownRoleNamesTheValue) {
   ScenarioCopy copy(kTwoRegion.string());
   copy.replace("regions.csv", ",destination,", ",destinaton,");
