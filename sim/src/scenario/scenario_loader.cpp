@@ -355,12 +355,13 @@ void read_initial_stock(Scenario& sc, const detail::CsvTable& t) {
       t.fail(r, "destination", "duplicate row for " + sc.origins[o].name + " -> " + sc.destinations[d].name);
     cell = t.number(r, "migrants", 0, 1e10);
     abroad[o] += cell;
-    if (abroad[o] > sc.origins[o].working_age_population)
-      t.fail(r, "migrants", "migrants abroad from '" + sc.origins[o].name + "' exceed its working-age population");
-    if (abroad[o] + sc.origins[o].returned_population > sc.origins[o].working_age_population)
+    // Returnees at home and migrants abroad are both part of the working-age population.
+    const Region& origin = sc.origins[o];
+    if (abroad[o] + origin.returned_population > origin.working_age_population)
       t.fail(r, "migrants",
-             "migrants abroad from '" + sc.origins[o].name +
-                 "' and its returned_population (regions table) exceed its " + "working-age population");
+             "migrants abroad from '" + origin.name + "'" +
+                 (abroad[o] > origin.working_age_population ? "" : " and its returned_population (regions table)") +
+                 " exceed its working-age population");
   }
 }
 
