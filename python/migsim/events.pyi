@@ -656,13 +656,14 @@ class Amnesty(Event):
 class BorderClosure(Event):
     """Border closed between two countries, with exemptions and evacuation capacity.
 
-    While in force, nobody crosses between the two countries in the directions not exempted: would-be migrants are blocked (`blocked_departures`); migrants who decide to return wait for the border if employed or with savings to wait (`behaviour.return.closure_hold_out_weeks`), and the others become stranded (`stranded`), keep paying living costs and do not work; deportations wait in detention. Each step, `evacuation_capacity` (per week, prorated to the step length) brings stranded people home in order of waiting time (ties in a seeded random order); `evacuation_schedule` changes the capacity from given dates on (flights and buses organised week by week). When the border reopens the stranded go home over the following weeks (`behaviour.return.reopening_rate`).
+    While in force, nobody crosses between the two countries in the directions not exempted: would-be migrants are blocked (`blocked_departures`); migrants who decide to return wait for the border if employed or with savings to wait (`behaviour.return.closure_hold_out_weeks`), and the others become stranded (`stranded`), keep paying living costs and do not work; deportations wait in detention. Each step, `evacuation_capacity` (per week, prorated to the step length) brings stranded people home in order of waiting time (ties in a seeded random order), from `evacuation_from` on (organising the first flights and buses takes weeks); `evacuation_schedule` changes the capacity from given dates on (flights and buses organised week by week). When the border reopens the stranded go home over the following weeks (`behaviour.return.reopening_rate`).
 
     Fields (besides start, end, label, source):
         countries (country_list, two ISO codes; required): The two countries whose common border closes.
         exemptions (choice_list; default []): Crossings still allowed: `departures` (outward from the origin country), `returns` (home), `deportations`.
         evacuation_capacity (number, people per week; default 0): Charter flights and buses home for stranded people.
-        evacuation_schedule (schedule, people per week; default none): The evacuation capacity from each date on (from the first step that starts on or after it), as a list of `{from: DATE, capacity: N}` with dates increasing; before the first date `evacuation_capacity` applies. Evacuations that build up over weeks, e.g. `[{from: 2020-04-10, capacity: 500}, {from: 2020-05-15, capacity: 2500}]`.
+        evacuation_from (optional_date; default none): The first day of organised evacuation (from the first step that starts on or after it); before it nobody is evacuated, so the stranded queue. Without it evacuation runs from the closure's start. A planner's what-if on the size of the airlift changes `evacuation_capacity` and keeps this date.
+        evacuation_schedule (schedule, people per week; default none): The evacuation capacity from each date on (from the first step that starts on or after it), as a list of `{from: DATE, capacity: N}` with dates increasing, none before `evacuation_from`; before the first date `evacuation_capacity` applies. Evacuations that build up over weeks, e.g. `[{from: 2020-04-10, capacity: 500}, {from: 2020-05-15, capacity: 2500}]`.
 
     Example in a scenario file::
 
@@ -684,6 +685,7 @@ class BorderClosure(Event):
         countries: list[str] | tuple[str, ...],
         exemptions: list[Literal["departures", "returns", "deportations"]] | tuple[Literal["departures", "returns", "deportations"], ...] | None = None,
         evacuation_capacity: float | None = None,
+        evacuation_from: str | datetime.date | None = None,
         evacuation_schedule: list[Mapping[str, Any]] | tuple[Mapping[str, Any], ...] | None = None,
         label: str | None = None,
         source: str | None = None,
@@ -696,7 +698,8 @@ class BorderClosure(Event):
             countries: The two countries whose common border closes (two ISO codes; required).
             exemptions: Crossings still allowed: `departures` (outward from the origin country), `returns` (home), `deportations` (a list of ``"departures"``, ``"returns"``, ``"deportations"``; default []).
             evacuation_capacity: Charter flights and buses home for stranded people (people per week; default 0; >= 0).
-            evacuation_schedule: The evacuation capacity from each date on (from the first step that starts on or after it), as a list of `{from: DATE, capacity: N}` with dates increasing; before the first date `evacuation_capacity` applies. Evacuations that build up over weeks, e.g. `[{from: 2020-04-10, capacity: 500}, {from: 2020-05-15, capacity: 2500}]` (people per week).
+            evacuation_from: The first day of organised evacuation (from the first step that starts on or after it); before it nobody is evacuated, so the stranded queue. Without it evacuation runs from the closure's start. A planner's what-if on the size of the airlift changes `evacuation_capacity` and keeps this date.
+            evacuation_schedule: The evacuation capacity from each date on (from the first step that starts on or after it), as a list of `{from: DATE, capacity: N}` with dates increasing, none before `evacuation_from`; before the first date `evacuation_capacity` applies. Evacuations that build up over weeks, e.g. `[{from: 2020-04-10, capacity: 500}, {from: 2020-05-15, capacity: 2500}]` (people per week).
             label: unique name of the event in its scenario, ``[a-z0-9_]+`` (default: ``<type>_<n>``).
             source: citation for the event.
 
@@ -716,8 +719,11 @@ class BorderClosure(Event):
     def evacuation_capacity(self) -> float | None:
         """Charter flights and buses home for stranded people."""
     @property
+    def evacuation_from(self) -> str | None:
+        """The first day of organised evacuation (from the first step that starts on or after it); before it nobody is evacuated, so the stranded queue. Without it evacuation runs from the closure's start. A planner's what-if on the size of the airlift changes `evacuation_capacity` and keeps this date."""
+    @property
     def evacuation_schedule(self) -> list[dict[str, Any]] | None:
-        """The evacuation capacity from each date on (from the first step that starts on or after it), as a list of `{from: DATE, capacity: N}` with dates increasing; before the first date `evacuation_capacity` applies. Evacuations that build up over weeks, e.g. `[{from: 2020-04-10, capacity: 500}, {from: 2020-05-15, capacity: 2500}]`."""
+        """The evacuation capacity from each date on (from the first step that starts on or after it), as a list of `{from: DATE, capacity: N}` with dates increasing, none before `evacuation_from`; before the first date `evacuation_capacity` applies. Evacuations that build up over weeks, e.g. `[{from: 2020-04-10, capacity: 500}, {from: 2020-05-15, capacity: 2500}]`."""
     def replace(  # type: ignore[override]
         self,
         *,
@@ -726,6 +732,7 @@ class BorderClosure(Event):
         countries: list[str] | tuple[str, ...] = ...,
         exemptions: list[Literal["departures", "returns", "deportations"]] | tuple[Literal["departures", "returns", "deportations"], ...] | None = ...,
         evacuation_capacity: float | None = ...,
+        evacuation_from: str | datetime.date | None = ...,
         evacuation_schedule: list[Mapping[str, Any]] | tuple[Mapping[str, Any], ...] | None = ...,
         label: str | None = ...,
         source: str | None = ...,

@@ -821,6 +821,11 @@ def test_a_policy_returning_text_is_named_in_full() -> None:
 def test_an_evacuation_schedule_is_set_as_a_list_and_checked() -> None:
     sc = migsim.Scenario.load("covid-returns")
     schedule = [{"from": dt.date(2020, 4, 10), "capacity": 500}, {"from": "2020-05-15", "capacity": 2500}]
+    # The first seats of 2020 came on 15 May (evacuation_from): an earlier entry would never act.
+    with pytest.raises(migsim.ScenarioError, match=r"evacuation_schedule\[0\]\.from.*expected a date on or after "
+                                                   r"evacuation_from \(2020-05-15\), found 2020-04-10"):
+        sc.set("events.closure_russia.evacuation_schedule", schedule)
+    sc.set("events.closure_russia.evacuation_from", dt.date(2020, 4, 10))
     sc.set("events.closure_russia.evacuation_schedule", schedule)
     assert sc.get("events.closure_russia.evacuation_schedule") == [
         {"from": "2020-04-10", "capacity": 500.0}, {"from": "2020-05-15", "capacity": 2500.0}]

@@ -325,7 +325,8 @@ def test_the_2020_table_has_the_months_the_run_covers(tmp_path: Path) -> None:
         assert (table[column + "_p10"] <= table[column]).all() and (table[column] <= table[column + "_p90"]).all()
     assert table.loc[table["month"] == "2020-01", "stranded_in_russia"].item() == 0  # before the closure
     assert table.loc[table["month"] == "2020-04", "stranded_in_russia"].item() > 0
-    assert table.loc[table["month"] == "2020-04", "evacuated_from_russia"].item() > 0
+    assert table.loc[table["month"] == "2020-04", "evacuated_from_russia"].item() == 0  # seats from 15 May
+    assert table.loc[table["month"] == "2020-05", "evacuated_from_russia"].item() > 0
 
 
 def test_the_reopening_peak_compares_the_largest_week_after_it_with_the_year_before() -> None:

@@ -113,6 +113,8 @@ struct Event {
   /// border_closure: the weekly evacuation capacity from each date on (before the first:
   /// evacuation_capacity), dates increasing.
   std::vector<CapacityChange> evacuation_schedule;
+  /// border_closure: no evacuation before this day (organising flights and buses takes time).
+  std::optional<Date> evacuation_from;
   BanTrigger on = BanTrigger::Deportation;
   Refusal on_refusal = Refusal::Irregular;
   Exemptions exemptions;

@@ -43,12 +43,22 @@ std::vector<CapacityChange> entries_before(const std::vector<CapacityChange>& sc
   return out;
 }
 
+/// What the steps before `date` saw of the evacuation of a closure with an evacuation_from, as one
+/// input: nothing if it begins on or after `date` (its capacity and first day are then still the
+/// branch's to choose), else its first day and capacity.
+std::string evacuation_before(const Event& e, Date date) {
+  if (!(*e.evacuation_from < date)) return "none before " + date.iso() + " (evacuation_from on or after it)";
+  return "from " + e.evacuation_from->iso() + ", " + number_text(e.evacuation_capacity) + " a week";
+}
+
 /// An event's fields as far as the steps before `date` saw them.
 void add_event_inputs(const Event& e, Date date, std::vector<PastInput>& out) {
   const EventKind& kind = event_kind(e.type);
   const Date last_day = date.add_days(-1);
+  if (e.evacuation_from) out.push_back({"event '" + e.label + "' evacuation", evacuation_before(e, date)});
   for (auto [name, value] : event_values(e)) {
     if (name == "source" || name == "label") continue;  // a citation changes nothing
+    if ((name == "evacuation_capacity" || name == "evacuation_from") && e.evacuation_from) continue;  // above
     if (auto* schedule = std::get_if<std::vector<CapacityChange>>(&value)) {
       value = entries_before(*schedule, date);
       if (std::get<std::vector<CapacityChange>>(value).empty()) continue;  // as event_values leaves out empty lists
@@ -77,7 +87,8 @@ constexpr const char* kEventHint =
 
 constexpr const char* kWhatMayChange =
     "a branch may change only what acts after the state's date: events that start on or after it, the end "
-    "(not before the last day simulated) and later evacuation_schedule entries of events in force, and "
+    "(not before the last day simulated), later evacuation_schedule entries of events in force and the "
+    "evacuation_capacity and evacuation_from of those whose evacuation has not begun, and "
     "parameters other than calendar.start, calendar.step, run.* and population.initial_*; tables, seed and "
     "scale are fixed";
 

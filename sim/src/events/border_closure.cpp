@@ -17,12 +17,17 @@ std::string check(const Event& e, const Scenario&) {
     for (const auto& code : e.countries) found += (found.empty() ? "" : ", ") + code;
     return "countries: expected two different country codes, found [" + found + "]";
   }
+  // A schedule entry before evacuation_from would never act: say so rather than ignore it.
+  if (e.evacuation_from && !e.evacuation_schedule.empty() && e.evacuation_schedule.front().from < *e.evacuation_from)
+    return "evacuation_schedule[0].from: expected a date on or after evacuation_from (" + e.evacuation_from->iso() +
+           "), found " + e.evacuation_schedule.front().from.iso();
   return "";
 }
 
-/// The weekly evacuation capacity on `date`: the last schedule step from on or before it, else
-/// evacuation_capacity.
+/// The weekly evacuation capacity on `date`: none before evacuation_from, then the last schedule
+/// step from on or before it, else evacuation_capacity.
 double evacuation_capacity(const Event& e, Date date) {
+  if (e.evacuation_from && date < *e.evacuation_from) return 0;
   double capacity = e.evacuation_capacity;
   for (const auto& step : e.evacuation_schedule)
     if (!(date < step.from)) capacity = step.capacity;
@@ -63,9 +68,10 @@ EventKind border_closure_kind() {
        "employed or with savings to wait (`behaviour.return.closure_hold_out_weeks`), and the others become "
        "stranded (`stranded`), keep paying living costs and do not work; deportations wait in detention. Each step, "
        "`evacuation_capacity` (per week, prorated to the step length) brings stranded people home in order "
-       "of waiting time (ties in a seeded random order); `evacuation_schedule` changes the capacity from given "
-       "dates on (flights and buses organised week by week). When the border reopens the stranded go home "
-       "over the following weeks (`behaviour.return.reopening_rate`).",
+       "of waiting time (ties in a seeded random order), from `evacuation_from` on (organising the first "
+       "flights and buses takes weeks); `evacuation_schedule` changes the capacity from given dates on (flights "
+       "and buses organised week by week). When the border reopens the stranded go home over the following "
+       "weeks (`behaviour.return.reopening_rate`).",
        "- type: border_closure\n  label: covid_closure_ru\n  start: 2020-03-20\n  end: 2020-08-01\n"
        "  countries: [KG, RU]\n  evacuation_capacity: 2000\n",
        {{"countries", K::CountryList, &E::countries, true, "", "two ISO codes", 0, 0,
@@ -76,10 +82,14 @@ EventKind border_closure_kind() {
          "departures|returns|deportations"},
         number_field("evacuation_capacity", &E::evacuation_capacity, false, "0", "people per week", 0, kBig,
                      "Charter flights and buses home for stranded people."),
+        {"evacuation_from", K::OptionalDate, &E::evacuation_from, false, "", "", 0, 0,
+         "The first day of organised evacuation (from the first step that starts on or after it); before it "
+         "nobody is evacuated, so the stranded queue. Without it evacuation runs from the closure's start. A "
+         "planner's what-if on the size of the airlift changes `evacuation_capacity` and keeps this date."},
         {"evacuation_schedule", K::Schedule, &E::evacuation_schedule, false, "", "people per week", 0, kBig,
          "The evacuation capacity from each date on (from the first step that starts on or after it), as a "
-         "list of `{from: DATE, capacity: N}` with dates increasing; before the first date "
-         "`evacuation_capacity` applies. Evacuations that build up "
+         "list of `{from: DATE, capacity: N}` with dates increasing, none before `evacuation_from`; before the "
+         "first date `evacuation_capacity` applies. Evacuations that build up "
          "over weeks, e.g. `[{from: 2020-04-10, capacity: 500}, {from: 2020-05-15, capacity: 2500}]`."}}}};
   kind.check = check;
   kind.compile = compile;

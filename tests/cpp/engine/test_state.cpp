@@ -185,6 +185,9 @@ TEST_F(StateTest, BranchEqualsStraightRunOfTheChangedScenario) {
   const std::vector<std::vector<migsim::Override>> edits = {
       {{"events.closure_russia.end", "2020-06-01"}},
       {{"events.closure_russia.evacuation_schedule", "[{from: 2020-05-25, capacity: 5000}]"}},
+      // Evacuation begins on 15 May, after the state's date: its size and first day are still open.
+      {{"events.closure_russia.evacuation_capacity", "5000"}},
+      {{"events.closure_russia.evacuation_from", "2020-05-04"}},
       {{"behaviour.return.base_rate", "0.5"}},
   };
   for (const auto& edit : edits) {
@@ -232,8 +235,9 @@ TEST_F(StateTest, EditsToThePastAreRefusedByName) {
                                                "country: RU\namount: 100\n",
                                                early, "test"));
   EXPECT_TRUE(Contains(refusal({.scenario = early}), "event 'early_fee' (permit_fee, start 2020-01-01) begins before"));
-  EXPECT_TRUE(Contains(refusal({.overrides = {{"events.closure_russia.evacuation_capacity", "3000"}}}),
-                       "event 'closure_russia' evacuation_capacity"));
+  EXPECT_TRUE(Contains(refusal({.overrides = {{"events.closure_russia.evacuation_from", "2020-04-01"}}}),
+                       "event 'closure_russia' evacuation: none before 2020-05-04 (evacuation_from on or after it) in "
+                       "the state, from 2020-04-01, 2460 a week in the branch"));
   EXPECT_TRUE(
       Contains(refusal({.overrides = {{"events.closure_russia.end", "2020-04-01"}}}), "event 'closure_russia' end"));
   EXPECT_TRUE(Contains(refusal({.overrides = {{"population.initial_max_years_abroad", "7"}}}),
@@ -248,6 +252,19 @@ TEST_F(StateTest, EditsToThePastAreRefusedByName) {
   EXPECT_EQ(
       refusal({.overrides = {{"events.closure_russia.end", "2020-12-01"}, {"behaviour.return.base_rate", "0.4"}}}),
       "accepted");
+  EXPECT_EQ(refusal({.overrides = {{"events.closure_russia.evacuation_capacity", "3000"}}}),
+            "accepted");  // from 15 May
+  // Once the evacuation has begun, its capacity is history: a later one is a schedule entry.
+  const fs::path begun = save_after(migsim::load_scenario("covid-returns"), o, 48, "begun.h5");
+  std::string message;
+  try {
+    Simulation::from_state(begun, {.overrides = {{"events.closure_russia.evacuation_capacity", "3000"}}});
+  } catch (const ArgumentError& e) {
+    message = e.what();
+  }
+  EXPECT_TRUE(Contains(message,
+                       "event 'closure_russia' evacuation: from 2020-05-15, 2460 a week in the state, from "
+                       "2020-05-15, 3000 a week in the branch; the event acted before the state's date"));
 }
 
 TEST_F(StateTest, InfoDescribesTheState) {

@@ -1007,6 +1007,26 @@ TEST(Events, AnEvacuationScheduleIsReadFromSetChecked) {
                        "expected dates in increasing order, found 2020-04-01 after 2020-05-01"));
 }
 
+TEST(Events, AScheduleEntryBeforeTheFirstDayOfEvacuationIsRefused) {
+  const auto load = [](const std::string& from, const std::string& schedule) {
+    return error_of([&] {
+      migsim::load_scenario(kToy.string(), {{"events.closure_kg_ru.evacuation_from", from},
+                                            {"events.closure_kg_ru.evacuation_schedule", schedule}});
+    });
+  };
+  // An entry before evacuation_from would never act: the error names both dates.
+  EXPECT_TRUE(Contains(load("2020-05-01", "[{from: 2020-04-01, capacity: 100}]"),
+                       "key 'events[11].evacuation_schedule[0].from' (label 'closure_kg_ru'): expected a date on or "
+                       "after evacuation_from (2020-05-01), found 2020-04-01"));
+  EXPECT_NO_THROW(migsim::load_scenario(
+      kToy.string(), {{"events.closure_kg_ru.evacuation_from", "2020-04-01"},
+                      {"events.closure_kg_ru.evacuation_schedule", "[{from: 2020-04-01, capacity: 100}]"}}));
+  EXPECT_TRUE(Contains(error_of([] {
+                         migsim::load_scenario(kToy.string(), {{"events.closure_kg_ru.evacuation_from", "mid-May"}});
+                       }),
+                       "evacuation_from' (label 'closure_kg_ru'): expected a date YYYY-MM-DD, found 'mid-May'"));
+}
+
 TEST(Events, SetOfAnUnknownLabelOrFieldOrBadValueIsAnError) {
   const auto load = [](const std::string& key, const std::string& value) {
     return error_of([&] { migsim::load_scenario(kToy.string(), {{key, value}}); });

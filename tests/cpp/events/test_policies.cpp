@@ -722,6 +722,35 @@ TEST(Policies, AnEvacuationScheduleChangesTheCapacityFromItsDates) {
   EXPECT_GT(may, april);
 }
 
+TEST(Policies, NobodyIsEvacuatedBeforeTheFirstDayOfEvacuation) {
+  // 50 people (5 agents) a week from 6 May, none before: the stranded queue until then.
+  const Scenario sc = closure_toy(", countries: [KG, RU], evacuation_capacity: 50, evacuation_from: 2020-05-06");
+  const Outcome r = run(sc, options(4, 2, 10));
+  const Ix ix(sc);
+  const Set kg = ix.origins_in("KG"), ru = ix.destinations_in("RU");
+  std::int64_t before = 0, after = 0, waiting_on_the_first_day = 0;
+  for (std::size_t t = 0; t < r.steps(); ++t) {
+    if (!r.in_force(t, "closure")) continue;
+    const std::int64_t evac = ix.evacuated(r.h()[t], ru, kg);
+    if (r.date(t) < ymd(2020, 5, 6)) {
+      before += evac;
+      waiting_on_the_first_day = ix.stock(r.h()[t], kg, ru, Status::Stranded);  // at the end of the last step before
+    } else {
+      EXPECT_LE(evac, 5) << r.date(t).iso();
+      after += evac;
+    }
+  }
+  EXPECT_EQ(before, 0);
+  EXPECT_GT(waiting_on_the_first_day, 0);
+  EXPECT_GT(after, 0);
+  // The same evacuation written as a schedule gives the same run, bit for bit.
+  const Scenario as_schedule = closure_toy(
+      ", countries: [KG, RU], evacuation_capacity: 0, evacuation_schedule: [{from: 2020-05-06, capacity: 50}]");
+  const Outcome same = run(as_schedule, options(4, 2, 10));
+  ASSERT_EQ(same.steps(), r.steps());
+  for (std::size_t t = 0; t < r.steps(); ++t) ASSERT_EQ(difference(same.h()[t], r.h()[t]), "") << t;
+}
+
 TEST(Policies, ClosureExemptionsLetTheirCrossingsThrough) {
   const Ix ix(toy());
   const Set kg = ix.origins_in("KG"), ru = ix.destinations_in("RU");
