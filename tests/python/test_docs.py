@@ -3,6 +3,8 @@ output schema must match what a run writes."""
 
 from __future__ import annotations
 
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -56,3 +58,34 @@ def test_output_files_hold_exactly_the_output_schema(
             if name not in NOT_IN_OUTPUT_SCHEMA
         ]
     assert written == schema
+
+
+def _documented_runs_with_set() -> list[tuple[str, str, list[str]]]:
+    """Every `migsim run SCENARIO ... --set KEY=VALUE` example in the README, docs/ and the scenarios' NOTES
+    (continuation lines joined; branches from a state left out): (file, scenario, the --set values)."""
+    sources = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md")), *sorted((REPO / "scenarios").glob("*/NOTES.md"))]
+    examples = []
+    for path in sources:
+        text = re.sub(r"\\\n\s*", " ", path.read_text())
+        for match in re.finditer(r"migsim run ([^\n`]*)", text):
+            try:
+                args = shlex.split(match.group(1), comments=True)
+            except ValueError:  # a run quoted inside prose, not a command
+                continue
+            if "--set" not in args or "--resume" in args or not args or args[0].startswith("-"):
+                continue
+            if not ((REPO / "scenarios" / args[0]).is_dir() or (REPO / args[0]).exists()):
+                continue  # a folder the reader makes (`migsim export kyrgyzstan my-scenario/`)
+            sets = [args[i + 1] for i, arg in enumerate(args[:-1]) if arg == "--set"]
+            examples.append((str(path.relative_to(REPO)), args[0], sets))
+    return examples
+
+
+def test_the_documented_set_examples_are_accepted(cli: Callable[..., subprocess.CompletedProcess[str]]) -> None:
+    """A `--set` example in the docs must still name a real key and a value the scenario accepts: an event
+    renamed or a field given new rules (an evacuation_schedule entry before evacuation_from) breaks it."""
+    examples = _documented_runs_with_set()
+    assert len(examples) >= 5, examples  # the README's and covid-returns' examples at least
+    for where, scenario, sets in examples:
+        result = cli("validate", scenario, *[arg for value in sets for arg in ("--set", value)], cwd=REPO)
+        assert result.returncode == 0, f"{where}: migsim run {scenario} --set {' --set '.join(sets)}\n{result.stderr}"
