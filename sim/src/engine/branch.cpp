@@ -85,6 +85,21 @@ constexpr const char* kEventHint =
     "and add an event for the rest (a border_closure's capacity: an evacuation_schedule entry from the "
     "state's date)";
 
+constexpr const char* kEvacuationHint =
+    "; the steps before the state's date saw this evacuation: for other seats from then on, add an "
+    "evacuation_schedule entry from the state's date, or, if it had not begun, change evacuation_capacity or move "
+    "evacuation_from to a day on or after the state's date";
+
+/// The hint for a past input of an event that differs: how to change it from the state's date on.
+const char* hint_for(const std::string& name) {
+  if (name.rfind("event ", 0) != 0) return "";
+  const std::string_view evacuation = "' evacuation";
+  if (name.size() > evacuation.size() &&
+      name.compare(name.size() - evacuation.size(), evacuation.size(), evacuation) == 0)
+    return kEvacuationHint;
+  return kEventHint;
+}
+
 constexpr const char* kWhatMayChange =
     "a branch may change only what acts after the state's date: events that start on or after it, the end "
     "(not before the last day simulated), later evacuation_schedule entries of events in force and the "
@@ -215,7 +230,7 @@ void check_branch(const Scenario& saved, const Scenario& branch, std::size_t ste
       problems.push_back(now.name +
                          (now.quote ? ": " + it->second.value + " in the state, " + now.value + " in the branch"
                                     : ": differs from the state's") +
-                         (now.name.rfind("event ", 0) == 0 ? kEventHint : ""));
+                         hint_for(now.name));
     before.erase(it);
   }
   for (const auto& name : order)

@@ -264,7 +264,8 @@ TEST_F(StateTest, EditsToThePastAreRefusedByName) {
   }
   EXPECT_TRUE(Contains(message,
                        "event 'closure_russia' evacuation: from 2020-05-15, 2460 a week in the state, from "
-                       "2020-05-15, 3000 a week in the branch; the event acted before the state's date"));
+                       "2020-05-15, 3000 a week in the branch; the steps before the state's date saw this "
+                       "evacuation: for other seats from then on, add an evacuation_schedule entry"));
 }
 
 TEST_F(StateTest, InfoDescribesTheState) {
