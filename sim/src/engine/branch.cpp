@@ -43,6 +43,16 @@ std::vector<CapacityChange> entries_before(const std::vector<CapacityChange>& sc
   return out;
 }
 
+constexpr const char* kEventHint =
+    "; the event acted before the state's date: for a change from then on, end it on the last day simulated "
+    "and add an event for the rest (a border_closure's capacity: an evacuation_schedule entry from the "
+    "state's date)";
+
+constexpr const char* kEvacuationHint =
+    "; the steps before the state's date saw this evacuation: for other seats from then on, add an "
+    "evacuation_schedule entry from the state's date, or, if it had not begun, change evacuation_capacity or move "
+    "evacuation_from to a day on or after the state's date";
+
 /// What the steps before `date` saw of the evacuation of a closure with an evacuation_from, as one
 /// input: nothing if it begins on or after `date` (its capacity and first day are then still the
 /// branch's to choose), else its first day and capacity.
@@ -55,7 +65,8 @@ std::string evacuation_before(const Event& e, Date date) {
 void add_event_inputs(const Event& e, Date date, std::vector<PastInput>& out) {
   const EventKind& kind = event_kind(e.type);
   const Date last_day = date.add_days(-1);
-  if (e.evacuation_from) out.push_back({"event '" + e.label + "' evacuation", evacuation_before(e, date)});
+  if (e.evacuation_from)
+    out.push_back({"event '" + e.label + "' evacuation", evacuation_before(e, date), true, kEvacuationHint});
   for (auto [name, value] : event_values(e)) {
     if (name == "source" || name == "label") continue;  // a citation changes nothing
     if ((name == "evacuation_capacity" || name == "evacuation_from") && e.evacuation_from) continue;  // above
@@ -66,10 +77,11 @@ void add_event_inputs(const Event& e, Date date, std::vector<PastInput>& out) {
     std::string text = value_text(value);
     if (name == "end" && !kind.end_sets_pace && !(*e.end < last_day))
       text = "on or after " + last_day.iso() + " (in force to the state's date)";
-    out.push_back({"event '" + e.label + "' " + name, text});
+    out.push_back({"event '" + e.label + "' " + name, text, true, kEventHint});
   }
   if (!e.end && kind.spec.has_end && !kind.end_sets_pace)
-    out.push_back({"event '" + e.label + "' end", "on or after " + last_day.iso() + " (in force to the state's date)"});
+    out.push_back({"event '" + e.label + "' end", "on or after " + last_day.iso() + " (in force to the state's date)",
+                   true, kEventHint});
 }
 
 std::string ban_countries(const Scenario& sc) {
@@ -78,26 +90,6 @@ std::string ban_countries(const Scenario& sc) {
   for (std::size_t c = 0; c < sc.countries.size(); ++c)
     if (const int slot = policies.ban_slot(c); slot >= 0) slots[static_cast<std::size_t>(slot)] = sc.countries[c].code;
   return value_text(slots);
-}
-
-constexpr const char* kEventHint =
-    "; the event acted before the state's date: for a change from then on, end it on the last day simulated "
-    "and add an event for the rest (a border_closure's capacity: an evacuation_schedule entry from the "
-    "state's date)";
-
-constexpr const char* kEvacuationHint =
-    "; the steps before the state's date saw this evacuation: for other seats from then on, add an "
-    "evacuation_schedule entry from the state's date, or, if it had not begun, change evacuation_capacity or move "
-    "evacuation_from to a day on or after the state's date";
-
-/// The hint for a past input of an event that differs: how to change it from the state's date on.
-const char* hint_for(const std::string& name) {
-  if (name.rfind("event ", 0) != 0) return "";
-  const std::string_view evacuation = "' evacuation";
-  if (name.size() > evacuation.size() &&
-      name.compare(name.size() - evacuation.size(), evacuation.size(), evacuation) == 0)
-    return kEvacuationHint;
-  return kEventHint;
 }
 
 constexpr const char* kWhatMayChange =
@@ -230,7 +222,7 @@ void check_branch(const Scenario& saved, const Scenario& branch, std::size_t ste
       problems.push_back(now.name +
                          (now.quote ? ": " + it->second.value + " in the state, " + now.value + " in the branch"
                                     : ": differs from the state's") +
-                         hint_for(now.name));
+                         std::string(now.hint));
     before.erase(it);
   }
   for (const auto& name : order)

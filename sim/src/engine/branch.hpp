@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "migsim/scenario.hpp"
@@ -18,7 +19,8 @@ namespace migsim::detail {
 struct PastInput {
   std::string name;
   std::string value;
-  bool quote = true;  ///< show the values in messages (not for whole tables)
+  bool quote = true;           ///< show the values in messages (not for whole tables)
+  std::string_view hint = {};  ///< appended when a branch changes it: how to make the change from the state's date on
 };
 
 /// The inputs that shaped the first `steps_done` steps of `sc`.
