@@ -1579,7 +1579,7 @@ class Displacement(Event):
 class SectorBan(Event):
     """Destination regions close sectors to foreign workers of some legal statuses (and citizenships).
 
-    While in force, workers of the covered statuses and citizenships in the covered regions lose a job in a barred sector in the first step of the ban, and cannot take one: a job offer they draw in a barred sector (offers come from the sectors in proportion to demand) is closed to them, so they find work only in the other sectors, at the rate of those sectors' share. Without work they spend savings and return home at the unemployed return hazard. The default covers patent holders (`permit_holder`), as the Russian regional bans do; EAEU workers are not covered unless listed. Destination choice does not yet anticipate a ban.
+    While in force, workers of the covered statuses and citizenships in the covered regions lose a job in a barred sector in the first step of the ban, and cannot take one: a job offer they draw in a barred sector (offers come from the sectors in proportion to demand) is closed to them, so they find work only in the other sectors, at the rate of those sectors' share. Without work they spend savings and return home at the unemployed return hazard. The default covers patent holders (`permit_holder`), as the Russian regional bans do; EAEU workers are not covered unless listed. With `share` below 1 the ban closes that part of each listed sector's jobs (some of its trades: taxis among services, drinks and tobacco shops in trade): that part of the offers is closed, and that part of the covered workers employed in the sector lose their job in the step holding the start (only then: a worker who keeps a job keeps it). Destination choice does not yet anticipate a ban.
 
     Fields (besides start, end, label, source):
         country (country, ISO code; default none): Destination country (all its regions).
@@ -1587,6 +1587,7 @@ class SectorBan(Event):
         sectors (sector_list, sector names; required): Sectors closed to the covered workers.
         statuses (choice_list; default [permit_holder]): Legal statuses covered.
         citizenships (country_list, ISO codes; default all): Citizenships covered (default: all).
+        share (number, fraction; default 1): Part of each listed sector's jobs closed (1: the whole sector; below 1: some of its trades).
 
     Example in a scenario file::
 
@@ -1610,6 +1611,7 @@ class SectorBan(Event):
         sectors: list[str] | tuple[str, ...],
         statuses: list[Literal["resident", "eaeu_worker", "permit_holder", "irregular", "scheme_worker"]] | tuple[Literal["resident", "eaeu_worker", "permit_holder", "irregular", "scheme_worker"], ...] | None = None,
         citizenships: list[str] | tuple[str, ...] | None = None,
+        share: float | None = None,
         label: str | None = None,
         source: str | None = None,
     ) -> None:
@@ -1625,6 +1627,7 @@ class SectorBan(Event):
             sectors: Sectors closed to the covered workers (sector names; required).
             statuses: Legal statuses covered (a list of ``"resident"``, ``"eaeu_worker"``, ``"permit_holder"``, ``"irregular"``, ``"scheme_worker"``; default [permit_holder]).
             citizenships: Citizenships covered (default: all) (ISO codes).
+            share: Part of each listed sector's jobs closed (1: the whole sector; below 1: some of its trades) (fraction; default 1; 0 to 1).
             label: unique name of the event in its scenario, ``[a-z0-9_]+`` (default: ``<type>_<n>``).
             source: citation for the event.
 
@@ -1649,6 +1652,9 @@ class SectorBan(Event):
     @property
     def citizenships(self) -> list[str] | None:
         """Citizenships covered (default: all)."""
+    @property
+    def share(self) -> float | None:
+        """Part of each listed sector's jobs closed (1: the whole sector; below 1: some of its trades)."""
     def replace(  # type: ignore[override]
         self,
         *,
@@ -1659,6 +1665,7 @@ class SectorBan(Event):
         sectors: list[str] | tuple[str, ...] = ...,
         statuses: list[Literal["resident", "eaeu_worker", "permit_holder", "irregular", "scheme_worker"]] | tuple[Literal["resident", "eaeu_worker", "permit_holder", "irregular", "scheme_worker"], ...] | None = ...,
         citizenships: list[str] | tuple[str, ...] | None = ...,
+        share: float | None = ...,
         label: str | None = ...,
         source: str | None = ...,
     ) -> Self:

@@ -106,6 +106,12 @@ struct PolicyTables {
   /// (sector_ban); any_sector_ban is false when every mask is 0.
   std::vector<std::uint8_t> barred_sectors;
   bool any_sector_ban = false;
+  /// [((od) * kReportedStatuses + status) * nS + sector] the part of a sector's jobs closed to workers
+  /// of that status by bans with `share` below 1, as a threshold; empty without such bans.
+  std::vector<Threshold> closed_share;
+  /// The same layout: the part of such jobs ended this step (the step that holds a partial ban's start).
+  std::vector<Threshold> ban_layoff;
+  bool any_partial_sector_ban = false;
 
   std::int32_t detention_days = 0;
   std::int32_t permit_validity_days = 0;
