@@ -656,13 +656,14 @@ class Amnesty(Event):
 class BorderClosure(Event):
     """Border closed between two countries, with exemptions and evacuation capacity.
 
-    While in force, nobody crosses between the two countries in the directions not exempted: would-be migrants are blocked (`blocked_departures`); migrants who decide to return wait for the border if employed or with savings to wait (`behaviour.return.closure_hold_out_weeks`), and the others become stranded (`stranded`), keep paying living costs and do not work; deportations wait in detention. Each step, `evacuation_capacity` (per week, prorated to the step length) brings stranded people home in order of waiting time (ties in a seeded random order), from `evacuation_from` on (organising the first flights and buses takes weeks); `evacuation_schedule` changes the capacity from given dates on (flights and buses organised week by week). When the border reopens the stranded go home over the following weeks (`behaviour.return.reopening_rate`).
+    While in force, nobody crosses between the two countries in the directions not exempted: would-be migrants are blocked (`blocked_departures`); migrants who decide to return wait for the border if employed or with savings to wait (`behaviour.return.closure_hold_out_weeks`), and the others become stranded (`stranded`), keep paying living costs and do not work; deportations wait in detention. Each step, `evacuation_capacity` (per week, prorated to the step length) brings stranded people home in order of waiting time (ties in a seeded random order), from `evacuation_from` on (organising the first flights and buses takes weeks); `evacuation_schedule` changes the capacity from given dates on (flights and buses organised week by week), to the closure's end or the later `evacuation_until`. When the border reopens the stranded go home over the following weeks (`behaviour.return.reopening_rate`), and those who do not keep their place in the queue while the evacuation lasts.
 
     Fields (besides start, end, label, source):
         countries (country_list, two ISO codes; required): The two countries whose common border closes.
         exemptions (choice_list; default []): Crossings still allowed: `departures` (outward from the origin country), `returns` (home), `deportations`.
         evacuation_capacity (number, people per week; default 0): Charter flights and buses home for stranded people.
         evacuation_from (optional_date; default none): The first day of organised evacuation (from the first step that starts on or after it); before it nobody is evacuated, so the stranded queue. Without it evacuation runs from the closure's start. A planner's what-if on the size of the airlift changes `evacuation_capacity` and keeps this date.
+        evacuation_until (optional_date; default none): The last day of organised evacuation if the border reopens before it (the steps that start on or before it): after the closure's end the seats keep serving those stranded during it (who otherwise go home at `behaviour.return.reopening_rate`), so a closure shortened in a what-if does not leave its stranded without seats. Evacuation lasts to the end or to this day, whichever is later (a longer closure keeps its airlift; to stop it early, an `evacuation_schedule` entry of capacity 0). Without it evacuation ends with the closure. Needs an `end`.
         evacuation_schedule (schedule, people per week; default none): The evacuation capacity from each date on (from the first step that starts on or after it), as a list of `{from: DATE, capacity: N}` with dates increasing, none before `evacuation_from`; before the first date `evacuation_capacity` applies. Evacuations that build up over weeks, e.g. `[{from: 2020-04-10, capacity: 500}, {from: 2020-05-15, capacity: 2500}]`.
 
     Example in a scenario file::
@@ -686,6 +687,7 @@ class BorderClosure(Event):
         exemptions: list[Literal["departures", "returns", "deportations"]] | tuple[Literal["departures", "returns", "deportations"], ...] | None = None,
         evacuation_capacity: float | None = None,
         evacuation_from: str | datetime.date | None = None,
+        evacuation_until: str | datetime.date | None = None,
         evacuation_schedule: list[Mapping[str, Any]] | tuple[Mapping[str, Any], ...] | None = None,
         label: str | None = None,
         source: str | None = None,
@@ -699,6 +701,7 @@ class BorderClosure(Event):
             exemptions: Crossings still allowed: `departures` (outward from the origin country), `returns` (home), `deportations` (a list of ``"departures"``, ``"returns"``, ``"deportations"``; default []).
             evacuation_capacity: Charter flights and buses home for stranded people (people per week; default 0; >= 0).
             evacuation_from: The first day of organised evacuation (from the first step that starts on or after it); before it nobody is evacuated, so the stranded queue. Without it evacuation runs from the closure's start. A planner's what-if on the size of the airlift changes `evacuation_capacity` and keeps this date.
+            evacuation_until: The last day of organised evacuation if the border reopens before it (the steps that start on or before it): after the closure's end the seats keep serving those stranded during it (who otherwise go home at `behaviour.return.reopening_rate`), so a closure shortened in a what-if does not leave its stranded without seats. Evacuation lasts to the end or to this day, whichever is later (a longer closure keeps its airlift; to stop it early, an `evacuation_schedule` entry of capacity 0). Without it evacuation ends with the closure. Needs an `end`.
             evacuation_schedule: The evacuation capacity from each date on (from the first step that starts on or after it), as a list of `{from: DATE, capacity: N}` with dates increasing, none before `evacuation_from`; before the first date `evacuation_capacity` applies. Evacuations that build up over weeks, e.g. `[{from: 2020-04-10, capacity: 500}, {from: 2020-05-15, capacity: 2500}]` (people per week).
             label: unique name of the event in its scenario, ``[a-z0-9_]+`` (default: ``<type>_<n>``).
             source: citation for the event.
@@ -722,6 +725,9 @@ class BorderClosure(Event):
     def evacuation_from(self) -> str | None:
         """The first day of organised evacuation (from the first step that starts on or after it); before it nobody is evacuated, so the stranded queue. Without it evacuation runs from the closure's start. A planner's what-if on the size of the airlift changes `evacuation_capacity` and keeps this date."""
     @property
+    def evacuation_until(self) -> str | None:
+        """The last day of organised evacuation if the border reopens before it (the steps that start on or before it): after the closure's end the seats keep serving those stranded during it (who otherwise go home at `behaviour.return.reopening_rate`), so a closure shortened in a what-if does not leave its stranded without seats. Evacuation lasts to the end or to this day, whichever is later (a longer closure keeps its airlift; to stop it early, an `evacuation_schedule` entry of capacity 0). Without it evacuation ends with the closure. Needs an `end`."""
+    @property
     def evacuation_schedule(self) -> list[dict[str, Any]] | None:
         """The evacuation capacity from each date on (from the first step that starts on or after it), as a list of `{from: DATE, capacity: N}` with dates increasing, none before `evacuation_from`; before the first date `evacuation_capacity` applies. Evacuations that build up over weeks, e.g. `[{from: 2020-04-10, capacity: 500}, {from: 2020-05-15, capacity: 2500}]`."""
     def replace(  # type: ignore[override]
@@ -733,6 +739,7 @@ class BorderClosure(Event):
         exemptions: list[Literal["departures", "returns", "deportations"]] | tuple[Literal["departures", "returns", "deportations"], ...] | None = ...,
         evacuation_capacity: float | None = ...,
         evacuation_from: str | datetime.date | None = ...,
+        evacuation_until: str | datetime.date | None = ...,
         evacuation_schedule: list[Mapping[str, Any]] | tuple[Mapping[str, Any], ...] | None = ...,
         label: str | None = ...,
         source: str | None = ...,

@@ -115,6 +115,9 @@ struct Event {
   std::vector<CapacityChange> evacuation_schedule;
   /// border_closure: no evacuation before this day (organising flights and buses takes time).
   std::optional<Date> evacuation_from;
+  /// border_closure: no evacuation after this day; it may be after the closure's end (the seats then
+  /// serve those still stranded).
+  std::optional<Date> evacuation_until;
   BanTrigger on = BanTrigger::Deportation;
   Refusal on_refusal = Refusal::Irregular;
   Exemptions exemptions;

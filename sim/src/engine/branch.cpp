@@ -53,6 +53,10 @@ constexpr const char* kEvacuationHint =
     "evacuation_schedule entry from the state's date, or, if it had not begun, change evacuation_capacity or move "
     "evacuation_from to a day on or after the state's date";
 
+constexpr const char* kEvacuationEndHint =
+    "; the evacuation had ended before the state's date, so its last day is history (it may move only while "
+    "the evacuation lasts to the state's date)";
+
 /// What the steps before `date` saw of the evacuation of a closure with an evacuation_from, as one
 /// input: nothing if it begins on or after `date` (its capacity and first day are then still the
 /// branch's to choose), else its first day and capacity.
@@ -61,14 +65,27 @@ std::string evacuation_before(const Event& e, Date date) {
   return "from " + e.evacuation_from->iso() + ", " + number_text(e.evacuation_capacity) + " a week";
 }
 
+/// The last day of a closure's evacuation as the steps before `date` saw it: the day if it was
+/// before the last of them, else only that it lasted to the state's date (a branch may then end it
+/// on any later day).
+std::string evacuation_end_before(const Event& e, Date date) {
+  const Date last_day = date.add_days(-1);
+  const std::optional<Date> until = e.evacuation_until && e.end ? std::max(*e.end, *e.evacuation_until) : e.end;
+  if (until && *until < last_day) return until->iso();
+  return "on or after " + last_day.iso() + " (lasting to the state's date)";
+}
+
 /// An event's fields as far as the steps before `date` saw them.
 void add_event_inputs(const Event& e, Date date, std::vector<PastInput>& out) {
   const EventKind& kind = event_kind(e.type);
   const Date last_day = date.add_days(-1);
   if (e.evacuation_from)
     out.push_back({"event '" + e.label + "' evacuation", evacuation_before(e, date), true, kEvacuationHint});
+  if (e.type == EventType::BorderClosure)
+    out.push_back(
+        {"event '" + e.label + "' evacuation_until", evacuation_end_before(e, date), true, kEvacuationEndHint});
   for (auto [name, value] : event_values(e)) {
-    if (name == "source" || name == "label") continue;  // a citation changes nothing
+    if (name == "source" || name == "label" || name == "evacuation_until") continue;  // no change; above
     if ((name == "evacuation_capacity" || name == "evacuation_from") && e.evacuation_from) continue;  // above
     if (auto* schedule = std::get_if<std::vector<CapacityChange>>(&value)) {
       value = entries_before(*schedule, date);
@@ -94,8 +111,9 @@ std::string ban_countries(const Scenario& sc) {
 
 constexpr const char* kWhatMayChange =
     "a branch may change only what acts after the state's date: events that start on or after it, the end "
-    "(not before the last day simulated), later evacuation_schedule entries of events in force and the "
-    "evacuation_capacity and evacuation_from of those whose evacuation has not begun, and "
+    "(not before the last day simulated), later evacuation_schedule entries of events in force, the "
+    "evacuation_capacity and evacuation_from of those whose evacuation has not begun and the evacuation_until of "
+    "those whose evacuation lasts to the state's date, and "
     "parameters other than calendar.start, calendar.step, run.* and population.initial_*; tables, seed and "
     "scale are fixed";
 

@@ -67,8 +67,11 @@ struct EventKind {
   /// the start of every step's compilation, before any event is compiled.
   void (*reset)(StepCompilation&) = nullptr;
   /// Writes the event into the step's policy tables, in scenario order, for every step in which
-  /// it is in force (a once-only event: the step containing its start).
+  /// it is in force (a once-only event: the step containing its start) or acts after its end
+  /// (`last_day_acting`).
   void (*compile)(const Event&, StepCompilation&) = nullptr;
+  /// The last day the event is compiled if not its end (a closure's evacuation may outlast it).
+  std::optional<Date> (*last_day_acting)(const Event&) = nullptr;
   /// Runs once per step after every event was compiled (tables built over all events of a kind).
   void (*finish)(StepCompilation&) = nullptr;
   /// Multiplies the environment's modifiers while the event overlaps the step.

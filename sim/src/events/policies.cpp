@@ -16,6 +16,18 @@ Threshold to_threshold(double p) {
 
 double step_probability(double rate, double days) { return -std::expm1(-rate * days / kDaysPerYear); }
 
+namespace {
+
+/// Whether an event with an end is compiled in the step [from, until): while in force, or after its
+/// end to the kind's last day acting.
+bool acts_in(const Event& e, const EventKind& kind, Date from, Date until) {
+  if (!kind.last_day_acting) return e.overlaps(from, until);
+  const std::optional<Date> last = kind.last_day_acting(e);
+  return e.start < until && (!last || !(*last < from));
+}
+
+}  // namespace
+
 std::size_t YearCounters::counter(const std::string& key, int year) {
   auto [it, added] = index_.try_emplace(key, counts_.size());
   if (added) counts_.push_back({});
@@ -186,7 +198,7 @@ void Policies::compute(Date from, Date until, std::int32_t step_days, double sca
     const Event& e = sc_.events[k];
     const EventKind& kind = *kinds_of_events[k];
     const bool once = !kind.spec.has_end;
-    if (!kind.compile || (once ? !(from <= e.start && e.start < until) : !e.overlaps(from, until))) continue;
+    if (!kind.compile || (once ? !(from <= e.start && e.start < until) : !acts_in(e, kind, from, until))) continue;
     step.event = k;
     kind.compile(e, step);
   }

@@ -188,6 +188,8 @@ TEST_F(StateTest, BranchEqualsStraightRunOfTheChangedScenario) {
       // Evacuation begins on 15 May, after the state's date: its size and first day are still open.
       {{"events.closure_russia.evacuation_capacity", "5000"}},
       {{"events.closure_russia.evacuation_from", "2020-05-04"}},
+      // The evacuation lasts to the state's date: its last day is still open.
+      {{"events.closure_russia.end", "2020-06-01"}, {"events.closure_russia.evacuation_until", "2020-12-01"}},
       {{"behaviour.return.base_rate", "0.5"}},
   };
   for (const auto& edit : edits) {
@@ -254,6 +256,17 @@ TEST_F(StateTest, EditsToThePastAreRefusedByName) {
       "accepted");
   EXPECT_EQ(refusal({.overrides = {{"events.closure_russia.evacuation_capacity", "3000"}}}),
             "accepted");  // from 15 May
+  EXPECT_EQ(refusal({.overrides = {{"events.closure_russia.evacuation_until", "2020-12-01"}}}), "accepted");
+  // Once the evacuation is over, its last day is history too.
+  const fs::path over = save_after(migsim::load_scenario("covid-returns"), o, 70, "over.h5");
+  std::string ended;
+  try {
+    Simulation::from_state(over, {.overrides = {{"events.closure_russia.evacuation_until", "2020-12-01"}}});
+  } catch (const ArgumentError& e) {
+    ended = e.what();
+  }
+  EXPECT_TRUE(Contains(ended, "event 'closure_russia' evacuation_until: 2020-09-20 in the state, on or after"));
+  EXPECT_TRUE(Contains(ended, "the evacuation had ended before the state's date, so its last day is history"));
   // Once the evacuation has begun, its capacity is history: a later one is a schedule entry.
   const fs::path begun = save_after(migsim::load_scenario("covid-returns"), o, 48, "begun.h5");
   std::string message;

@@ -1027,6 +1027,24 @@ TEST(Events, AScheduleEntryBeforeTheFirstDayOfEvacuationIsRefused) {
                        "evacuation_from' (label 'closure_kg_ru'): expected a date YYYY-MM-DD, found 'mid-May'"));
 }
 
+TEST(Events, ALastDayOfEvacuationNeedsAClosureWithAnEnd) {
+  EXPECT_NO_THROW(migsim::load_scenario(kToy.string(), {{"events.closure_kg_ru.evacuation_until", "2020-12-01"}}));
+  EXPECT_TRUE(
+      Contains(error_of([] {
+                 migsim::load_scenario(kToy.string(), {{"events.closure_kg_ru.evacuation_until", "1 December"}});
+               }),
+               "evacuation_until' (label 'closure_kg_ru'): expected a date YYYY-MM-DD, found '1 December'"));
+  migsim::Scenario sc = migsim::load_scenario(kToy.string());
+  EXPECT_TRUE(Contains(error_of([&] {
+                         migsim::parse_event(
+                             "{type: border_closure, label: open_ended, start: 2021-01-01, "
+                             "countries: [KG, RU], evacuation_capacity: 10, evacuation_until: 2021-05-01}",
+                             sc, "test event");
+                       }),
+                       "key 'events[24].evacuation_until' (label 'open_ended'): expected a closure with an end (the "
+                       "day it reopens), found none"));
+}
+
 TEST(Events, SetOfAnUnknownLabelOrFieldOrBadValueIsAnError) {
   const auto load = [](const std::string& key, const std::string& value) {
     return error_of([&] { migsim::load_scenario(kToy.string(), {{key, value}}); });

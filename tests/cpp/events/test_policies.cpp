@@ -751,6 +751,63 @@ TEST(Policies, NobodyIsEvacuatedBeforeTheFirstDayOfEvacuation) {
   for (std::size_t t = 0; t < r.steps(); ++t) ASSERT_EQ(difference(same.h()[t], r.h()[t]), "") << t;
 }
 
+/// The closure toy with the closure from 4 March to `end` and 50 people (5 agents) a week of seats
+/// from 1 April.
+Scenario closure_ending(const std::string& end, const std::string& more_fields = "") {
+  Scenario sc =
+      eaeu_toy(true, {{"behaviour.return.closure_hold_out_weeks", "520"}, {"behaviour.work.job_loss_rate", "50"}});
+  add(sc, "{type: registration_deadline, label: registration_ru, start: 2000-01-01, country: RU, days: 3}");
+  add(sc, "{type: enforcement, label: enforcement_ru, start: 2000-01-01, country: RU, rate: 2}");
+  add(sc, "{type: border_closure, label: closure, start: 2020-03-04, end: " + end +
+              ", countries: [KG, RU], evacuation_capacity: 50, evacuation_from: 2020-04-01" + more_fields + "}");
+  return sc;
+}
+
+TEST(Policies, TheStrandedKeepTheirSeatsAfterTheReopeningUntilTheLastDayOfEvacuation) {
+  const auto opts = options(4, 2, 10);
+  const Scenario without = closure_ending("2020-05-05"),
+                 with = closure_ending("2020-05-05", ", evacuation_until: 2020-08-04");
+  const Outcome r0 = run(without, opts), r = run(with, opts);
+  const Ix ix(with);
+  const Set kg = ix.origins_in("KG"), ru = ix.destinations_in("RU");
+  const std::size_t reopened = r.step(ymd(2020, 5, 6)), last = r.step(ymd(2020, 8, 5));
+  ASSERT_EQ(r.steps(), r0.steps());
+  for (std::size_t t = 0; t < reopened; ++t) ASSERT_EQ(difference(r.h()[t], r0.h()[t]), "") << r.date(t).iso();
+  std::int64_t after = 0, after_without = 0, waiting_weeks = 0, waiting_weeks_without = 0, later = 0;
+  for (std::size_t t = reopened; t < r.steps(); ++t) {
+    const StepAggregates& a = r.h()[t];
+    const std::int64_t evac = ix.evacuated(a, ru, kg), waiting = ix.stock(r.before(t), kg, ru, Status::Stranded);
+    EXPECT_GT(ix.departures(a, kg, ru) + (t + 1 == r.steps()), 0) << r.date(t).iso();  // the border is open
+    after_without += ix.evacuated(r0.h()[t], ru, kg);
+    waiting_weeks += ix.stock(a, kg, ru, Status::Stranded);
+    waiting_weeks_without += ix.stock(r0.h()[t], kg, ru, Status::Stranded);
+    if (t < last) {
+      EXPECT_LE(evac, 5) << r.date(t).iso();
+      EXPECT_LE(evac, waiting) << r.date(t).iso();
+      after += evac;
+    } else {
+      later += evac;
+    }
+  }
+  EXPECT_EQ(after_without, 0);  // the airlift ended with the closure
+  EXPECT_GT(after, 10);
+  EXPECT_EQ(later, 0);
+  // Fewer wait: 43 against 77 people when the evacuation ends, in this toy.
+  EXPECT_LT(waiting_weeks, waiting_weeks_without * 9 / 10);
+  EXPECT_LT(ix.stock(r.before(last), kg, ru, Status::Stranded) * 4,
+            ix.stock(r0.before(last), kg, ru, Status::Stranded) * 3);
+  // evacuation_until on the closure's end is the default, bit for bit.
+  const Outcome same = run(closure_ending("2020-05-05", ", evacuation_until: 2020-05-05"), opts);
+  for (std::size_t t = 0; t < r.steps(); ++t) ASSERT_EQ(difference(same.h()[t], r0.h()[t]), "") << r.date(t).iso();
+}
+
+TEST(Policies, ALastDayOfEvacuationBeforeTheEndLeavesTheAirliftToTheEnd) {
+  // A closure made longer in a what-if keeps its airlift: the later of the two days counts.
+  const Outcome r = run(closure_ending("2020-09-01", ", evacuation_until: 2020-05-05"), options(4, 2, 10));
+  const Outcome same = run(closure_ending("2020-09-01"), options(4, 2, 10));
+  for (std::size_t t = 0; t < r.steps(); ++t) ASSERT_EQ(difference(same.h()[t], r.h()[t]), "") << r.date(t).iso();
+}
+
 TEST(Policies, ClosureExemptionsLetTheirCrossingsThrough) {
   const Ix ix(toy());
   const Set kg = ix.origins_in("KG"), ru = ix.destinations_in("RU");

@@ -159,10 +159,15 @@ TEST(Rules, TheStrandedWaitWhileClosedAndGoHomeAtTheReopeningHazardOnceOpen) {
   EXPECT_EQ(w.tally.stranded.size(), 1u);             // in the evacuation queue
   EXPECT_FLOAT_EQ(w.agents.savings_usd[0], -100.0f);  // living costs
   w.pt.crossing[0] = 0;
+  auto queues = w.abroad(Status::Stranded, false, 0, {0, 0, 0, to_threshold(0.3)});
+  EXPECT_TRUE(stranded_step(queues, w.context()));
+  EXPECT_EQ(queues.status, code(Status::Stranded));  // open, but no fare this week
+  EXPECT_EQ(w.tally.stranded.size(), 2u);            // still queued: the evacuation outlasts the closure
+  w.pt.evacuation.assign(OneAgent::nO * OneAgent::nD, -1);
   auto stays = w.abroad(Status::Stranded, false, 0, {0, 0, 0, to_threshold(0.3)});
   EXPECT_TRUE(stranded_step(stays, w.context()));
   EXPECT_EQ(stays.status, code(Status::Stranded));  // open, but no seat or fare this week
-  EXPECT_EQ(w.tally.stranded.size(), 1u);           // and no longer queued for evacuation
+  EXPECT_EQ(w.tally.stranded.size(), 2u);           // and no queue once the evacuation has ended
   auto leaves = w.abroad(Status::Stranded, false, 0, {0, 0, 0, to_threshold(0.2)});
   EXPECT_TRUE(stranded_step(leaves, w.context()));
   EXPECT_EQ(leaves.status, code(Status::Returned));
