@@ -257,24 +257,22 @@ TEST_F(StateTest, EditsToThePastAreRefusedByName) {
   EXPECT_EQ(refusal({.overrides = {{"events.closure_russia.evacuation_capacity", "3000"}}}),
             "accepted");  // from 15 May
   EXPECT_EQ(refusal({.overrides = {{"events.closure_russia.evacuation_until", "2020-12-01"}}}), "accepted");
+  // The refusal of an edit to a state saved after `steps` steps.
+  auto refusal_after = [&](std::size_t steps, const std::string& key, const std::string& value) {
+    const fs::path later = save_after(migsim::load_scenario("covid-returns"), o, steps, "later.h5");
+    try {
+      Simulation::from_state(later, {.overrides = {{key, value}}});
+    } catch (const ArgumentError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
   // Once the evacuation is over, its last day is history too.
-  const fs::path over = save_after(migsim::load_scenario("covid-returns"), o, 70, "over.h5");
-  std::string ended;
-  try {
-    Simulation::from_state(over, {.overrides = {{"events.closure_russia.evacuation_until", "2020-12-01"}}});
-  } catch (const ArgumentError& e) {
-    ended = e.what();
-  }
+  const std::string ended = refusal_after(70, "events.closure_russia.evacuation_until", "2020-12-01");
   EXPECT_TRUE(Contains(ended, "event 'closure_russia' evacuation_until: 2020-09-20 in the state, on or after"));
   EXPECT_TRUE(Contains(ended, "the evacuation had ended before the state's date, so its last day is history"));
   // Once the evacuation has begun, its capacity is history: a later one is a schedule entry.
-  const fs::path begun = save_after(migsim::load_scenario("covid-returns"), o, 48, "begun.h5");
-  std::string message;
-  try {
-    Simulation::from_state(begun, {.overrides = {{"events.closure_russia.evacuation_capacity", "3000"}}});
-  } catch (const ArgumentError& e) {
-    message = e.what();
-  }
+  const std::string message = refusal_after(48, "events.closure_russia.evacuation_capacity", "3000");
   EXPECT_TRUE(Contains(message,
                        "event 'closure_russia' evacuation: from 2020-05-15, 2460 a week in the state, from "
                        "2020-05-15, 3000 a week in the branch; the steps before the state's date saw this "
