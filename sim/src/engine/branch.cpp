@@ -68,9 +68,9 @@ std::string evacuation_before(const Event& e, Date date) {
 /// The last day of a closure's evacuation as the steps before `date` saw it: the day if it was
 /// before the last of them, else only that it lasted to the state's date (a branch may then end it
 /// on any later day).
-std::string evacuation_end_before(const Event& e, Date date) {
+std::string evacuation_end_before(const Event& e, const EventKind& kind, Date date) {
   const Date last_day = date.add_days(-1);
-  const std::optional<Date> until = e.evacuation_until && e.end ? std::max(*e.end, *e.evacuation_until) : e.end;
+  const std::optional<Date> until = kind.last_day_acting(e);
   if (until && *until < last_day) return until->iso();
   return "on or after " + last_day.iso() + " (lasting to the state's date)";
 }
@@ -83,7 +83,7 @@ void add_event_inputs(const Event& e, Date date, std::vector<PastInput>& out) {
     out.push_back({"event '" + e.label + "' evacuation", evacuation_before(e, date), true, kEvacuationHint});
   if (e.type == EventType::BorderClosure)
     out.push_back(
-        {"event '" + e.label + "' evacuation_until", evacuation_end_before(e, date), true, kEvacuationEndHint});
+        {"event '" + e.label + "' evacuation_until", evacuation_end_before(e, kind, date), true, kEvacuationEndHint});
   for (auto [name, value] : event_values(e)) {
     if (name == "source" || name == "label" || name == "evacuation_until") continue;  // no change; above
     if ((name == "evacuation_capacity" || name == "evacuation_from") && e.evacuation_from) continue;  // above

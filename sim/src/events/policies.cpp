@@ -18,11 +18,10 @@ double step_probability(double rate, double days) { return -std::expm1(-rate * d
 
 namespace {
 
-/// Whether an event with an end is compiled in the step [from, until): while in force, or after its
-/// end to the kind's last day acting.
+/// Whether an event with an end is compiled in the step [from, until): from its start to its end, or
+/// to the kind's last day acting if the kind has one.
 bool acts_in(const Event& e, const EventKind& kind, Date from, Date until) {
-  if (!kind.last_day_acting) return e.overlaps(from, until);
-  const std::optional<Date> last = kind.last_day_acting(e);
+  const std::optional<Date> last = kind.last_day_acting ? kind.last_day_acting(e) : e.end;
   return e.start < until && (!last || !(*last < from));
 }
 
