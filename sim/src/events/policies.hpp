@@ -112,6 +112,7 @@ struct PolicyTables {
   /// The same layout: the part of such jobs ended this step (the step that holds a partial ban's start).
   std::vector<Threshold> ban_layoff;
   bool any_partial_sector_ban = false;
+  bool any_ban_layoff = false;  ///< a partial ban starts this step (ban_layoff not all 0)
 
   std::int32_t detention_days = 0;
   std::int32_t permit_validity_days = 0;

@@ -28,6 +28,7 @@ void reset(StepCompilation& c) {
   c.tables.closed_share.clear();
   c.tables.ban_layoff.clear();
   c.tables.any_partial_sector_ban = false;
+  c.tables.any_ban_layoff = false;
 }
 
 /// The part of a sector closed by two bans of different trades, taken as independent:
@@ -62,6 +63,7 @@ void close_part_of_sectors(const Event& e, std::size_t case_index, StepCompilati
     if (starts_now) t.ban_layoff[k] = combined(t.ban_layoff[k], share);
   }
   t.any_partial_sector_ban = true;
+  t.any_ban_layoff = t.any_ban_layoff || starts_now;
 }
 
 void compile(const Event& e, StepCompilation& c) {

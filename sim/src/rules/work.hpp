@@ -66,8 +66,7 @@ MIGSIM_INLINE void work_step(Agent& a, const StepContext& c) {
   if (Traits::employed(a.traits)) {
     const unsigned sector = Traits::sector(a.traits);
     const std::uint32_t loss = t.job_loss[d * c.nS + sector];
-    if (u < loss || (barred >> sector & 1u) ||
-        (c.pt.any_partial_sector_ban && laid_off_in_part(a, d, sector, u, loss, c)))
+    if (u < loss || (barred >> sector & 1u) || (c.pt.any_ban_layoff && laid_off_in_part(a, d, sector, u, loss, c)))
       a.traits = Traits::without_job(a.traits);
   } else if (u < t.job_finding[d]) {
     const unsigned sector = pick_threshold(&t.sector_cdf[d * c.nS], c.nS, a.u[draw::kSector]);

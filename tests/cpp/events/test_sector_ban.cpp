@@ -63,6 +63,7 @@ void close_part(OneAgent& w, unsigned sector, double share, bool starts) {
   w.pt.closed_share[k] = to_threshold(share);
   if (starts) w.pt.ban_layoff[k] = to_threshold(share);
   w.pt.any_partial_sector_ban = true;
+  w.pt.any_ban_layoff = starts;
 }
 
 /// Of `n` draws spread evenly over [0, 2^32), the share that leaves `make(u)` employed in `sector`
