@@ -91,7 +91,7 @@ class Scenario:
     # BEGIN GENERATED SCENARIO PARAMETERS: tools/generate_stubs.py
     @property
     def name(self) -> str:
-        """Short scenario name (used in outputs) (``name``; required)."""
+        """Short scenario name (used in outputs). A scenario that `extends` another and gives none is named after its file (`what-if.yaml`: `what-if`; a `scenario.yaml`: its folder), not after its base (``name``; required)."""
     @name.setter
     def name(self, value: str) -> None: ...
     @property

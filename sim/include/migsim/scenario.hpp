@@ -28,12 +28,17 @@ class FileSource {
     (void)relative;
     return nullptr;
   }
+  /// The name a scenario read from here takes when it `extends` another without a `name:` of its
+  /// own (so it is not reported under its base's name), or "" to keep the base's.
+  virtual std::string default_scenario_name() const { return ""; }
 };
 
 /// The files of a scenario folder. A file is read only if it lies (symbolic links resolved)
 /// inside this folder or the folder of a scenario it `extends`, unless `allow_outside_paths`;
-/// only regular files of text are read (detail::read_text_file).
-std::shared_ptr<const FileSource> folder_source(const std::filesystem::path& folder, bool allow_outside_paths = false);
+/// only regular files of text are read (detail::read_text_file). `scenario_file` is the file that
+/// stands for the folder's scenario.yaml (a path given as `migsim run what-if.yaml`), named so in messages.
+std::shared_ptr<const FileSource> folder_source(const std::filesystem::path& folder, bool allow_outside_paths = false,
+                                                const std::string& scenario_file = "scenario.yaml");
 
 /// A value that changes over time: linear between dated points, flat before the first and
 /// after the last.

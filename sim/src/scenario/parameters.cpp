@@ -18,7 +18,7 @@ constexpr std::string_view kAssumption = "modelling assumption; to be calibrated
 // clang-format off
 const std::array kSchema = {
   // --- identity and calendar -------------------------------------------------------------
-  ParamSpec{"name", ParamType::String, "", "", 0, 0, "Short scenario name (used in outputs).", "", &P::name},
+  ParamSpec{"name", ParamType::String, "", "", 0, 0, "Short scenario name (used in outputs). A scenario that `extends` another and gives none is named after its file (`what-if.yaml`: `what-if`; a `scenario.yaml`: its folder), not after its base.", "", &P::name},
   ParamSpec{"description", ParamType::String, "", "\"\"", 0, 0, "One-paragraph description.", "", &P::description},
   ParamSpec{"calendar.start", ParamType::Date, "date", "", 0, 0, "First day of the simulation.", "", &P::start},
   ParamSpec{"calendar.end", ParamType::Date, "date", "", 0, 0, "Last day on which a step may start.", "", &P::end},

@@ -42,28 +42,40 @@ std::filesystem::path resolved(const std::filesystem::path& path) {
 
 class FolderSource final : public FileSource {
  public:
-  FolderSource(std::filesystem::path folder, std::shared_ptr<AllowedFolders> allowed)
-      : folder_(std::move(folder)), allowed_(std::move(allowed)) {
+  FolderSource(std::filesystem::path folder, std::shared_ptr<AllowedFolders> allowed,
+               std::string scenario_file = "scenario.yaml")
+      : folder_(std::move(folder)), allowed_(std::move(allowed)), scenario_file_(std::move(scenario_file)) {
     allowed_->folders.push_back(resolved(folder_));
   }
   std::optional<std::string> read(const std::string& relative) const override {
-    const std::filesystem::path path = folder_ / relative;
+    const std::filesystem::path path = folder_ / file(relative);
     if (!allowed_->anywhere && !allowed_->contain(resolved(path)))
       throw ScenarioError(path.string() + ": outside the scenario's folder " + allowed_->folders.front().string() +
                           " and the folders of the scenarios it extends (symbolic links resolved); expected a file "
                           "inside them, or run with --allow-outside-paths (Python: allow_outside_paths=True)");
     return detail::read_text_file(path);
   }
-  std::string describe(const std::string& relative) const override { return (folder_ / relative).string(); }
+  std::string describe(const std::string& relative) const override { return (folder_ / file(relative)).string(); }
   std::shared_ptr<const FileSource> folder(const std::string& relative) const override {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(folder_ / relative / "scenario.yaml", ec)) return nullptr;
     return std::make_shared<FolderSource>(folder_ / relative, allowed_);
   }
+  /// The file's stem (what-if.yaml: "what-if"), or the folder's name for a scenario.yaml.
+  std::string default_scenario_name() const override {
+    if (scenario_file_ != "scenario.yaml") return std::filesystem::path(scenario_file_).stem().string();
+    return resolved(folder_).filename().string();
+  }
 
  private:
+  /// `relative`, with the scenario file standing for scenario.yaml.
+  std::string file(const std::string& relative) const {
+    return relative == "scenario.yaml" ? scenario_file_ : relative;
+  }
+
   std::filesystem::path folder_;
   std::shared_ptr<AllowedFolders> allowed_;  ///< shared along the `extends` chain
+  std::string scenario_file_;
 };
 
 std::vector<std::string> split_key(const std::string& key) {
@@ -396,10 +408,11 @@ void check_consistency(const Scenario& sc, const std::string& where) {
 
 }  // namespace
 
-std::shared_ptr<const FileSource> folder_source(const std::filesystem::path& folder, bool allow_outside_paths) {
+std::shared_ptr<const FileSource> folder_source(const std::filesystem::path& folder, bool allow_outside_paths,
+                                                const std::string& scenario_file) {
   auto allowed = std::make_shared<AllowedFolders>();
   allowed->anywhere = allow_outside_paths;
-  return std::make_shared<FolderSource>(folder, allowed);
+  return std::make_shared<FolderSource>(folder, allowed, scenario_file);
 }
 
 void TimeSeries::add(Date date, double value) { points_.emplace_back(date, value); }
@@ -615,6 +628,9 @@ Layers read_layer_file(const std::string& text, const std::shared_ptr<const File
     for (const char* key : {"events", "remove_events"}) layers.root.remove(key);
   } else {
     merge_into(layers.root, root, {"extends", "remove_events", "events"});
+    // Only the file loaded is named after itself: a base's own name is overwritten anyway.
+    if (depth == 0 && !root["name"] && !source->default_scenario_name().empty())
+      layers.root["name"] = source->default_scenario_name();
   }
   return layers;
 }
@@ -803,7 +819,7 @@ Scenario load_scenario(const std::string& name_or_path, const std::vector<Overri
   if (fs::is_directory(path, ec) || fs::is_regular_file(path, ec)) {
     fs::path folder = fs::is_directory(path, ec) ? path : path.parent_path();
     fs::path yaml = fs::is_directory(path, ec) ? folder / "scenario.yaml" : path;
-    auto source = folder_source(folder.empty() ? fs::path(".") : folder, allow_outside_paths);
+    auto source = folder_source(folder.empty() ? fs::path(".") : folder, allow_outside_paths, yaml.filename().string());
     const std::optional<std::string> text = detail::read_text_file(yaml);
     if (!text) throw ScenarioError(yaml.string() + ": cannot read scenario file");
     Scenario sc = load_scenario(*text, source, overrides);

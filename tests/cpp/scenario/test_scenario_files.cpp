@@ -82,6 +82,39 @@ TEST_F(Folder, AScenarioMayReadTheFoldersOfTheScenariosItExtends) {
   EXPECT_THROW(migsim::load_scenario((root_ / "derived").string()), migsim::ScenarioError);
 }
 
+TEST_F(Folder, ADerivedScenarioWithoutANameIsNamedAfterItsFileNotItsBase) {
+  fs::create_directories(root_ / "derived");
+  write_text(root_ / "derived" / "scenario.yaml", "extends: ../scenario\n");
+  EXPECT_EQ(migsim::load_scenario((root_ / "derived").string()).params.name, "derived");
+  write_text(root_ / "derived" / "what-if.yaml", "extends: ../scenario\n");
+  EXPECT_EQ(migsim::load_scenario((root_ / "derived" / "what-if.yaml").string()).params.name, "what-if");
+  write_text(root_ / "derived" / "named.yaml", "extends: ../scenario\nname: closure-test\n");
+  EXPECT_EQ(migsim::load_scenario((root_ / "derived" / "named.yaml").string()).params.name, "closure-test");
+  // A chain: the file loaded names the run, not the base in between.
+  write_text(root_ / "derived" / "on-top.yaml", "extends: .\n");
+  EXPECT_EQ(migsim::load_scenario((root_ / "derived" / "on-top.yaml").string()).params.name, "on-top");
+  EXPECT_EQ(migsim::load_scenario(scenario().string()).params.name,
+            migsim::load_scenario((kTwoRegion / "scenario.yaml").string()).params.name);
+}
+
+TEST_F(Folder, ErrorsInAScenarioFileNotCalledScenarioYamlNameThatFile) {
+  write_text(root_ / "scenario" / "what-if.yaml", "extends: .\ncalendar:\n  bogus: 1\n");
+  std::string message;
+  try {
+    migsim::load_scenario((root_ / "scenario" / "what-if.yaml").string());
+  } catch (const migsim::ScenarioError& e) {
+    message = e.what();
+  }
+  EXPECT_TRUE(Contains(message, (root_ / "scenario" / "what-if.yaml").string() + ": key 'calendar.bogus'")) << message;
+  write_text(root_ / "scenario" / "broken.yaml", "extends: .\nevents: [\n");
+  try {
+    migsim::load_scenario((root_ / "scenario" / "broken.yaml").string());
+    ADD_FAILURE() << "a YAML syntax error was accepted";
+  } catch (const migsim::ScenarioError& e) {
+    EXPECT_TRUE(Contains(e.what(), (root_ / "scenario" / "broken.yaml").string())) << e.what();
+  }
+}
+
 TEST_F(Folder, AFifoIsRefusedWithoutBlocking) {
   ASSERT_EQ(::mkfifo((scenario() / "pipe.csv").c_str(), 0666), 0);
   const auto started = std::chrono::steady_clock::now();
