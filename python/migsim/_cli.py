@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import sys
-from typing import Callable
+from typing import Callable, TextIO
 
 from ._core import ArgumentError, MigsimError
 
 
-def exit_code(program: str, action: Callable[[], str]) -> int:
-    """Runs ``action`` and prints the line it returns: 0 done, 2 bad input (the message says what was expected
-    and found), 1 any other failure."""
+def exit_code(program: str, action: Callable[[], str], summary: TextIO | None = None) -> int:
+    """Runs ``action`` and prints the line it returns to ``summary`` (standard error when the result itself goes
+    to standard output): 0 done, 2 bad input (the message says what was expected and found), 1 any other
+    failure."""
     try:
         done = action()
     except ArgumentError as exc:
@@ -19,5 +20,5 @@ def exit_code(program: str, action: Callable[[], str]) -> int:
     except (MigsimError, OSError) as exc:
         print(f"{program}: failed: {exc}", file=sys.stderr)
         return 1
-    print(done)
+    print(done, file=summary or sys.stdout)
     return 0

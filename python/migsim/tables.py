@@ -292,7 +292,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="keep only these values, e.g. location_country=RU or status=irregular,detained "
                              "(repeatable)")
     parser.add_argument("--stock", default="end", help="for a stock: end (default) or mean over the period")
-    parser.add_argument("-o", "--output", required=True, help="output table: .csv, .xlsx or .parquet")
+    parser.add_argument("-o", "--output", required=True,
+                        help="output table: .csv, .xlsx or .parquet, or - for CSV on standard output (to pipe "
+                             "into other tools; the summary line then goes to standard error)")
     return parser
 
 
@@ -305,13 +307,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on bad arguments, 0 on --help
         return int(exc.code or 0)
 
+    to_stdout = args.output == "-"
+
     def write() -> str:
         frame = table(args.file, args.variable, by=args.by or None, freq=args.freq, where=_where(args.where),
                       stock=args.stock)
-        written = write_table(frame, args.output)
+        if to_stdout:  # the whole table is built before the first byte, so an error leaves stdout empty
+            try:
+                frame.to_csv(sys.stdout, index=False)
+                sys.stdout.flush()
+            except BrokenPipeError:  # a reader such as `head` stopped early: not an error of ours
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                return f"standard output was closed by its reader before all {len(frame)} rows were read"
+        written = "standard output" if to_stdout else write_table(frame, args.output)
         return f"wrote {len(frame)} rows of {args.variable} ({frame.attrs['units']}, {args.freq}) to {written}"
 
-    return exit_code("migsim table", write)
+    return exit_code("migsim table", write, summary=sys.stderr if to_stdout else sys.stdout)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -153,6 +153,19 @@ def test_migsim_table_stock_at_month_end_where_and_formats(
     assert pd.read_excel(xlsx)["period"].astype(str).tolist() == ["2010", "2011"]
 
 
+def test_migsim_table_to_standard_output_is_the_csv_file_and_nothing_on_bad_input(
+        cli: Callable[..., subprocess.CompletedProcess[str]], small_run: Path, tmp_path: Path) -> None:
+    out = tmp_path / "returns.csv"
+    assert cli("table", small_run, "returns", "--by", "origin", "--freq", "month", "-o", out).returncode == 0
+    piped = cli("table", small_run, "returns", "--by", "origin", "--freq", "month", "-o", "-", cwd=tmp_path)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout == out.read_text()
+    assert "rows of returns" in piped.stderr and "standard output" in piped.stderr
+    bad = cli("table", small_run, "stok", "-o", "-", cwd=tmp_path)
+    assert bad.returncode == 2 and bad.stdout == "" and "did you mean 'stock'" in bad.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["returns.csv"]
+
+
 @pytest.mark.parametrize("args, expected", [
     (["missing.h5", "stock"], "missing.h5: no such file"),
     (["{run}", "stok"], "no output 'stok'; did you mean 'stock'?"),
