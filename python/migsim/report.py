@@ -15,7 +15,8 @@ From the shell: ``migsim report out/base.h5 out/no-eaeu.h5 -o out/no-eaeu.html``
 The file needs no network: figures are PNG images embedded as base64, styles are inline, and print styles keep
 tables and figures whole on a page, so a browser's "Print to PDF" gives a clean brief. Sections: what was run (the
 file's provenance attributes, fingerprints of the scenario's inputs, the timeline of its policy events), a headline
-table by calendar year (by the period rule of :mod:`migsim.periods`), figures by destination and origin, and, for
+table by calendar year, or quarter, month or week, over the whole run or a window of it (by the period rule of
+:mod:`migsim.periods`), figures by destination and origin, and, for
 several runs, the differences from the first (the baseline). Ensembles show the median and the 10-90 % band over
 runs; when two ensembles share their seeds the differences are paired: quantiles of the per-seed differences, never
 differences of quantiles.
@@ -51,7 +52,7 @@ if not TYPE_CHECKING:
 pd: Any = LazyModule("pandas")
 xr: Any = LazyModule("xarray")
 
-__all__ = ["report", "main"]
+__all__ = ["View", "report", "main"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 QUANTILES = (0.1, 0.5, 0.9)
@@ -60,19 +61,73 @@ _PROVENANCE = (("scenario", "scenario_name"), ("source", "scenario_source"), ("s
                ("migsim version", "migsim_version"), ("git commit", "git_commit"), ("created (UTC)", "created_utc"),
                ("threads", "threads"), ("MPI ranks", "mpi_ranks"), ("wall time (s)", "wall_time_seconds"),
                ("history", "history"))
-# The headline quantities: column, variable, where, stock rule ("" for flows), what it is.
+# The headline quantities: column, variable, where, what it is ({period}: the view's frequency).
 _HEADLINE: tuple[tuple[str, str, dict[str, Any], str], ...] = (
-    ("departures", "departures", {}, "people leaving for a destination during the year"),
-    ("returns", "returns", {}, "returns home during the year (deportations and evacuations included)"),
-    ("remittances (USD)", "remittances_usd", {}, "remittances sent home during the year"),
-    ("permits issued", "permits_issued", {}, "new patents and quota permits during the year"),
-    ("quota left", "quota_remaining", {}, "work permits left in the quota at the end of the year"),
-    ("detentions", "detentions", {}, "irregular migrants detained during the year"),
-    ("deportations", "deportations", {}, "people deported during the year"),
-    ("entry bans", "bans_active", {}, "people with an entry ban in force at the end of the year"),
-    ("stranded", "stranded", {}, "people stranded abroad at the end of the year"),
-    ("evacuated", "evacuated", {}, "stranded people brought home during the year"),
+    ("departures", "departures", {}, "people leaving for a destination during the {period}"),
+    ("returns", "returns", {}, "returns home during the {period} (deportations and evacuations included)"),
+    ("remittances (USD)", "remittances_usd", {}, "remittances sent home during the {period}"),
+    ("permits issued", "permits_issued", {}, "new patents and quota permits during the {period}"),
+    ("quota left", "quota_remaining", {}, "work permits left in the quota at the end of the {period}"),
+    ("detentions", "detentions", {}, "irregular migrants detained during the {period}"),
+    ("deportations", "deportations", {}, "people deported during the {period}"),
+    ("entry bans", "bans_active", {}, "people with an entry ban in force at the end of the {period}"),
+    ("stranded", "stranded", {}, "people stranded abroad at the end of the {period}"),
+    ("evacuated", "evacuated", {}, "stranded people brought home during the {period}"),
 )
+
+
+@dataclasses.dataclass(frozen=True)
+class View:
+    """What the tables and figures cover: calendar periods of ``freq`` (the rule of :mod:`migsim.periods`), and
+    of those only the ones overlapping ``since`` to ``until`` (ISO dates, both included; None: no limit). A crisis
+    of ten weeks is lost in a table by year: ``View("month", "2020-01-01", "2020-12-31")`` shows it."""
+
+    freq: str = "year"
+    since: str | None = None
+    until: str | None = None
+
+    @staticmethod
+    def of(freq: str = "year", since: Any = None, until: Any = None) -> "View":
+        """A checked view: ``freq`` one of :data:`migsim.periods.FREQUENCIES`; ``since``/``until`` dates (``YYYY-MM-DD`` text,
+        :class:`datetime.date` or None), ``since`` not after ``until``."""
+        if freq not in periods.FREQUENCIES:
+            raise ArgumentError(f"freq: expected one of {', '.join(periods.FREQUENCIES)}, found {freq!r}")
+
+        def day(value: Any, name: str) -> str | None:
+            if value is None or value == "":
+                return None
+            try:
+                return (value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))).isoformat()
+            except ValueError:
+                raise ArgumentError(f"{name}: expected a date YYYY-MM-DD, found {value!r}") from None
+
+        start, end = day(since, "since"), day(until, "until")
+        if start and end and start > end:
+            raise ArgumentError(f"since: expected a date on or before until ({end}), found {start}")
+        return View(freq, start, end)
+
+    @property
+    def period(self) -> str:
+        return self.freq
+
+    @property
+    def window(self) -> str:
+        if not self.since and not self.until:
+            return ""
+        return f"{self.since or 'the start'} to {self.until or 'the end'}"
+
+    def keep(self, frame: Any) -> Any:
+        """The rows of a :func:`migsim.table` frame whose period overlaps the window."""
+        mask = np.ones(len(frame), bool)
+        if self.since:
+            mask &= frame["end"].to_numpy(str) >= self.since
+        if self.until:
+            mask &= frame["start"].to_numpy(str) <= self.until
+        return frame[mask]
+
+    def table(self, ds: Any, variable: str, by: str | None = None, where: Any = None, freq: str | None = None) -> Any:
+        """:func:`migsim.table` at this view's frequency (or ``freq``), cut to the window."""
+        return self.keep(table(ds, variable, by=by, freq=freq or self.freq, where=where))
 
 
 @dataclasses.dataclass
@@ -157,9 +212,9 @@ def _provenance(run: _Run) -> list[tuple[str, str]]:
     return rows
 
 
-def _timeline(run: _Run) -> dict[str, Any]:
-    """The scenario's events in force during the run, with their first and last day in force (from
-    ``policy_state``), and the labels of the others."""
+def _timeline(run: _Run, view: View) -> dict[str, Any]:
+    """The scenario's events in force during the run (or the view's window), with their first and last day in
+    force (from ``policy_state``), and the labels of the others."""
     ds = run.ds
     if "policy_state" not in ds.data_vars or "event" not in ds.dims:
         return {"rows": [], "other": []}
@@ -167,10 +222,15 @@ def _timeline(run: _Run) -> dict[str, Any]:
     if "run" in state.dims:
         state = state.isel(run=0)
     starts, ends = periods.edges_of(ds)
+    in_window = np.ones(len(starts), bool)  # steps overlapping the window
+    if view.since:
+        in_window &= ends - 1 >= np.datetime64(view.since)
+    if view.until:
+        in_window &= starts <= np.datetime64(view.until)
     rows, other = [], []
     for i, label in enumerate(np.asarray(ds["event"].values).astype(str)):
         active = np.flatnonzero(np.asarray(state.isel(event=i).values) > 0)
-        if not len(active):
+        if not len(active) or not in_window[active].any():
             other.append(label)
             continue
         kind = str(ds["event_type"].values[i]) if "event_type" in ds.coords else ""
@@ -224,31 +284,37 @@ def _cell(values: np.ndarray, money: bool = False) -> str:
     return f"{_format(mid, money)} [{_format(low, money)}–{_format(high, money)}]"
 
 
-def _headline(run: _Run) -> dict[str, Any]:
-    """Rows by calendar year: migrants abroad by destination country (end of year), then the yearly flows."""
-    ds = run.ds
+def _headline(run: _Run, view: View) -> dict[str, Any]:
+    """Rows by calendar period: migrants abroad by destination country (end of the period), then the flows."""
+    ds, period = run.ds, view.period
     names = _country_names(ds)
     columns: list[tuple[str, str, Any]] = []  # header, description, frame pivot (periods x runs)
     where = {"status": _abroad(ds)}
-    stock = table(ds, "stock", by="location_country", freq="year", where=where)
+    stock = view.table(ds, "stock", by="location_country", where=where)
+    if stock.empty:
+        starts, ends = periods.edges_of(ds)
+        raise ArgumentError(f"since/until: expected a window overlapping the run {run.label} (simulated {starts[0]} "
+                            f"to {ends[-1] - 1}), found {view.window}")
     destinations = _destinations(ds)
     for country in destinations:
         part = stock[stock["location_country"] == country].drop(columns="location_country")
         columns.append((names.get(country, country),
-                        f"migrants in {names.get(country, country)} at the end of the year (not naturalised)",
+                        f"migrants in {names.get(country, country)} at the end of the {period} (not naturalised)",
                         _per_run(part, None)))
     for header, variable, selection, what in _HEADLINE:
         if variable in ds.data_vars:
-            columns.append((header, what, _per_run(table(ds, variable, freq="year", where=selection), None)))
-    years = [str(p) for p in stock["period"].unique()]
+            columns.append((header, what.format(period=period),
+                            _per_run(view.table(ds, variable, where=selection), None)))
+    labels = [str(p) for p in stock["period"].unique()]
     complete = dict(zip(stock["period"].astype(str), stock["complete"]))
     tables = []
-    for title, part in (("Migrants abroad by destination country, at the end of the year", columns[:len(destinations)]),
-                        ("Flows over the year, permits, enforcement and crises", columns[len(destinations):])):
+    for title, part in ((f"Migrants abroad by destination country, at the end of the {period}",
+                         columns[:len(destinations)]),
+                        (f"Flows over the {period}, permits, enforcement and crises", columns[len(destinations):])):
         rows = []
-        for year in years:
-            cells = [_cell(pivot.loc[year].to_numpy(float), money="USD" in header) for header, _, pivot in part]
-            rows.append({"year": year + ("" if complete.get(year, True) else " (part)"), "cells": cells})
+        for label in labels:
+            cells = [_cell(pivot.loc[label].to_numpy(float), money="USD" in header) for header, _, pivot in part]
+            rows.append({"period": label + ("" if complete.get(label, True) else " (part)"), "cells": cells})
         tables.append({"title": title, "headers": [c[0] for c in part], "descriptions": [c[1] for c in part],
                        "rows": rows})
     return {"tables": tables, "ensemble": run.members > 1}
@@ -292,15 +358,16 @@ def _axes_style(ax: Any, title: str, units: str) -> None:
     ax.margins(x=0)
 
 
-def _monthly(run: _Run, variable: str, by: str | None = None, where: dict[str, Any] | None = None) -> tuple[Any, Any]:
-    frame = table(run.ds, variable, by=by, freq="month", where=where)
+def _monthly(run: _Run, view: View, variable: str, by: str | None = None,
+             where: dict[str, Any] | None = None) -> tuple[Any, Any]:
+    frame = view.table(run.ds, variable, by=by, where=where, freq="month")
     frame = frame[frame["complete"]]
     pivot = _per_run(frame, by)
     dates = pd.to_datetime(pivot.index.get_level_values("period").unique() + "-01") + pd.offsets.MonthEnd(0)
     return dates, pivot
 
 
-def _figures(run: _Run) -> list[dict[str, str]]:
+def _figures(run: _Run, view: View) -> list[dict[str, str]]:
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -308,7 +375,7 @@ def _figures(run: _Run) -> list[dict[str, str]]:
 
     ds, out = run.ds, []
     names = _country_names(ds)
-    dates, pivot = _monthly(run, "stock", "location_country", {"status": _abroad(ds)})
+    dates, pivot = _monthly(run, view, "stock", "location_country", {"status": _abroad(ds)})
     fig, ax = plt.subplots(figsize=(8, 4))
     for country in _destinations(ds):
         _band(ax, dates, pivot.xs(country, level="location_country").to_numpy(float), names.get(country, country))
@@ -319,7 +386,7 @@ def _figures(run: _Run) -> list[dict[str, str]]:
     by = "origin_label" if "origin_label" in ds.coords else "origin"
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
     for ax, variable in zip(axes, ("departures", "returns")):
-        dates, pivot = _monthly(run, variable, by)
+        dates, pivot = _monthly(run, view, variable, by)
         for origin in pivot.index.get_level_values(by).unique():
             _band(ax, dates, pivot.xs(origin, level=by).to_numpy(float), str(origin))
         _axes_style(ax, f"{variable.capitalize()} by origin region (per month)", "people per month")
@@ -328,7 +395,7 @@ def _figures(run: _Run) -> list[dict[str, str]]:
     out.append({"title": "Departures and returns by origin region", "png": _png(fig),
                 "caption": "Flows summed over calendar months; a weekly step across a month's end is split by days."})
     if "remittances_usd" in ds.data_vars:
-        dates, pivot = _monthly(run, "remittances_usd")
+        dates, pivot = _monthly(run, view, "remittances_usd")
         fig, ax = plt.subplots(figsize=(8, 3.5))
         _band(ax, dates, pivot.to_numpy(float), "remittances")
         _axes_style(ax, f"{run.label}: remittances sent home (per month)", "USD per month")
@@ -347,9 +414,9 @@ def _paired(base: _Run, other: _Run) -> bool:
     return base.members > 1 and other.members > 1 and base.seeds == other.seeds and len(base.seeds) > 0
 
 
-def _yearly_total(run: _Run, variable: str, abroad: bool) -> Any:
+def _period_total(run: _Run, view: View, variable: str, abroad: bool) -> Any:
     where = {"status": _abroad(run.ds)} if abroad else None
-    return _per_run(table(run.ds, variable, freq="year", where=where), None)
+    return _per_run(view.table(run.ds, variable, where=where), None)
 
 
 def _difference_values(base: Any, other: Any, paired: bool) -> np.ndarray:
@@ -360,12 +427,12 @@ def _difference_values(base: Any, other: Any, paired: bool) -> np.ndarray:
     return difference
 
 
-def _differences(runs: list[_Run]) -> list[dict[str, Any]]:
+def _differences(runs: list[_Run], view: View) -> list[dict[str, Any]]:
     base, out = runs[0], []
     for other in runs[1:]:
         paired = _paired(base, other)
         headers: list[str] = []
-        rows_by_year: dict[str, list[str]] = {}
+        rows_by_period: dict[str, list[str]] = {}
         note = ""
         if paired:
             note = (f"Paired by seed ({len(base.seeds)} seeds shared): median and 10–90 % quantiles of the per-seed "
@@ -377,27 +444,28 @@ def _differences(runs: list[_Run]) -> list[dict[str, Any]]:
         for header, variable, kind in _DIFFERENCES:
             if variable not in base.ds.data_vars or variable not in other.ds.data_vars:
                 continue
-            b = _yearly_total(base, variable, kind == "abroad")
-            o = _yearly_total(other, variable, kind == "abroad")
+            b = _period_total(base, view, variable, kind == "abroad")
+            o = _period_total(other, view, variable, kind == "abroad")
             values = _difference_values(b, o, paired)
-            headers.append(header + (" (end of year)" if kind == "abroad" or variable == "stranded" else ""))
-            for year, row in zip([p for p in o.index if p in b.index], values):
-                rows_by_year.setdefault(str(year), []).append(_cell(row, money="USD" in header))
-        figure = _difference_figure(base, other, paired)
+            at_end = kind == "abroad" or variable == "stranded"
+            headers.append(header + (f" (end of {view.period})" if at_end else ""))
+            for label, row in zip([p for p in o.index if p in b.index], values):
+                rows_by_period.setdefault(str(label), []).append(_cell(row, money="USD" in header))
+        figure = _difference_figure(base, other, paired, view)
         out.append({"label": other.label, "note": note, "headers": headers,
-                    "rows": [{"year": y, "cells": c} for y, c in rows_by_year.items()], "png": figure})
+                    "rows": [{"period": p, "cells": c} for p, c in rows_by_period.items()], "png": figure})
     return out
 
 
-def _difference_figure(base: _Run, other: _Run, paired: bool) -> str:
+def _difference_figure(base: _Run, other: _Run, paired: bool, view: View) -> str:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     for ax, (header, variable, kind) in zip(axes, (("migrants abroad", "stock", "abroad"),
                                                    ("returns", "returns", None))):
         where = {"status": _abroad(base.ds)} if kind else None
-        dates, b = _monthly(base, variable, None, where)
-        dates_o, o = _monthly(other, variable, None, where)
+        dates, b = _monthly(base, view, variable, None, where)
+        dates_o, o = _monthly(other, view, variable, None, where)
         values = _difference_values(b, o, paired)
         _band(ax, dates[: len(values)], values, f"{other.label} − {base.label}")
         ax.axhline(0, color="black", linewidth=0.8)
@@ -442,26 +510,30 @@ def _core_builtins() -> list[str]:
 # ------------------------------------------------------------------------------------------------ render
 
 
-def render(data: Any, labels: Sequence[str] | None = None, title: str | None = None) -> str:
+def render(data: Any, labels: Sequence[str] | None = None, title: str | None = None, freq: str = "year",
+           since: Any = None, until: Any = None) -> str:
     """The report as HTML text (see :func:`report`)."""
     import jinja2
 
     from . import _core
 
+    view = View.of(freq, since, until)
     runs = _runs(data, labels)
     environment = jinja2.Environment(loader=jinja2.PackageLoader("migsim", "templates"),
                                      autoescape=jinja2.select_autoescape(["html", "j2"]), undefined=jinja2.StrictUndefined)
     sections = [{"label": run.label, "provenance": _provenance(run), "fingerprints": _fingerprints(run.ds),
-                 "timeline": _timeline(run), "headline": _headline(run), "figures": _figures(run), "fit": _fit(run)}
+                 "timeline": _timeline(run, view), "headline": _headline(run, view), "figures": _figures(run, view),
+                 "fit": _fit(run)}
                 for run in runs]
     return environment.get_template(_TEMPLATE).render(
         title=title or ("migsim report: " + ", ".join(r.label for r in runs)),
         generated=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        version=_core.version(), runs=sections, differences=_differences(runs) if len(runs) > 1 else [],
-        baseline=runs[0].label, quantiles=QUANTILES)
+        version=_core.version(), runs=sections, differences=_differences(runs, view) if len(runs) > 1 else [],
+        baseline=runs[0].label, quantiles=QUANTILES, period=view.period, window=view.window)
 
 
-def report(data: Any, path: PathLike, labels: Sequence[str] | None = None, title: str | None = None) -> Path:
+def report(data: Any, path: PathLike, labels: Sequence[str] | None = None, title: str | None = None,
+           freq: str = "year", since: Any = None, until: Any = None) -> Path:
     """Writes a self-contained HTML report.
 
     Args:
@@ -471,19 +543,25 @@ def report(data: Any, path: PathLike, labels: Sequence[str] | None = None, title
         path: the ``.html`` file to write (atomically: a temporary file in the same folder, renamed when complete).
         labels: names for the runs (default: the scenario names, or the file names).
         title: the report's title.
+        freq: the periods of the tables: ``"year"`` (default), ``"quarter"``, ``"month"`` or ``"week"`` (the
+            model's steps), by the rule of :mod:`migsim.periods`.
+        since, until: dates (``"YYYY-MM-DD"`` or :class:`datetime.date`): the tables and figures cover only the
+            periods overlapping this window, e.g. a crisis year by month, and the policy timeline only the events
+            in force in it.
 
     Returns:
         The path written.
 
     Raises:
-        migsim.ArgumentError: bad input (a missing file, a folder that does not exist, the wrong number of labels).
+        migsim.ArgumentError: bad input (a missing file, a folder that does not exist, the wrong number of labels,
+            an unknown ``freq``, a date that is not one, or a window outside the runs).
     """
     target = Path(os.fspath(path))
     if target.suffix.lower() not in (".html", ".htm"):
         raise ArgumentError(f"-o {target}: expected a file ending in .html, found {target.suffix or 'no extension'!r}")
     if not target.parent.is_dir():
         raise ArgumentError(f"-o {target}: the folder {target.parent} does not exist")
-    text = render(data, labels, title)
+    text = render(data, labels, title, freq=freq, since=since, until=until)
     write_atomically(lambda temporary: temporary.write_text(text, encoding="utf-8"), target)
     return target
 
@@ -493,19 +571,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="migsim report",
         description="A self-contained HTML report of one or more output files (the first is the baseline): what "
-                    "was run, a headline table by year, figures by destination and origin, differences from the "
-                    "baseline. Opens in any browser without network; prints cleanly to PDF.")
+                    "was run, a headline table by year (or --freq), figures by destination and origin, differences "
+                    "from the baseline. Opens in any browser without network; prints cleanly to PDF.")
     parser.add_argument("files", nargs="+", help="output files written by migsim run (or saved from Python)")
     parser.add_argument("-o", "--output", required=True, help="the report, a .html file")
     parser.add_argument("--labels", default="", help="comma-separated names for the files (default: file names)")
     parser.add_argument("--title", default=None, help="the report's title")
+    parser.add_argument("--freq", default="year", help="periods of the tables: year (default), quarter, month or "
+                                                       "week (the model's steps)")
+    parser.add_argument("--since", default=None, metavar="DATE",
+                        help="tables and figures from the period holding DATE (YYYY-MM-DD), e.g. a crisis year")
+    parser.add_argument("--until", default=None, metavar="DATE",
+                        help="tables and figures to the period holding DATE (YYYY-MM-DD)")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
     labels = [v.strip() for v in args.labels.split(",")] if args.labels else None
-    return exit_code("migsim report",
-                     lambda: f"wrote {report(args.files, args.output, labels=labels, title=args.title)}")
+    return exit_code("migsim report", lambda: "wrote " + str(report(
+        args.files, args.output, labels=labels, title=args.title, freq=args.freq, since=args.since, until=args.until)))
 
 
 if __name__ == "__main__":  # pragma: no cover

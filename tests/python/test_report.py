@@ -76,6 +76,45 @@ def test_report_of_a_run_holds_what_was_run_and_the_headline_numbers(tmp_path: P
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.html"]
 
 
+def test_a_crisis_report_by_month_over_a_window_shows_the_closure_months(
+        cli: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path) -> None:
+    """`--freq month --since --until`: one row per month of the window, the numbers of `migsim table`, the
+    timeline cut to the events in force in the window, and bad values refused with exit 2 and no file."""
+    base, closed = tmp_path / "base.h5", tmp_path / "closed.h5"
+    common = ["-q", "--scale", "2000", "--seed", "2"]
+    later = {"start": "2021-06-20", "end": "2021-06-27", "evacuation_from": "2021-06-20"}  # after the window
+    sets = [a for key, day in later.items() for a in ("--set", f"events.closure_russia.{key}={day}")]
+    proc = cli("run", "covid-returns", *common, *sets, "-o", base)
+    assert proc.returncode == 0, proc.stderr
+    assert cli("run", "covid-returns", *common, "-o", closed).returncode == 0
+    proc = cli("report", base, closed, "--labels", "open,closed", "--freq", "month", "--since", "2020-03-01",
+               "--until", "2020-06-30", "-o", tmp_path / "crisis.html")
+    assert proc.returncode == 0, proc.stderr
+    text = (tmp_path / "crisis.html").read_text()
+    assert "Headline by month, 2020-03-01 to 2020-06-30" in text
+    months = re.findall(r"<tr><td>(\d{4}-\d{2})</td>", text[text.index("<caption>Flows over the month"):])
+    assert months[:4] == ["2020-03", "2020-04", "2020-05", "2020-06"] and "2020-07" not in months[:5]
+    stranded = migsim.table(closed, "stranded", freq="month").set_index("period")["value"]
+    closed_part = text[text.index('id="run-2"'):]
+    assert _number(_cells(closed_part, "Flows over the month", "2020-04")[-2]) == pytest.approx(stranded["2020-04"])
+    assert stranded["2020-04"] > 0
+    differences = text[text.index("closed − open"):]
+    assert re.search(r"<th>stranded \(end of month\)</th>", differences)
+    timeline = closed_part[closed_part.index("Policy timeline"):closed_part.index("Headline by month")]
+    assert "closure_russia" in timeline and "not in force from 2020-03-01 to 2020-06-30" in timeline
+    in_force, not_in_force = timeline.split("not in force")
+    assert "covid_builders_pay_2020" in in_force  # from 9 June 2020
+    assert "fee_moscow_2019" in not_in_force and "fee_moscow_2019" not in in_force  # to 2 January 2020
+    assert float(xr.open_dataset(closed)["policy_state"].sel(event="fee_moscow_2019").max()) > 0  # in the run
+    for args, message in ((["--freq", "fortnight"], "freq: expected one of week, month, quarter, year"),
+                          (["--since", "2020-02-30"], "since: expected a date YYYY-MM-DD, found '2020-02-30'"),
+                          (["--since", "2020-06-01", "--until", "2020-05-01"], "expected a date on or before until"),
+                          (["--since", "2031-01-01"], "expected a window overlapping the run")):
+        bad = cli("report", closed, *args, "-o", tmp_path / "x.html")
+        assert bad.returncode == 2 and message in bad.stderr, bad.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["base.h5", "closed.h5", "crisis.html"]
+
+
 def test_report_of_a_comparison_pairs_runs_by_seed(comparison: migsim.Comparison, tmp_path: Path) -> None:
     text = migsim.report(comparison, tmp_path / "cmp.html").read_text()
     assert "Differences from baseline" in text
