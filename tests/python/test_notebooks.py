@@ -29,7 +29,7 @@ ANALYSIS = REPO / "analysis"
 NOTEBOOKS: dict[str, list[str]] = {
     "01-quickstart": ["kyrgyzstan-baseline.h5", "kyrgyzstan-remittances-0.4.h5", "lower-remittances/scenario.yaml"],
     "02-quota-scenarios": [],
-    "03-crisis-returns": [],
+    "03-crisis-returns": ["crisis-2020.html"],
     "04-ensembles-and-uncertainty": ["quota-cut-ensemble.h5"],
     "05-branching-futures": [f"states-2025/kyrgyzstan-seed{seed}.state.h5" for seed in range(1, 7)],
 }
