@@ -178,6 +178,10 @@ def _runs(data: Any, labels: Sequence[str] | None) -> list[_Run]:
             run.label = str(label)
     if not out:
         raise ArgumentError("expected at least one run, ensemble or comparison to report on, found none")
+    for run in out:  # the headline and figures start from the stock abroad
+        if "stock" not in run.ds.data_vars:
+            raise ArgumentError(f"{run.label}: expected the output 'stock' for a report (keep it in variables= of "
+                                f"compare or Ensemble), found only {', '.join(map(str, run.ds.data_vars)) or 'none'}")
     names = [r.label for r in out]
     for i, run in enumerate(out):  # labels must tell the runs apart
         if names.count(run.label) > 1:
@@ -384,16 +388,19 @@ def _figures(run: _Run, view: View) -> list[dict[str, str]]:
     out.append({"title": "Migrants abroad by destination", "png": _png(fig),
                 "caption": "People abroad in every status but naturalised, at the end of each month."})
     by = "origin_label" if "origin_label" in ds.coords else "origin"
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
-    for ax, variable in zip(axes, ("departures", "returns")):
-        dates, pivot = _monthly(run, view, variable, by)
-        for origin in pivot.index.get_level_values(by).unique():
-            _band(ax, dates, pivot.xs(origin, level=by).to_numpy(float), str(origin))
-        _axes_style(ax, f"{variable.capitalize()} by origin region (per month)", "people per month")
-    axes[1].legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    fig.suptitle(run.label, fontsize="medium")
-    out.append({"title": "Departures and returns by origin region", "png": _png(fig),
-                "caption": "Flows summed over calendar months; a weekly step across a month's end is split by days."})
+    flows = [v for v in ("departures", "returns") if v in ds.data_vars]  # a comparison may hold only the stock
+    if flows:
+        fig, axes = plt.subplots(1, len(flows), figsize=(5 * len(flows), 4), sharey=True, squeeze=False)
+        for ax, variable in zip(axes[0], flows):
+            dates, pivot = _monthly(run, view, variable, by)
+            for origin in pivot.index.get_level_values(by).unique():
+                _band(ax, dates, pivot.xs(origin, level=by).to_numpy(float), str(origin))
+            _axes_style(ax, f"{variable.capitalize()} by origin region (per month)", "people per month")
+        axes[0][-1].legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        fig.suptitle(run.label, fontsize="medium")
+        out.append({"title": " and ".join(flows).capitalize() + " by origin region", "png": _png(fig),
+                    "caption": "Flows summed over calendar months; a weekly step across a month's end is split by "
+                               "days."})
     if "remittances_usd" in ds.data_vars:
         dates, pivot = _monthly(run, view, "remittances_usd")
         fig, ax = plt.subplots(figsize=(8, 3.5))
@@ -460,9 +467,13 @@ def _differences(runs: list[_Run], view: View) -> list[dict[str, Any]]:
 def _difference_figure(base: _Run, other: _Run, paired: bool, view: View) -> str:
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
-    for ax, (header, variable, kind) in zip(axes, (("migrants abroad", "stock", "abroad"),
-                                                   ("returns", "returns", None))):
+    panels = [(header, variable, kind) for header, variable, kind in (("migrants abroad", "stock", "abroad"),
+                                                                       ("returns", "returns", None))
+              if variable in base.ds.data_vars and variable in other.ds.data_vars]
+    if not panels:
+        return ""
+    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.8), squeeze=False)
+    for ax, (header, variable, kind) in zip(axes[0], panels):
         where = {"status": _abroad(base.ds)} if kind else None
         dates, b = _monthly(base, view, variable, None, where)
         dates_o, o = _monthly(other, view, variable, None, where)
@@ -490,7 +501,10 @@ def _fit(run: _Run) -> list[dict[str, str]]:
         targets = load_targets(name)
     except MigsimError:  # a built-in without an observed/ folder
         return []
-    table = fit_table(targets.compare(run.ds))
+    held = {t.name: t.weight for t in targets if t.compare and t.variable in run.ds.data_vars}
+    if not held:  # a comparison that kept only outputs no series compares
+        return []
+    table = fit_table(targets.select(held).compare(run.ds))
     rows = []
     for row in table.itertuples():
         if row.series == "all series" or not int(row.n):

@@ -115,6 +115,20 @@ def test_a_crisis_report_by_month_over_a_window_shows_the_closure_months(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["base.h5", "closed.h5", "crisis.html"]
 
 
+def test_a_comparison_of_the_stock_alone_reports_and_one_without_it_is_refused(tmp_path: Path) -> None:
+    """compare() keeps only the stock by default: the report shows what it holds instead of failing on the
+    flows, and names the missing stock when even that is left out."""
+    stock_only = migsim.compare({"a": "kyrgyzstan", "b": "kyrgyzstan"}, seeds=[1], processes=1, **FAST)
+    text = migsim.report(stock_only, tmp_path / "stock.html").read_text()
+    assert "Migrants abroad by destination" in text and "by origin region" not in text
+    assert len(re.findall(r'src="data:image/png;base64,', text)) == 3  # stock of each run and the difference
+    no_stock = migsim.compare({"a": "kyrgyzstan", "b": "kyrgyzstan"}, seeds=[1], processes=1, variables=["returns"],
+                              **FAST)
+    with pytest.raises(migsim.ArgumentError, match="a: expected the output 'stock' for a report .* found only returns"):
+        migsim.report(no_stock, tmp_path / "none.html")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["stock.html"]
+
+
 def test_report_of_a_comparison_pairs_runs_by_seed(comparison: migsim.Comparison, tmp_path: Path) -> None:
     text = migsim.report(comparison, tmp_path / "cmp.html").read_text()
     assert "Differences from baseline" in text
