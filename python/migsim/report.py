@@ -108,10 +108,12 @@ class View:
 
     @property
     def period(self) -> str:
+        """The name of one period in the report's text ("month")."""
         return self.freq
 
     @property
     def window(self) -> str:
+        """The window as text ("2020-03-01 to 2020-12-31"), or "" for the whole run."""
         if not self.since and not self.until:
             return ""
         return f"{self.since or 'the start'} to {self.until or 'the end'}"
