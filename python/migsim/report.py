@@ -42,6 +42,7 @@ from ._core import ArgumentError, MigsimError
 from ._files import write_atomically
 from ._lazy import LazyModule
 from .schema import ABROAD_STATUSES_EXCLUDING_NATURALISED
+from .settings import _date as checked_date
 from .tables import dataset, table
 
 if TYPE_CHECKING:  # numpy, pandas and xarray are imported on first use
@@ -88,28 +89,12 @@ class View:
 
     @staticmethod
     def of(freq: str = "year", since: Any = None, until: Any = None) -> "View":
-        """A checked view: ``freq`` one of :data:`migsim.periods.FREQUENCIES`; ``since``/``until`` dates (``YYYY-MM-DD`` text,
-        :class:`datetime.date` or None), ``since`` not after ``until``."""
-        if freq not in periods.FREQUENCIES:
-            raise ArgumentError(f"freq: expected one of {', '.join(periods.FREQUENCIES)}, found {freq!r}")
-
-        def day(value: Any, name: str) -> str | None:
-            if value is None or value == "":
-                return None
-            try:
-                return (value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))).isoformat()
-            except ValueError:
-                raise ArgumentError(f"{name}: expected a date YYYY-MM-DD, found {value!r}") from None
-
-        start, end = day(since, "since"), day(until, "until")
+        """A view with ``since``/``until`` checked as dates (``YYYY-MM-DD`` text, :class:`datetime.date` or None),
+        ``since`` not after ``until``; ``freq`` is checked by :func:`migsim.table`, as for ``migsim table``."""
+        start, end = checked_date("since", since or None), checked_date("until", until or None)
         if start and end and start > end:
             raise ArgumentError(f"since: expected a date on or before until ({end}), found {start}")
         return View(freq, start, end)
-
-    @property
-    def period(self) -> str:
-        """The name of one period in the report's text ("month")."""
-        return self.freq
 
     @property
     def window(self) -> str:
@@ -118,14 +103,19 @@ class View:
             return ""
         return f"{self.since or 'the start'} to {self.until or 'the end'}"
 
+    def overlaps(self, starts: np.ndarray, last_days: np.ndarray) -> np.ndarray:
+        """Which periods, from ``starts`` to ``last_days`` (``datetime64[D]``, both included), overlap the window."""
+        mask = np.ones(len(starts), bool)
+        if self.since:
+            mask &= last_days >= np.datetime64(self.since)
+        if self.until:
+            mask &= starts <= np.datetime64(self.until)
+        return mask
+
     def keep(self, frame: Any) -> Any:
         """The rows of a :func:`migsim.table` frame whose period overlaps the window."""
-        mask = np.ones(len(frame), bool)
-        if self.since:
-            mask &= frame["end"].to_numpy(str) >= self.since
-        if self.until:
-            mask &= frame["start"].to_numpy(str) <= self.until
-        return frame[mask]
+        return frame[self.overlaps(np.asarray(frame["start"], dtype="datetime64[D]"),
+                                   np.asarray(frame["end"], dtype="datetime64[D]"))]
 
     def table(self, ds: Any, variable: str, by: str | None = None, where: Any = None, freq: str | None = None) -> Any:
         """:func:`migsim.table` at this view's frequency (or ``freq``), cut to the window."""
@@ -228,11 +218,7 @@ def _timeline(run: _Run, view: View) -> dict[str, Any]:
     if "run" in state.dims:
         state = state.isel(run=0)
     starts, ends = periods.edges_of(ds)
-    in_window = np.ones(len(starts), bool)  # steps overlapping the window
-    if view.since:
-        in_window &= ends - 1 >= np.datetime64(view.since)
-    if view.until:
-        in_window &= starts <= np.datetime64(view.until)
+    in_window = view.overlaps(starts, ends - 1)  # the steps overlapping the window
     rows, other = [], []
     for i, label in enumerate(np.asarray(ds["event"].values).astype(str)):
         active = np.flatnonzero(np.asarray(state.isel(event=i).values) > 0)
@@ -292,7 +278,7 @@ def _cell(values: np.ndarray, money: bool = False) -> str:
 
 def _headline(run: _Run, view: View) -> dict[str, Any]:
     """Rows by calendar period: migrants abroad by destination country (end of the period), then the flows."""
-    ds, period = run.ds, view.period
+    ds, period = run.ds, view.freq
     names = _country_names(ds)
     columns: list[tuple[str, str, Any]] = []  # header, description, frame pivot (periods x runs)
     where = {"status": _abroad(ds)}
@@ -457,7 +443,7 @@ def _differences(runs: list[_Run], view: View) -> list[dict[str, Any]]:
             o = _period_total(other, view, variable, kind == "abroad")
             values = _difference_values(b, o, paired)
             at_end = kind == "abroad" or variable == "stranded"
-            headers.append(header + (f" (end of {view.period})" if at_end else ""))
+            headers.append(header + (f" (end of {view.freq})" if at_end else ""))
             for label, row in zip([p for p in o.index if p in b.index], values):
                 rows_by_period.setdefault(str(label), []).append(_cell(row, money="USD" in header))
         figure = _difference_figure(base, other, paired, view)
@@ -545,7 +531,7 @@ def render(data: Any, labels: Sequence[str] | None = None, title: str | None = N
         title=title or ("migsim report: " + ", ".join(r.label for r in runs)),
         generated=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         version=_core.version(), runs=sections, differences=_differences(runs, view) if len(runs) > 1 else [],
-        baseline=runs[0].label, quantiles=QUANTILES, period=view.period, window=view.window)
+        baseline=runs[0].label, quantiles=QUANTILES, period=view.freq, window=view.window)
 
 
 def report(data: Any, path: PathLike, labels: Sequence[str] | None = None, title: str | None = None,

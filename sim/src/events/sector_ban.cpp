@@ -38,25 +38,22 @@ Threshold combined(Threshold a, Threshold b) {
   return static_cast<Threshold>(std::min<std::uint64_t>(sum, std::numeric_limits<Threshold>::max()));
 }
 
-/// A ban of a whole sector: a bit in the mask, checked every step.
-void bar_sectors(const Event& e, std::size_t case_index, StepCompilation& c) {
-  std::uint8_t mask = 0;
-  for (int s : e.sector_indices) mask = static_cast<std::uint8_t>(mask | (1u << s));
+/// A ban of whole sectors: bits in the mask, checked every step.
+void bar_sectors(std::uint8_t mask, std::size_t case_index, StepCompilation& c) {
   c.tables.barred_sectors[case_index] |= mask;
   c.tables.any_sector_ban = true;
 }
 
 /// A ban of a `share` of each sector's jobs (some trades of it): offers from that part are closed, and
 /// in the step holding the start that part of the jobs ends.
-void close_part_of_sectors(const Event& e, std::size_t case_index, StepCompilation& c) {
+void close_part_of_sectors(const Event& e, Threshold share, bool starts_now, std::size_t case_index,
+                           StepCompilation& c) {
   PolicyTables& t = c.tables;
   const std::size_t nS = c.nS();
   if (t.closed_share.empty()) {
     t.closed_share.assign(c.nO() * c.nD() * kReportedStatuses * nS, 0);
     t.ban_layoff.assign(t.closed_share.size(), 0);
   }
-  const Threshold share = to_threshold(e.share);
-  const bool starts_now = c.from <= e.start && e.start < c.until;
   for (int s : e.sector_indices) {
     const std::size_t k = case_index * nS + static_cast<std::size_t>(s);
     t.closed_share[k] = combined(t.closed_share[k], share);
@@ -68,6 +65,10 @@ void close_part_of_sectors(const Event& e, std::size_t case_index, StepCompilati
 
 void compile(const Event& e, StepCompilation& c) {
   const std::vector<std::size_t> statuses = covered_statuses(e);
+  std::uint8_t mask = 0;
+  for (int s : e.sector_indices) mask = static_cast<std::uint8_t>(mask | (1u << s));
+  const Threshold share = to_threshold(e.share);
+  const bool starts_now = c.from <= e.start && e.start < c.until;
   const std::size_t nD = c.nD();
   for (std::size_t o = 0; o < c.nO(); ++o)
     for (std::size_t d = 0; d < nD; ++d) {
@@ -75,9 +76,9 @@ void compile(const Event& e, StepCompilation& c) {
       for (std::size_t status : statuses) {
         const std::size_t case_index = (o * nD + d) * kReportedStatuses + status;
         if (e.share >= 1)
-          bar_sectors(e, case_index, c);
+          bar_sectors(mask, case_index, c);
         else if (e.share > 0)
-          close_part_of_sectors(e, case_index, c);
+          close_part_of_sectors(e, share, starts_now, case_index, c);
       }
     }
 }

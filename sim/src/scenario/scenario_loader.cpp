@@ -629,8 +629,8 @@ Layers read_layer_file(const std::string& text, const std::shared_ptr<const File
   } else {
     merge_into(layers.root, root, {"extends", "remove_events", "events"});
     // Only the file loaded is named after itself: a base's own name is overwritten anyway.
-    if (depth == 0 && !root["name"] && !source->default_scenario_name().empty())
-      layers.root["name"] = source->default_scenario_name();
+    if (const std::string name = depth == 0 && !root["name"] ? source->default_scenario_name() : ""; !name.empty())
+      layers.root["name"] = name;
   }
   return layers;
 }
