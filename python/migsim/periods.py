@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # numpy is imported on first use
 else:
     np = LazyModule("numpy")
 
-__all__ = ["FREQUENCIES", "STOCK_RULES", "Period", "aggregate", "calendar_periods", "flow_weights",
+__all__ = ["FREQUENCIES", "STOCK_RULES", "Period", "Window", "aggregate", "calendar_periods", "flow_weights",
            "complete", "edges_of", "stock_mean_weights", "stock_step", "step_edges"]
 
 FREQUENCIES = ("week", "month", "quarter", "year")
@@ -48,6 +48,47 @@ class Period:
     label: str
     start: np.datetime64
     end: np.datetime64
+
+
+@dataclasses.dataclass(frozen=True)
+class Window:
+    """The calendar periods to show: those overlapping ``since`` to ``until`` (ISO dates, both included; None: no
+    limit). One rule for ``migsim table`` and ``migsim report``: a period straddling an edge is kept whole."""
+
+    since: str | None = None
+    until: str | None = None
+
+    @staticmethod
+    def of(since: Any = None, until: Any = None) -> "Window":
+        """A window with ``since``/``until`` checked as dates (``YYYY-MM-DD`` text, :class:`datetime.date` or None),
+        ``since`` not after ``until``."""
+        from .settings import _date
+
+        start, end = _date("since", since or None), _date("until", until or None)
+        if start and end and start > end:
+            raise ArgumentError(f"since: expected a date on or before until ({end}), found {start}")
+        return Window(start, end)
+
+    @property
+    def text(self) -> str:
+        """The window as text ("2020-03-01 to 2020-12-31"), or "" when it has no limit."""
+        if not self.since and not self.until:
+            return ""
+        return f"{self.since or 'the start'} to {self.until or 'the end'}"
+
+    def overlaps(self, starts: np.ndarray, last_days: np.ndarray) -> np.ndarray:
+        """Which periods, from ``starts`` to ``last_days`` (``datetime64[D]``, both included), overlap the window."""
+        mask = np.ones(len(starts), bool)
+        if self.since:
+            mask &= last_days >= np.datetime64(self.since)
+        if self.until:
+            mask &= starts <= np.datetime64(self.until)
+        return mask
+
+    def keep(self, frame: Any) -> Any:
+        """The rows of a :func:`migsim.table` frame (columns ``start`` and ``end``) whose period overlaps."""
+        return frame[self.overlaps(np.asarray(frame["start"], dtype="datetime64[D]"),
+                                   np.asarray(frame["end"], dtype="datetime64[D]"))]
 
 
 def _day(value: Any) -> np.datetime64:

@@ -42,7 +42,6 @@ from ._core import ArgumentError, MigsimError
 from ._files import write_atomically
 from ._lazy import LazyModule
 from .schema import ABROAD_STATUSES_EXCLUDING_NATURALISED
-from .settings import _date as checked_date
 from .tables import dataset, table
 
 if TYPE_CHECKING:  # numpy, pandas and xarray are imported on first use
@@ -89,33 +88,27 @@ class View:
 
     @staticmethod
     def of(freq: str = "year", since: Any = None, until: Any = None) -> "View":
-        """A view with ``since``/``until`` checked as dates (``YYYY-MM-DD`` text, :class:`datetime.date` or None),
-        ``since`` not after ``until``; ``freq`` is checked by :func:`migsim.table`, as for ``migsim table``."""
-        start, end = checked_date("since", since or None), checked_date("until", until or None)
-        if start and end and start > end:
-            raise ArgumentError(f"since: expected a date on or before until ({end}), found {start}")
-        return View(freq, start, end)
+        """A view with ``since``/``until`` checked as :meth:`migsim.periods.Window.of` does; ``freq`` is checked by
+        :func:`migsim.table`, as for ``migsim table``."""
+        window = periods.Window.of(since, until)
+        return View(freq, window.since, window.until)
+
+    @property
+    def _window(self) -> periods.Window:
+        return periods.Window(self.since, self.until)
 
     @property
     def window(self) -> str:
         """The window as text ("2020-03-01 to 2020-12-31"), or "" for the whole run."""
-        if not self.since and not self.until:
-            return ""
-        return f"{self.since or 'the start'} to {self.until or 'the end'}"
+        return self._window.text
 
     def overlaps(self, starts: np.ndarray, last_days: np.ndarray) -> np.ndarray:
         """Which periods, from ``starts`` to ``last_days`` (``datetime64[D]``, both included), overlap the window."""
-        mask = np.ones(len(starts), bool)
-        if self.since:
-            mask &= last_days >= np.datetime64(self.since)
-        if self.until:
-            mask &= starts <= np.datetime64(self.until)
-        return mask
+        return self._window.overlaps(starts, last_days)
 
     def keep(self, frame: Any) -> Any:
         """The rows of a :func:`migsim.table` frame whose period overlaps the window."""
-        return frame[self.overlaps(np.asarray(frame["start"], dtype="datetime64[D]"),
-                                   np.asarray(frame["end"], dtype="datetime64[D]"))]
+        return self._window.keep(frame)
 
     def table(self, ds: Any, variable: str, by: str | None = None, where: Any = None, freq: str | None = None) -> Any:
         """:func:`migsim.table` at this view's frequency (or ``freq``), cut to the window."""

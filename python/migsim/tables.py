@@ -158,7 +158,8 @@ def _reduce(ds: Any, variable: str, by: Sequence[str], where: Mapping[str, Any])
 
 
 def table(data: Any, variable: str, by: str | Sequence[str] | None = None, freq: str = "week",
-          where: Mapping[str, Any] | None = None, stock: str = "end") -> pandas.DataFrame:
+          where: Mapping[str, Any] | None = None, stock: str = "end", since: Any = None,
+          until: Any = None) -> pandas.DataFrame:
     """One output over calendar periods as a tidy table.
 
     Args:
@@ -170,6 +171,8 @@ def table(data: Any, variable: str, by: str | Sequence[str] | None = None, freq:
         freq: ``week`` (the model's steps), ``month``, ``quarter`` or ``year``.
         where: selection, dimension or coordinate -> value or list of values, e.g. ``{"location_country": "RU"}``.
         stock: for a stock, ``end`` (value at the end of the last step ending in the period) or ``mean``.
+        since, until: keep only the periods overlapping these dates (``YYYY-MM-DD`` or :class:`datetime.date`, both
+            included; None: no limit); a period straddling an edge is kept whole.
 
     Returns:
         Columns ``period, start, end`` (``end`` the last day), ``complete`` (the run covers every day of the period),
@@ -177,9 +180,11 @@ def table(data: Any, variable: str, by: str | Sequence[str] | None = None, freq:
         variable, its units, kind (flow or stock), the rule and the frequency.
 
     Raises:
-        migsim.ArgumentError: an unknown variable, dimension, value, frequency or stock rule; the message names what
-            was expected and what was found.
+        migsim.ArgumentError: an unknown variable, dimension, value, frequency or stock rule, a date that is not one,
+            ``since`` after ``until`` or a window outside the run; the message names what was expected and what was
+            found.
     """
+    window = periods.Window.of(since, until)
     ds = dataset(data)
     by_names = _names(by, "by")
     if where is not None and not isinstance(where, Mapping):
@@ -212,6 +217,11 @@ def table(data: Any, variable: str, by: str | Sequence[str] | None = None, freq:
                     columns[coordinate] = np.asarray(da[coordinate].values)[grid[axis].ravel()]
     columns["value"] = values.ravel()
     frame = pd.DataFrame(columns)
+    if window.text:
+        frame = window.keep(frame).reset_index(drop=True)
+        if frame.empty:
+            raise ArgumentError(f"since/until: expected a window overlapping the run (simulated {starts[0]} to "
+                                f"{ends[-1] - 1}), found {window.text}")
     frame.attrs.update(variable=variable, units=display_units(str(ds[variable].attrs.get("units", ""))), kind=kind, freq=freq,
                        stock=stock if kind == "stock" else "", rule=_rule(kind, stock))
     return frame
@@ -292,6 +302,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="keep only these values, e.g. location_country=RU or status=irregular,detained "
                              "(repeatable)")
     parser.add_argument("--stock", default="end", help="for a stock: end (default) or mean over the period")
+    parser.add_argument("--since", help="first day to show, YYYY-MM-DD: the periods overlapping --since to --until "
+                                        "(a period straddling an edge is kept whole)")
+    parser.add_argument("--until", help="last day to show, YYYY-MM-DD")
     parser.add_argument("-o", "--output", required=True,
                         help="output table: .csv, .xlsx or .parquet, or - for CSV on standard output (to pipe "
                              "into other tools; the summary line then goes to standard error)")
@@ -311,7 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def write() -> str:
         frame = table(args.file, args.variable, by=args.by or None, freq=args.freq, where=_where(args.where),
-                      stock=args.stock)
+                      stock=args.stock, since=args.since, until=args.until)
         if to_stdout:  # the whole table is built before the first byte, so an error leaves stdout empty
             try:
                 frame.to_csv(sys.stdout, index=False)

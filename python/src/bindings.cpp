@@ -295,18 +295,7 @@ PYBIND11_MODULE(_core, m) {
             return s.events.back().label;
           },
           py::arg("yaml_text"), py::arg("where") = "event")
-      .def("remove_event",
-           [](Scenario& s, const std::string& label) {
-             auto it = std::find_if(s.events.begin(), s.events.end(), [&](const Event& e) { return e.label == label; });
-             if (it == s.events.end()) {
-               std::vector<std::string> labels;
-               for (const auto& e : s.events) labels.push_back(e.label);
-               auto hint = did_you_mean(label, labels);
-               throw ScenarioError("no event labelled '" + label + "'" +
-                                   (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
-             }
-             s.events.erase(it);
-           })
+      .def("remove_event", [](Scenario& s, const std::string& label) { remove_event(s, label); })
       .def("resolved_yaml", &Scenario::resolved_yaml);
 
   m.def(

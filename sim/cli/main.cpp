@@ -72,6 +72,7 @@ struct RunArgs {
   std::optional<std::int64_t> scale;
   std::string until;
   std::vector<std::string> sets;
+  std::vector<std::string> without;  ///< labels of events to leave out
   bool quiet = false;
   bool mpi = false;
   bool allow_outside_paths = false;
@@ -85,6 +86,33 @@ std::vector<Override> parse_overrides(const std::vector<std::string>& sets) {
   std::vector<Override> overrides;
   for (const auto& s : sets) overrides.push_back(parse_override(s));
   return overrides;
+}
+
+/// The `--without` labels, each once; a `--set` of a field of one of them is refused, as it
+/// would be silently lost.
+std::vector<std::string> events_to_leave_out(const RunArgs& args) {
+  std::vector<std::string> labels;
+  for (const auto& label : args.without)
+    if (std::find(labels.begin(), labels.end(), label) == labels.end()) labels.push_back(label);
+  for (const auto& set : parse_overrides(args.sets))
+    for (const auto& label : labels)
+      if (set.key.rfind("events." + label + ".", 0) == 0)
+        throw ArgumentError("--set " + set.key + ": the event '" + label + "' is left out by --without " + label);
+  return labels;
+}
+
+/// The scenario of a new run or a check: loaded with the `--set` edits, less the `--without` events.
+Scenario load_for_command(const RunArgs& args) {
+  const std::vector<std::string> left_out = events_to_leave_out(args);
+  Scenario sc = load_scenario(args.scenario, parse_overrides(args.sets), args.allow_outside_paths);
+  for (const auto& label : left_out) {
+    try {
+      remove_event(sc, label);
+    } catch (const ScenarioError& e) {
+      throw ArgumentError("--without " + label + ": " + e.what());
+    }
+  }
+  return sc;
 }
 
 /// A seed: a whole number from 0 to 2^64-1, written in decimal digits; anything else (a sign,
@@ -270,8 +298,9 @@ Simulation start_simulation(const RunArgs& args, Scenario* loaded) {
     if (args.scenario_given)
       throw ArgumentError("--resume " + args.resume +
                           ": the state holds its scenario; give edits with --set instead of a scenario");
-    ResumeOptions resume{std::nullopt,  parse_overrides(args.sets), std::nullopt, args.scale, options.threads,
-                         options.until, options.distributed};
+    ResumeOptions resume{
+        std::nullopt,  parse_overrides(args.sets), events_to_leave_out(args), std::nullopt, args.scale, options.threads,
+        options.until, options.distributed};
     if (args.seed) resume.seed = parse_seed(*args.seed);
     return Simulation::from_state(args.resume, std::move(resume));
   }
@@ -284,7 +313,7 @@ int command_run(const RunArgs& args) {
   catch_interrupts();
   const auto t0 = std::chrono::steady_clock::now();
   std::optional<Scenario> loaded;
-  if (args.resume.empty()) loaded = load_scenario(args.scenario, parse_overrides(args.sets), args.allow_outside_paths);
+  if (args.resume.empty()) loaded = load_for_command(args);
   // A new run's output target is checked before its agents are made; a resumed run's once its
   // state (which names the scenario) is read.
   std::optional<fs::path> output;
@@ -326,8 +355,8 @@ int command_run(const RunArgs& args) {
   return 0;
 }
 
-int command_validate(const std::string& scenario, const std::vector<std::string>& sets, bool allow_outside_paths) {
-  Scenario sc = load_scenario(scenario, parse_overrides(sets), allow_outside_paths);
+int command_validate(const RunArgs& args) {
+  Scenario sc = load_for_command(args);
   print_warnings(sc);
   double people = 0, abroad = 0;
   for (const auto& r : sc.origins) people += r.working_age_population;
@@ -361,6 +390,9 @@ int print(const std::string& text) {
   return 0;
 }
 
+constexpr const char* kWithoutHelp =
+    "Leave out the event LABEL: the scenario without that policy (repeatable; after --resume, only events that "
+    "start on or after the state's date)";
 constexpr const char* kAllowOutsideHelp =
     "Read tables outside the scenario's folder and those of the scenarios it extends (refused by default)";
 
@@ -379,6 +411,7 @@ Command add_run(CLI::App& app, RunArgs& run) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--until", run.until, "Last date to simulate, YYYY-MM-DD (default: the calendar end)");
   cmd->add_option("--set", run.sets, "Override a parameter: key.path=value (repeatable)");
+  cmd->add_option("--without", run.without, kWithoutHelp);
   cmd->add_flag("-q,--quiet", run.quiet, "No progress bar and no summary");
   cmd->add_flag("--allow-outside-paths", run.allow_outside_paths, kAllowOutsideHelp);
   cmd->add_option("--save-state-at", run.save_state_at,
@@ -398,8 +431,9 @@ Command add_validate(CLI::App& app, RunArgs& args) {
   auto* cmd = app.add_subcommand("validate", "Check a scenario and report what it holds");
   cmd->add_option("scenario", args.scenario, "Scenario folder, scenario.yaml, or built-in name")->required();
   cmd->add_option("--set", args.sets, "Override a parameter: key.path=value (repeatable)");
+  cmd->add_option("--without", args.without, kWithoutHelp);
   cmd->add_flag("--allow-outside-paths", args.allow_outside_paths, kAllowOutsideHelp);
-  return {cmd, [&args] { return command_validate(args.scenario, args.sets, args.allow_outside_paths); }};
+  return {cmd, [&args] { return command_validate(args); }};
 }
 
 int command_info(const std::string& path) {

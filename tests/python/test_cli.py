@@ -78,6 +78,36 @@ def test_set_override_changes_the_run(cli, tmp_path: Path) -> None:
         assert "base_rate: 0.02" in b.attrs["scenario_yaml"]
 
 
+def test_without_leaves_an_event_out_as_the_python_api_does(cli, tmp_path: Path) -> None:
+    import migsim
+
+    with_quota, without = tmp_path / "with.h5", tmp_path / "without.h5"
+    assert cli("run", "-q", "-o", with_quota, *SMALL).returncode == 0
+    run = cli("run", "-q", "-o", without, *SMALL, "--without", "quota_russia_2010", "--without", "quota_russia_2010")
+    assert run.returncode == 0, run.stderr
+    scenario = migsim.Scenario.load("kyrgyzstan")
+    scenario.remove_event("quota_russia_2010")
+    api = migsim.run(scenario, scale=500, until="2011-12-31", quiet=True).to_xarray()
+    with xr.open_dataset(with_quota) as a, xr.open_dataset(without) as b:
+        assert "quota_russia_2010" in a.attrs["scenario_yaml"] and "quota_russia_2010" not in b.attrs["scenario_yaml"]
+        assert int(b.quota_remaining.notnull().sum()) < int(a.quota_remaining.notnull().sum())  # the quota is gone
+        for name in ("stock", "departures", "returns", "remittances_usd"):
+            assert np.array_equal(b[name].values, api[name].values), name
+    validate = cli("validate", "kyrgyzstan", "--without", "quota_russia_2010")
+    counted = cli("validate", "kyrgyzstan")
+    events = [int(p.stdout.rsplit(";", 1)[1].split()[0]) for p in (validate, counted)]
+    assert events[0] == events[1] - 1
+    for args, message in [
+        (["--without", "quota_rusia_2010"], "--without quota_rusia_2010: no event labelled 'quota_rusia_2010'; did "
+                                            "you mean 'quota_russia_2010'?"),
+        (["--without", "quota_russia_2010", "--set", "events.quota_russia_2010.limit=5"],
+         "--set events.quota_russia_2010.limit: the event 'quota_russia_2010' is left out by --without"),
+    ]:
+        refused = cli("run", "-q", "-o", tmp_path / "never.h5", *SMALL, *args)
+        assert refused.returncode == 2 and message in refused.stderr, refused.stderr
+    assert not (tmp_path / "never.h5").exists()
+
+
 def test_scenarios_validate_and_info(cli, tmp_path: Path) -> None:
     listing = cli("scenarios")
     assert listing.returncode == 0 and "kyrgyzstan" in listing.stdout

@@ -46,6 +46,13 @@ def test_saved_state_resumes_and_branches_like_straight_runs(cli, tmp_path: Path
     assert _same_variables(tmp_path / "b.h5", tmp_path / "straight.h5") == []
     with xr.open_dataset(tmp_path / "b.h5") as ds:
         assert ds.attrs["resumed_from_state"] == str(state)
+    # An event that starts after the state's date may be left out: the branch is the straight run without it.
+    unpaid = ["--without", "covid_builders_pay_2020"]
+    branch = cli("run", "--resume", state, "-q", "--until", "2020-12-31", *unpaid, "-o", tmp_path / "w.h5")
+    assert branch.returncode == 0, branch.stderr
+    assert cli("run", *COVID, "-q", *unpaid, "-o", tmp_path / "w-straight.h5").returncode == 0
+    assert _same_variables(tmp_path / "w.h5", tmp_path / "w-straight.h5") == []
+    assert "remittances_usd" in _same_variables(tmp_path / "w.h5", tmp_path / "resumed.h5")
 
 
 def test_save_state_every_names_states_by_their_date(cli, tmp_path: Path) -> None:
@@ -69,6 +76,10 @@ def test_refused_edits_and_arguments_exit_2_and_write_nothing(cli, tmp_path: Pat
         ("--scale", "10"): "the state was run at scale 1000",
         ("--until", "2020-01-01"): "is before the state's date 2020-05-04",
         ("--save-state-at", "2020-02-01"): "already holds that step",
+        ("--without", "closure_russia"): "event 'closure_russia' began before the state's date 2020-05-04 and is "
+                                         "missing from the branch",
+        ("--without", "closure_rusia"): "--without closure_rusia: no event labelled 'closure_rusia'; did you mean "
+                                        "'closure_russia'?",
     }
     for args, message in cases.items():
         result = cli("run", "--resume", state, "-q", "-o", out, *args)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import io
+import re
 import subprocess
 from pathlib import Path
 from typing import Callable
@@ -89,6 +92,26 @@ def test_table_refuses_bad_input_naming_what_was_expected(kwargs: dict, expected
         migsim.table(_toy(), variable, **kwargs)
 
 
+def test_a_window_keeps_the_periods_overlapping_it_whole_and_refuses_one_outside_the_run() -> None:
+    whole = migsim.table(_toy(), "departures", freq="month")
+    # 15 January to 1 February overlaps January and February: both are kept whole, March is not.
+    cut = migsim.table(_toy(), "departures", freq="month", since="2015-01-15", until="2015-02-01")
+    assert cut["period"].tolist() == ["2015-01", "2015-02"]
+    assert cut["value"].tolist() == whole["value"].tolist()[:2]
+    assert cut.index.tolist() == [0, 1] and cut.attrs["freq"] == "month"
+    assert migsim.table(_toy(), "stock", freq="week", since=datetime.date(2015, 2, 26))["start"].tolist() == [
+        "2015-02-20", "2015-02-27"]  # the step of 20-26 February holds the 26th
+    for kwargs, expected in [
+        ({"since": "2016-01-01"}, "since/until: expected a window overlapping the run (simulated 2015-01-02 to "
+                                  "2015-03-05), found 2016-01-01 to the end"),
+        ({"since": "2015-02-30"}, "since: expected a date YYYY-MM-DD, found '2015-02-30'"),
+        ({"since": "2015-03-01", "until": "2015-02-01"}, "since: expected a date on or before until (2015-02-01), "
+                                                         "found 2015-03-01"),
+    ]:
+        with pytest.raises(migsim.ArgumentError, match=re.escape(expected)):
+            migsim.table(_toy(), "departures", freq="month", **kwargs)
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".parquet"])
 def test_write_table_round_trips(tmp_path: Path, suffix: str) -> None:
     frame = migsim.table(_toy(), "departures", by="origin", freq="month")
@@ -161,6 +184,10 @@ def test_migsim_table_to_standard_output_is_the_csv_file_and_nothing_on_bad_inpu
     assert piped.returncode == 0, piped.stderr
     assert piped.stdout == out.read_text()
     assert "rows of returns" in piped.stderr and "standard output" in piped.stderr
+    window = cli("table", small_run, "returns", "--freq", "month", "--since", "2010-03-15", "--until",
+                 "2010-05-01", "-o", "-", cwd=tmp_path)
+    assert window.returncode == 0, window.stderr
+    assert pd.read_csv(io.StringIO(window.stdout))["period"].tolist() == ["2010-03", "2010-04", "2010-05"]
     bad = cli("table", small_run, "stok", "-o", "-", cwd=tmp_path)
     assert bad.returncode == 2 and bad.stdout == "" and "did you mean 'stock'" in bad.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["returns.csv"]
@@ -173,6 +200,9 @@ def test_migsim_table_to_standard_output_is_the_csv_file_and_nothing_on_bad_inpu
     (["{run}", "stock", "--freq", "fortnight"], "freq: expected one of week, month, quarter, year, found 'fortnight'"),
     (["{run}", "stock", "--where", "location_country"], "--where: expected NAME=VALUE"),
     (["{run}", "stock", "--where", "location_country=XX"], "where: location_country has no value 'XX'"),
+    (["{run}", "stock", "--since", "2012-01-01"], "since/until: expected a window overlapping the run (simulated "
+                                                  "2010-01-01 to"),
+    (["{run}", "stock", "--until", "30/06/2010"], "until: expected a date YYYY-MM-DD, found '30/06/2010'"),
 ])
 def test_migsim_table_bad_input_exits_2_and_writes_nothing(
         cli: Callable[..., subprocess.CompletedProcess[str]], small_run: Path, tmp_path: Path, args: list[str],

@@ -122,6 +122,9 @@ struct Scenario {
 Event parse_event(const std::string& yaml_text, const Scenario& scenario, const std::string& where = "event");
 /// Appends `event` after checking it against the scenario (labels must be unique).
 void add_event(Scenario& scenario, Event event);
+/// Leaves out the event labelled `label` (the scenario without that policy); throws ScenarioError,
+/// with the nearest label as a suggestion, if there is none.
+void remove_event(Scenario& scenario, const std::string& label);
 
 /// A `--set key.path=value` override.
 struct Override {

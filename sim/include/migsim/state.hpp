@@ -52,6 +52,9 @@ struct ResumeOptions {
   std::optional<Scenario> scenario;
   /// `--set` edits applied to that scenario (events.<label>.<field>=..., parameters).
   std::vector<Override> overrides;
+  /// `--without` labels: events left out of the branch (only events that start on or after the
+  /// state's date may go; an event that acted before it is history).
+  std::vector<std::string> remove_events;
   std::optional<std::uint64_t> seed;
   std::optional<std::int64_t> scale;
   int threads = 0;

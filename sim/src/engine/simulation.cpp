@@ -116,6 +116,13 @@ Simulation Simulation::from_state(const std::filesystem::path& path, ResumeOptio
       throw ArgumentError(where + "give either a scenario or overrides to branch from a state, not both");
     branch = detail::scenario_of_state(state, resume.overrides);
   }
+  for (const auto& label : resume.remove_events) {
+    try {
+      remove_event(branch, label);
+    } catch (const ScenarioError& e) {
+      throw ArgumentError(where + "--without " + label + ": " + e.what());
+    }
+  }
   try {
     detail::check_branch(snapshot.scenario, branch, snapshot.steps_done);
   } catch (const ArgumentError& e) {

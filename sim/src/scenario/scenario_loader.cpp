@@ -811,6 +811,19 @@ void add_event(Scenario& scenario, Event event) {
   scenario.events.push_back(std::move(event));
 }
 
+void remove_event(Scenario& scenario, const std::string& label) {
+  auto& events = scenario.events;
+  const auto it = std::find_if(events.begin(), events.end(), [&](const Event& e) { return e.label == label; });
+  if (it != events.end()) {
+    events.erase(it);
+    return;
+  }
+  std::vector<std::string> labels;
+  for (const auto& e : events) labels.push_back(e.label);
+  const std::string hint = did_you_mean(label, labels);
+  throw ScenarioError("no event labelled '" + label + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+}
+
 Scenario load_scenario(const std::string& name_or_path, const std::vector<Override>& overrides,
                        bool allow_outside_paths) {
   namespace fs = std::filesystem;

@@ -257,6 +257,12 @@ TEST_F(StateTest, EditsToThePastAreRefusedByName) {
   EXPECT_EQ(refusal({.overrides = {{"events.closure_russia.evacuation_capacity", "3000"}}}),
             "accepted");  // from 15 May
   EXPECT_EQ(refusal({.overrides = {{"events.closure_russia.evacuation_until", "2020-12-01"}}}), "accepted");
+  // Leaving out an event (`--without`): only one that starts on or after the state's date.
+  EXPECT_EQ(refusal({.remove_events = {"covid_builders_pay_2020"}}), "accepted");
+  EXPECT_TRUE(Contains(refusal({.remove_events = {"closure_russia"}}),
+                       "event 'closure_russia' began before the state's date 2020-05-04 and is missing"));
+  EXPECT_TRUE(Contains(refusal({.remove_events = {"closure_rusia"}}),
+                       "--without closure_rusia: no event labelled 'closure_rusia'; did you mean 'closure_russia'?"));
   // The refusal of an edit to a state saved after `steps` steps.
   auto refusal_after = [&](std::size_t steps, const std::string& key, const std::string& value) {
     const fs::path later = save_after(migsim::load_scenario("covid-returns"), o, steps, "later.h5");
