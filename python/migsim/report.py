@@ -333,7 +333,9 @@ def _axes_style(ax: Any, title: str, units: str) -> None:
     import matplotlib.ticker as mticker
 
     mdates: Any = matplotlib.dates  # its locators and formatters have no annotations
-    locator = mdates.AutoDateLocator(maxticks=8)
+    # minticks 3, not 5: a span of 4-5 years is then marked by year; with 5 no interval fits within 8 ticks
+    # (too few years, too many months) and matplotlib warns on the user's terminal.
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.set_title(title, fontsize="medium", wrap=True)

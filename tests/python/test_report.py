@@ -115,6 +115,17 @@ def test_a_crisis_report_by_month_over_a_window_shows_the_closure_months(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["base.h5", "closed.h5", "crisis.html"]
 
 
+def test_a_report_of_five_years_prints_no_warning(cli: Callable[..., subprocess.CompletedProcess[str]],
+                                                  tmp_path: Path) -> None:
+    """quota-cut runs 2026-2030: matplotlib's date axis found no tick interval for 44-60 months and warned on the
+    user's terminal, once per figure."""
+    run = tmp_path / "q.h5"
+    assert cli("run", "quota-cut", "-q", "--scale", "5000", "-o", run).returncode == 0
+    proc = cli("report", run, "-o", tmp_path / "q.html")
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    assert (tmp_path / "q.html").is_file()
+
+
 def test_a_comparison_of_the_stock_alone_reports_and_one_without_it_is_refused(tmp_path: Path) -> None:
     """compare() keeps only the stock by default: the report shows what it holds instead of failing on the
     flows, and names the missing stock when even that is left out."""
