@@ -481,9 +481,17 @@ std::vector<std::string> table_keys() {
 
 /// A scenario file with its `extends:` chain resolved: parameters merged (derived keys win),
 /// events concatenated (minus `remove_events`), and each table read from the layer that names it.
+/// An event as read from a file: messages name the file and the event's place in that file's own
+/// `events` list (events[1] of what-if.yaml, not its place after the 87 events of its base).
+struct EventNode {
+  YAML::Node node;
+  std::string file;
+  std::size_t index_in_file = 0;
+};
+
 struct Layers {
-  YAML::Node root;                                         ///< merged parameters, without events
-  std::vector<std::pair<YAML::Node, std::string>> events;  ///< event node and the file it came from
+  YAML::Node root;                ///< merged parameters, without events
+  std::vector<EventNode> events;  ///< every layer's events, in order
   std::map<std::string, std::shared_ptr<const FileSource>> table_source;
   std::size_t appended = 0;  ///< events ever appended, removed ones included: numbers default labels
 };
@@ -562,10 +570,10 @@ void remove_events(const YAML::Node& root, const std::string& where, Layers& lay
   for (const auto& item : removed) {
     const auto label = item.as<std::string>();
     auto& events = layers.events;
-    std::vector<std::pair<YAML::Node, std::string>> kept;
+    std::vector<EventNode> kept;
     std::vector<std::string> labels;
     for (std::size_t i = 0; i < events.size(); ++i) {
-      labels.push_back(label_of(events[i].first, i));
+      labels.push_back(label_of(events[i].node, i));
       if (labels.back() != label) kept.push_back(events[i]);
     }
     if (kept.size() == events.size()) {
@@ -584,13 +592,14 @@ void append_events(const YAML::Node& root, const std::string& where, Layers& lay
   if (!events.IsNull() && !events.IsSequence())
     throw ScenarioError(where + ":" + std::to_string(events.Mark().line + 1) +
                         ": key 'events': expected a list of events, found a mapping or a value");
+  std::size_t index = 0;
   for (auto e : events) {
     // Unlabelled events get their default label now, from their place in the whole chain, so
     // that removing an earlier event never renames a later one.
     if (e.IsMap() && !e["label"] && e["type"] && e["type"].IsScalar())
       e["label"] = e["type"].as<std::string>() + "_" + std::to_string(layers.appended + 1);
     ++layers.appended;
-    layers.events.emplace_back(e, where);
+    layers.events.push_back({e, where, index++});
   }
 }
 
@@ -682,12 +691,13 @@ void apply_event_override(Layers& layers, const Override& o) {
   detail::check_text(o.value, "--set " + o.key);
   std::vector<std::string> labels;
   for (std::size_t i = 0; i < layers.events.size(); ++i) {
-    labels.push_back(label_of(layers.events[i].first, i));
+    labels.push_back(label_of(layers.events[i].node, i));
     if (labels.back() != parts[1]) continue;
-    YAML::Node copy = YAML::Clone(layers.events[i].first);
+    YAML::Node copy = YAML::Clone(layers.events[i].node);
     if (!copy.IsMap()) break;
     copy[parts[2]] = override_value(copy, parts[2], o);
-    layers.events[i] = {copy, "--set " + o.key};
+    layers.events[i].node = copy;
+    layers.events[i].file = "--set " + o.key;
     return;
   }
   auto hint = did_you_mean(parts[1], labels);
@@ -703,16 +713,16 @@ void read_events(const Layers& layers, const std::string& where, const std::vect
   const bool end_overridden =
       std::any_of(overrides.begin(), overrides.end(), [](const Override& o) { return o.key == "calendar.end"; });
   for (std::size_t i = 0; i < layers.events.size(); ++i) {
-    const auto& [node, file] = layers.events[i];
+    const auto& [node, file, index] = layers.events[i];
     Event event;
     try {
-      event = detail::parse_event(node, file, i, sc);
+      event = detail::parse_event(node, file, index, sc);  // labels were given in append_events
     } catch (const YAML::Exception& e) {
-      throw ScenarioError(file + ":" + std::to_string(e.mark.line + 1) + ": events[" + std::to_string(i) +
+      throw ScenarioError(file + ":" + std::to_string(e.mark.line + 1) + ": events[" + std::to_string(index) +
                           "]: " + e.msg);
     }
     if (!labels.insert(event.label).second)
-      throw ScenarioError(file + ":" + std::to_string(node.Mark().line + 1) + ": key 'events[" + std::to_string(i) +
+      throw ScenarioError(file + ":" + std::to_string(node.Mark().line + 1) + ": key 'events[" + std::to_string(index) +
                           "].label': duplicate label '" + event.label + "'; labels must be unique");
     // An event must start by the calendar's end. One the scenario file itself declares next to
     // its calendar, or a --set of the event, is refused: a mistyped year. One inherited from a base

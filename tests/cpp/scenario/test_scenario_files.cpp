@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "../test_support.hpp"
@@ -113,6 +114,31 @@ TEST_F(Folder, ErrorsInAScenarioFileNotCalledScenarioYamlNameThatFile) {
   } catch (const migsim::ScenarioError& e) {
     EXPECT_TRUE(Contains(e.what(), (root_ / "scenario" / "broken.yaml").string())) << e.what();
   }
+}
+
+TEST_F(Folder, AnEventErrorInADerivedFileGivesItsPlaceInThatFile) {
+  // The key path counts the events of the file named, not those it inherits before them.
+  std::ofstream(scenario() / "scenario.yaml", std::ios::app)
+      << "events:\n  - {type: permit_fee, label: base_fee, start: 2010-06-01, country: BB, amount: 5}\n";
+  const auto base = migsim::load_scenario(scenario().string());
+  ASSERT_EQ(base.events.size(), 1u);
+  const auto error_of = [&](const std::string& events) {
+    write_text(root_ / "scenario" / "what-if.yaml", "extends: .\nevents:\n" + events);
+    try {
+      migsim::load_scenario((root_ / "scenario" / "what-if.yaml").string());
+    } catch (const migsim::ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  const std::string first = "  - {type: permit_fee, label: fee_a, start: 2011-01-01, country: BB, amount: 10}\n";
+  const std::string where = (root_ / "scenario" / "what-if.yaml").string();
+  const std::string field =
+      error_of(first + "  - {type: permit_fee, label: fee_b, start: 2011-01-01, country: BB, amont: 10}\n");
+  EXPECT_TRUE(Contains(field, where + ":4: key 'events[1].amont' (label 'fee_b')")) << field;
+  const std::string duplicate = error_of("  - {type: permit_fee, label: " + base.events[0].label +
+                                         ", start: 2011-01-01, country: BB, amount: 10}\n");
+  EXPECT_TRUE(Contains(duplicate, where + ":3: key 'events[0].label': duplicate label")) << duplicate;
 }
 
 TEST_F(Folder, AFifoIsRefusedWithoutBlocking) {
