@@ -315,8 +315,8 @@ def _yaml() -> Any:
     """The yaml module (PyYAML; imported by name, as it has no type information of its own)."""
     try:
         return importlib.import_module("yaml")
-    except ImportError as error:  # pragma: no cover - pyyaml is a dependency of migsim[calibration]
-        raise ImportError("reading targets.yaml needs PyYAML: pip install 'migsim[calibration]'") from error
+    except ImportError as error:  # pragma: no cover - pyyaml is a dependency of migsim
+        raise ImportError("PyYAML is missing, a dependency of migsim: pip install pyyaml") from error
 
 
 class Targets:

@@ -30,6 +30,7 @@ import dataclasses
 import datetime
 import hashlib
 import io
+import json
 import os
 import sys
 from pathlib import Path
@@ -186,6 +187,56 @@ def _fingerprints(ds: Any) -> list[tuple[str, str]]:
             name = "scenario (resolved YAML)" if key == "scenario_yaml" else key.replace("scenario_tables_", "table ")
             out.append((name, digest))
     return out
+
+
+def _flatten(value: Any, prefix: str, out: dict[str, str]) -> None:
+    """Key paths of a parsed YAML value (text scalars): mappings recurse, anything else is one value as text."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _flatten(item, f"{prefix}.{key}" if prefix else str(key), out)
+    else:
+        out[prefix] = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _scenario_keys(ds: Any) -> dict[str, str] | None:
+    """Every key path of the resolved scenario a file records, events by label (``events.<label>.<field>``) and
+    tables by fingerprint (``table <name>``); None when the file does not record its scenario (a comparison of
+    different scenarios keeps no common one)."""
+    text = ds.attrs.get("scenario_yaml")
+    if not text:
+        return None
+    from .observed import _yaml
+
+    yaml = _yaml()
+    parsed = yaml.load(str(text), Loader=yaml.BaseLoader) or {}  # every scalar as written: no type guessing
+    keys: dict[str, str] = {}
+    _flatten({k: v for k, v in parsed.items() if k not in ("events", "tables", "description")}, "", keys)
+    for event in parsed.get("events") or []:
+        label = event.get("label", "?")
+        keys[f"events.{label}"] = f"{event.get('type', '?')} from {event.get('start', '?')}" + (
+            f" to {event['end']}" if event.get("end") else "")
+        _flatten({k: v for k, v in event.items() if k not in ("label", "source")}, f"events.{label}", keys)
+    for key, name in _fingerprints(ds):
+        if name.startswith("table "):
+            keys[name] = key
+    return keys
+
+
+def _scenario_changes(base: _Run, other: _Run) -> list[tuple[str, str, str]] | None:
+    """What the scenario of ``other`` sets differently from the baseline's: (key path, baseline, this run), with
+    "—" where one has no such key (an event left out or added); a whole event once, not field by field."""
+    a, b = _scenario_keys(base.ds), _scenario_keys(other.ds)
+    if a is None or b is None:
+        return None
+    whole = {k for k in (a.keys() ^ b.keys()) if k.startswith("events.") and k.count(".") == 1}
+    changes = []
+    for key in sorted(a.keys() | b.keys(), key=lambda k: (k.startswith("events."), k)):
+        if a.get(key) == b.get(key) or any(key.startswith(w + ".") for w in whole):
+            continue
+        if key.startswith("events.") and key.count(".") == 1 and key not in whole:
+            continue  # an event in both: its fields say what differs
+        changes.append((key, a.get(key, "—"), b.get(key, "—")))
+    return changes
 
 
 def _provenance(run: _Run) -> list[tuple[str, str]]:
@@ -442,7 +493,7 @@ def _differences(runs: list[_Run], view: View) -> list[dict[str, Any]]:
             for label, row in zip([p for p in o.index if p in b.index], values):
                 rows_by_period.setdefault(str(label), []).append(_cell(row, money="USD" in header))
         figure = _difference_figure(base, other, paired, view)
-        out.append({"label": other.label, "note": note, "headers": headers,
+        out.append({"label": other.label, "note": note, "changes": _scenario_changes(base, other), "headers": headers,
                     "rows": [{"period": p, "cells": c} for p, c in rows_by_period.items()], "png": figure})
     return out
 

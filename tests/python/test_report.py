@@ -100,6 +100,12 @@ def test_a_crisis_report_by_month_over_a_window_shows_the_closure_months(
     assert stranded["2020-04"] > 0
     differences = text[text.index("closed − open"):]
     assert re.search(r"<th>stranded \(end of month\)</th>", differences)
+    # What the baseline's --set changed, key by key, with both values; nothing else.
+    changes = re.findall(r"<tr><td><code>(.*?)</code></td><td>(.*?)</td><td>(.*?)</td></tr>",
+                         differences[:differences.index("</table>")])
+    assert changes == [("events.closure_russia.end", "2021-06-27", "2020-09-20"),
+                       ("events.closure_russia.evacuation_from", "2021-06-20", "2020-05-15"),
+                       ("events.closure_russia.start", "2021-06-20", "2020-03-18")]
     timeline = closed_part[closed_part.index("Policy timeline"):closed_part.index("Headline by month")]
     assert "closure_russia" in timeline and "not in force from 2020-03-01 to 2020-06-30" in timeline
     in_force, not_in_force = timeline.split("not in force")
@@ -145,6 +151,7 @@ def test_report_of_a_comparison_pairs_runs_by_seed(comparison: migsim.Comparison
     assert "Differences from baseline" in text
     assert "Paired by seed (3 seeds shared)" in text
     assert "median [10 %–90 %]" in text
+    assert "The scenarios are not recorded separately" in text  # compare() keeps only what they share
     # The headline cell is the median over the runs of the yearly value, with its 10-90 % quantiles.
     base = comparison.runs.sel(scenario="baseline")
     values = _russia_abroad(base, 2010)
@@ -190,6 +197,7 @@ def test_report_of_an_ensemble_and_of_files_from_the_command_line(
     assert _cells(text, "Flows over the year", "2010")[0] != "–"
     difference = text[text.index("second − first"):]
     assert re.search(r"<tr><td>2010</td><td class=\"num\">0</td>", difference)  # same seed: no difference
+    assert "The two scenarios are the same inputs" in difference
     bad = cli("report", tmp_path / "missing.h5", "-o", tmp_path / "x.html")
     assert bad.returncode == 2 and "missing.h5: no such file" in bad.stderr
     bad = cli("report", tmp_path / "a.h5", "-o", tmp_path / "x.pdf")
