@@ -17,7 +17,7 @@ from typing import Any, Callable, Mapping, Sequence
 import migsim
 
 from ._core import ArgumentError, MigsimError
-from .ensemble import _check_int, _default_processes, _load, _retyped
+from .ensemble import _check_int, _default_processes, _load, _retyped, _only_variables
 from .settings import RunSettings
 
 
@@ -51,7 +51,7 @@ def run_spec(spec: RunSpec) -> Any:
     if spec.targets is not None:
         return spec.targets.simulate(results)[0].to_numpy(dtype=float)
     ds = results.to_xarray()
-    return ds[list(spec.variables)] if spec.variables is not None else ds
+    return _only_variables(ds, spec.variables) if spec.variables is not None else ds
 
 
 class WorkerPool:

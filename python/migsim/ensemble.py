@@ -503,8 +503,15 @@ def _run_member(member: _Member) -> xr.Dataset:
         missing = [name for name in member.variables if name not in ds.data_vars]
         if missing:
             raise ArgumentError(f"variables: no output {missing[0]!r}; available: {', '.join(map(str, ds.data_vars))}")
-        ds = ds[list(member.variables)]
+        ds = _only_variables(ds, member.variables)
     return ds
+
+
+def _only_variables(ds: Any, variables: Sequence[str]) -> Any:
+    """The outputs ``variables`` of a run's Dataset, with the steps' bounds (``time_bnds``, which selecting variables
+    would drop: its ``nv`` axis is theirs to none) kept, so periods are cut at the steps' true ends."""
+    kept = ds[list(variables)]
+    return kept.assign_coords(time_bnds=ds["time_bnds"]) if "time_bnds" in ds.variables else kept
 
 
 def _default_processes(threads_per_run: int) -> int:
@@ -1219,6 +1226,10 @@ def compare(
         combine_attrs="drop_conflicts",
     )
     runs = runs.assign_coords(scenario_name=("scenario", [ens.name for ens in ensembles.values()]))
+    recorded = [part.attrs.get("scenario_yaml") for part in parts]
+    if all(recorded):  # each scenario as it was run (attrs keep only what they share), for reports to compare
+        runs = runs.assign_coords(scenario_yaml=("scenario", [str(text) for text in recorded]))
+        runs.attrs.pop("scenario_yaml", None)
     runs.attrs["title"] = f"migsim comparison of {', '.join(ensembles)}: {len(run_seeds)} runs each"
     if master is not None:
         runs.attrs["master_seed"] = master

@@ -152,9 +152,10 @@ def _runs(data: Any, labels: Sequence[str] | None) -> list[_Run]:
         if "scenario" in ds.dims:  # a comparison: one ensemble per scenario
             for label in ds["scenario"].values:
                 part = ds.sel(scenario=label, drop=True)
-                part.attrs = {**ds.attrs, **({"scenario_name": str(ds["scenario_name"].sel(scenario=label).values)}
-                                              if "scenario_name" in ds.coords else {})}
-                out.append(_Run(str(label), part.drop_vars("scenario_name", errors="ignore")))
+                own = {name: str(ds[name].sel(scenario=label).values) for name in ("scenario_name", "scenario_yaml")
+                       if name in ds.coords}  # what differs between the scenarios is held per scenario
+                part.attrs = {**ds.attrs, **own}
+                out.append(_Run(str(label), part.drop_vars(list(own), errors="ignore")))
         else:
             out.append(_Run(name, ds))
     if labels is not None:

@@ -7,6 +7,7 @@ import html
 import os
 import re
 import subprocess
+import warnings
 from pathlib import Path
 from typing import Callable
 
@@ -151,7 +152,9 @@ def test_report_of_a_comparison_pairs_runs_by_seed(comparison: migsim.Comparison
     assert "Differences from baseline" in text
     assert "Paired by seed (3 seeds shared)" in text
     assert "median [10 %–90 %]" in text
-    assert "The scenarios are not recorded separately" in text  # compare() keeps only what they share
+    changes = text[text.index("What more's scenario sets differently"):]
+    assert re.findall(r"<tr><td><code>(.*?)</code></td><td>(.*?)</td><td>(.*?)</td></tr>",
+                      changes[:changes.index("</table>")]) == [("behaviour.departure.base_rate", "0.01001", "0.015")]
     # The headline cell is the median over the runs of the yearly value, with its 10-90 % quantiles.
     base = comparison.runs.sel(scenario="baseline")
     values = _russia_abroad(base, 2010)
@@ -166,6 +169,20 @@ def test_report_of_a_comparison_pairs_runs_by_seed(comparison: migsim.Comparison
     departures = re.sub("<[^>]+>", "", cells[1])
     assert row["q10"] > 1000  # more departures in every pair
     assert departures == f"{row['q50']:,.0f} [{row['q10']:,.0f}–{row['q90']:,.0f}]"
+
+
+def test_a_comparison_saved_to_a_file_keeps_its_steps_and_each_scenario(comparison: migsim.Comparison,
+                                                                         tmp_path: Path) -> None:
+    """Saved with xarray and read back by `migsim report`: the steps' bounds travel with the runs (selecting
+    variables dropped them, and reading the file warned), and so does each scenario as it was run."""
+    assert "time_bnds" in comparison.runs.variables
+    assert list(comparison.runs["scenario_yaml"].values) and "scenario_yaml" not in comparison.runs.attrs
+    path = tmp_path / "cmp.nc"
+    comparison.runs.to_netcdf(path, engine="h5netcdf")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        text = migsim.report(path, tmp_path / "cmp.html").read_text()
+    assert "<td><code>behaviour.departure.base_rate</code></td><td>0.01001</td><td>0.015</td>" in text
 
 
 def test_comparison_differences_are_quantiles_of_per_seed_differences(comparison: migsim.Comparison) -> None:
