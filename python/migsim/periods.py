@@ -64,7 +64,7 @@ class Window:
         ``since`` not after ``until``."""
         from .settings import _date
 
-        start, end = _date("since", since or None), _date("until", until or None)
+        start, end = _date("since", since), _date("until", until)
         if start and end and start > end:
             raise ArgumentError(f"since: expected a date on or before until ({end}), found {start}")
         return Window(start, end)

@@ -105,6 +105,7 @@ def test_a_window_keeps_the_periods_overlapping_it_whole_and_refuses_one_outside
         ({"since": "2016-01-01"}, "since/until: expected a window overlapping the run (simulated 2015-01-02 to "
                                   "2015-03-05), found 2016-01-01 to the end"),
         ({"since": "2015-02-30"}, "since: expected a date YYYY-MM-DD, found '2015-02-30'"),
+        ({"until": ""}, "until: expected a date YYYY-MM-DD, found ''"),  # an empty $VAR is not "no limit"
         ({"since": "2015-03-01", "until": "2015-02-01"}, "since: expected a date on or before until (2015-02-01), "
                                                          "found 2015-03-01"),
     ]:
