@@ -201,18 +201,26 @@ def _flatten(value: Any, prefix: str, out: dict[str, str]) -> None:
 
 def _scenario_keys(ds: Any) -> dict[str, str] | None:
     """Every key path of the resolved scenario a file records, events by label (``events.<label>.<field>``) and
-    tables by fingerprint (``table <name>``); None when the file does not record its scenario (a comparison of
-    different scenarios keeps no common one)."""
+    tables by fingerprint (``table <name>``); None when the data hold no readable scenario (a Dataset put
+    together by hand, or an attribute edited into something that is not a scenario)."""
     text = ds.attrs.get("scenario_yaml")
     if not text:
         return None
     from .observed import _yaml
 
     yaml = _yaml()
-    parsed = yaml.load(str(text), Loader=yaml.BaseLoader) or {}  # every scalar as written: no type guessing
+    try:
+        parsed = yaml.load(str(text), Loader=yaml.BaseLoader)  # every scalar as written: no type guessing
+    except yaml.YAMLError:
+        return None
+    if not isinstance(parsed, dict):
+        return None
     keys: dict[str, str] = {}
     _flatten({k: v for k, v in parsed.items() if k not in ("events", "tables", "description")}, "", keys)
-    for event in parsed.get("events") or []:
+    events = parsed.get("events")
+    for event in events if isinstance(events, list) else []:
+        if not isinstance(event, dict):
+            continue
         label = event.get("label", "?")
         keys[f"events.{label}"] = f"{event.get('type', '?')} from {event.get('start', '?')}" + (
             f" to {event['end']}" if event.get("end") else "")

@@ -183,6 +183,10 @@ def test_a_comparison_saved_to_a_file_keeps_its_steps_and_each_scenario(comparis
         warnings.simplefilter("error")
         text = migsim.report(path, tmp_path / "cmp.html").read_text()
     assert "<td><code>behaviour.departure.base_rate</code></td><td>0.01001</td><td>0.015</td>" in text
+    with xr.open_dataset(path, engine="h5netcdf") as saved:  # a scenario edited into something else
+        broken = saved.load().assign_coords(scenario_yaml=("scenario", ["name: [unclosed", "- a list"]))
+    text = migsim.report(broken, tmp_path / "broken.html").read_text()
+    assert "no readable <code>scenario_yaml</code>" in text
 
 
 def test_comparison_differences_are_quantiles_of_per_seed_differences(comparison: migsim.Comparison) -> None:
