@@ -184,7 +184,7 @@ def _fingerprints(ds: Any) -> list[tuple[str, str]]:
     out = []
     for key in sorted(ds.attrs):
         if key == "scenario_yaml" or key.startswith("scenario_tables_"):
-            digest = hashlib.sha256(str(ds.attrs[key]).encode()).hexdigest()[:12]
+            digest = _digest(ds.attrs[key])
             name = "scenario (resolved YAML)" if key == "scenario_yaml" else key.replace("scenario_tables_", "table ")
             out.append((name, digest))
     return out
@@ -199,11 +199,14 @@ def _flatten(value: Any, prefix: str, out: dict[str, str]) -> None:
         out[prefix] = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def _scenario_keys(ds: Any) -> dict[str, str] | None:
-    """Every key path of the resolved scenario a file records, events by label (``events.<label>.<field>``) and
-    tables by fingerprint (``table <name>``); None when the data hold no readable scenario (a Dataset put
-    together by hand, or an attribute edited into something that is not a scenario)."""
-    text = ds.attrs.get("scenario_yaml")
+def _digest(text: Any) -> str:
+    return hashlib.sha256(str(text).encode()).hexdigest()[:12]
+
+
+def _scenario_keys(text: Any, tables: dict[str, str]) -> dict[str, str] | None:
+    """Every key path of a resolved scenario's YAML text, events by label (``events.<label>.<field>``), and its
+    tables by fingerprint (``table <name>``); None when there is no readable scenario (a Dataset put together by
+    hand, or an attribute edited into something that is not a scenario)."""
     if not text:
         return None
     from .observed import _yaml
@@ -225,16 +228,18 @@ def _scenario_keys(ds: Any) -> dict[str, str] | None:
         keys[f"events.{label}"] = f"{event.get('type', '?')} from {event.get('start', '?')}" + (
             f" to {event['end']}" if event.get("end") else "")
         _flatten({k: v for k, v in event.items() if k not in ("label", "source")}, f"events.{label}", keys)
-    for key, name in _fingerprints(ds):
-        if name.startswith("table "):
-            keys[name] = key
-    return keys
+    return {**keys, **tables}
 
 
-def _scenario_changes(base: _Run, other: _Run) -> list[tuple[str, str, str]] | None:
-    """What the scenario of ``other`` sets differently from the baseline's: (key path, baseline, this run), with
-    "—" where one has no such key (an event left out or added); a whole event once, not field by field."""
-    a, b = _scenario_keys(base.ds), _scenario_keys(other.ds)
+def _file_keys(ds: Any) -> dict[str, str] | None:
+    """:func:`_scenario_keys` of the scenario a file records."""
+    tables = {name: digest for name, digest in _fingerprints(ds) if name.startswith("table ")}
+    return _scenario_keys(ds.attrs.get("scenario_yaml"), tables)
+
+
+def _changes(a: dict[str, str] | None, b: dict[str, str] | None) -> list[tuple[str, str, str]] | None:
+    """What ``b`` sets differently from ``a``: (key path, in a, in b), with "—" where one has no such key (an
+    event left out or added: the whole event once, not field by field); None if either is unknown."""
     if a is None or b is None:
         return None
     whole = {k for k in (a.keys() ^ b.keys()) if k.startswith("events.") and k.count(".") == 1}
@@ -246,6 +251,31 @@ def _scenario_changes(base: _Run, other: _Run) -> list[tuple[str, str, str]] | N
             continue  # an event in both: its fields say what differs
         changes.append((key, a.get(key, "—"), b.get(key, "—")))
     return changes
+
+
+def _scenario_changes(base: _Run, other: _Run) -> list[tuple[str, str, str]] | None:
+    """What the scenario of ``other`` sets differently from the baseline's (see :func:`_changes`)."""
+    return _changes(_file_keys(base.ds), _file_keys(other.ds))
+
+
+def _edits(run: _Run) -> dict[str, Any] | None:
+    """For a run of a built-in scenario, what it changed from that scenario as this migsim holds it (``--set``,
+    ``--without``, ``Scenario.set``...); None for other runs (a folder's files may have changed since)."""
+    from . import _core
+
+    name = str(run.ds.attrs.get("scenario_source", ""))
+    if name not in _core.builtin_scenarios():
+        return None
+    builtin = _core.load_scenario(name)
+    tables = {"table " + key.removeprefix("tables."): _digest(text) for key, text in builtin.table_texts.items()}
+    changes = _changes(_scenario_keys(builtin.resolved_yaml(), tables), _file_keys(run.ds))
+    if changes is None:
+        return None
+    same_build = str(run.ds.attrs.get("git_commit", "")) == _core.git_commit()
+    # An ensemble records its scenario before the values it sweeps or draws ("the scenario before the sweep
+    # overrides"): say so, or "unchanged" would hide them.
+    return {"name": name, "changes": changes, "same_build": same_build,
+            "before": str(run.ds.attrs.get("scenario_yaml_comment", ""))}
 
 
 def _provenance(run: _Run) -> list[tuple[str, str]]:
@@ -578,7 +608,8 @@ def render(data: Any, labels: Sequence[str] | None = None, title: str | None = N
     runs = _runs(data, labels)
     environment = jinja2.Environment(loader=jinja2.PackageLoader("migsim", "templates"),
                                      autoescape=jinja2.select_autoescape(["html", "j2"]), undefined=jinja2.StrictUndefined)
-    sections = [{"label": run.label, "provenance": _provenance(run), "fingerprints": _fingerprints(run.ds),
+    sections = [{"label": run.label, "provenance": _provenance(run), "edits": _edits(run),
+                 "fingerprints": _fingerprints(run.ds),
                  "timeline": _timeline(run, view), "headline": _headline(run, view), "figures": _figures(run, view),
                  "fit": _fit(run)}
                 for run in runs]

@@ -101,6 +101,14 @@ def test_a_crisis_report_by_month_over_a_window_shows_the_closure_months(
     assert stranded["2020-04"] > 0
     differences = text[text.index("closed − open"):]
     assert re.search(r"<th>stranded \(end of month\)</th>", differences)
+    # A single run of a built-in says what it changed from it: the --set edits of the first run.
+    edits = text[text.index("What this run changed from the built-in scenario covid-returns"):]
+    assert re.findall(r"<tr><td><code>(.*?)</code></td><td>(.*?)</td><td>(.*?)</td></tr>",
+                      edits[:edits.index("</table>")]) == [
+        ("events.closure_russia.end", "2020-09-20", "2021-06-27"),
+        ("events.closure_russia.evacuation_from", "2020-05-15", "2021-06-20"),
+        ("events.closure_russia.start", "2020-03-18", "2021-06-20")]
+    assert "The built-in scenario covid-returns as this migsim holds it, unchanged." in closed_part
     # What the baseline's --set changed, key by key, with both values; nothing else.
     changes = re.findall(r"<tr><td><code>(.*?)</code></td><td>(.*?)</td><td>(.*?)</td></tr>",
                          differences[:differences.index("</table>")])
@@ -130,7 +138,7 @@ def test_a_report_of_five_years_prints_no_warning(cli: Callable[..., subprocess.
     assert cli("run", "quota-cut", "-q", "--scale", "5000", "-o", run).returncode == 0
     proc = cli("report", run, "-o", tmp_path / "q.html")
     assert proc.returncode == 0 and proc.stderr == "", proc.stderr
-    assert (tmp_path / "q.html").is_file()
+    assert "The built-in scenario quota-cut as this migsim holds it, unchanged." in (tmp_path / "q.html").read_text()
 
 
 def test_a_comparison_of_the_stock_alone_reports_and_one_without_it_is_refused(tmp_path: Path) -> None:
@@ -208,6 +216,10 @@ def test_report_of_an_ensemble_and_of_files_from_the_command_line(
     ensemble = migsim.Ensemble("kyrgyzstan", seeds=[5, 6], processes=1, **FAST)
     text = migsim.report(ensemble, tmp_path / "ens.html").read_text()
     assert "<th>seeds</th><td>5, 6</td>" in text and "median [10 %–90 %]" in text
+    swept = migsim.Ensemble("kyrgyzstan", seeds=[5], sweep={"behaviour.return.base_rate": [0.3, 0.4]}, processes=1,
+                            **FAST)
+    text = migsim.report(swept, tmp_path / "swept.html").read_text()
+    assert "The file records the scenario before the sweep overrides: the values each run swept" in text
     for name in ("a", "b"):
         assert cli("run", "kyrgyzstan", "-q", "--scale", "2000", "--until", "2010-12-31", "--seed", "1",
                    "-o", tmp_path / f"{name}.h5").returncode == 0
