@@ -79,41 +79,22 @@ _HEADLINE: tuple[tuple[str, str, dict[str, Any], str], ...] = (
 
 @dataclasses.dataclass(frozen=True)
 class View:
-    """What the tables and figures cover: calendar periods of ``freq`` (the rule of :mod:`migsim.periods`), and
-    of those only the ones overlapping ``since`` to ``until`` (ISO dates, both included; None: no limit). A crisis
-    of ten weeks is lost in a table by year: ``View("month", "2020-01-01", "2020-12-31")`` shows it."""
+    """What the tables and figures cover: calendar periods of ``freq`` (the rule of :mod:`migsim.periods`), and of
+    those only the ones overlapping ``span`` (:class:`migsim.periods.Window`, the rule of ``migsim table`` too). A
+    crisis of ten weeks is lost in a table by year: ``View.of("month", "2020-01-01", "2020-12-31")`` shows it."""
 
     freq: str = "year"
-    since: str | None = None
-    until: str | None = None
+    span: periods.Window = periods.Window()
 
     @staticmethod
     def of(freq: str = "year", since: Any = None, until: Any = None) -> "View":
         """A view with ``since``/``until`` checked as :meth:`migsim.periods.Window.of` does; ``freq`` is checked by
         :func:`migsim.table`, as for ``migsim table``."""
-        window = periods.Window.of(since, until)
-        return View(freq, window.since, window.until)
-
-    @property
-    def _window(self) -> periods.Window:
-        return periods.Window(self.since, self.until)
-
-    @property
-    def window(self) -> str:
-        """The window as text ("2020-03-01 to 2020-12-31"), or "" for the whole run."""
-        return self._window.text
-
-    def overlaps(self, starts: np.ndarray, last_days: np.ndarray) -> np.ndarray:
-        """Which periods, from ``starts`` to ``last_days`` (``datetime64[D]``, both included), overlap the window."""
-        return self._window.overlaps(starts, last_days)
-
-    def keep(self, frame: Any) -> Any:
-        """The rows of a :func:`migsim.table` frame whose period overlaps the window."""
-        return self._window.keep(frame)
+        return View(freq, periods.Window.of(since, until))
 
     def table(self, ds: Any, variable: str, by: str | None = None, where: Any = None, freq: str | None = None) -> Any:
         """:func:`migsim.table` at this view's frequency (or ``freq``), cut to the window."""
-        return self.keep(table(ds, variable, by=by, freq=freq or self.freq, where=where))
+        return self.span.keep(table(ds, variable, by=by, freq=freq or self.freq, where=where))
 
 
 @dataclasses.dataclass
@@ -301,7 +282,7 @@ def _timeline(run: _Run, view: View) -> dict[str, Any]:
     if "run" in state.dims:
         state = state.isel(run=0)
     starts, ends = periods.edges_of(ds)
-    in_window = view.overlaps(starts, ends - 1)  # the steps overlapping the window
+    in_window = view.span.overlaps(starts, ends - 1)  # the steps overlapping the window
     rows, other = [], []
     for i, label in enumerate(np.asarray(ds["event"].values).astype(str)):
         active = np.flatnonzero(np.asarray(state.isel(event=i).values) > 0)
@@ -369,7 +350,7 @@ def _headline(run: _Run, view: View) -> dict[str, Any]:
     if stock.empty:
         starts, ends = periods.edges_of(ds)
         raise ArgumentError(f"since/until: expected a window overlapping the run {run.label} (simulated {starts[0]} "
-                            f"to {ends[-1] - 1}), found {view.window}")
+                            f"to {ends[-1] - 1}), found {view.span.text}")
     destinations = _destinations(ds)
     for country in destinations:
         part = stock[stock["location_country"] == country].drop(columns="location_country")
@@ -617,7 +598,7 @@ def render(data: Any, labels: Sequence[str] | None = None, title: str | None = N
         title=title or ("migsim report: " + ", ".join(r.label for r in runs)),
         generated=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         version=_core.version(), runs=sections, differences=_differences(runs, view) if len(runs) > 1 else [],
-        baseline=runs[0].label, quantiles=QUANTILES, period=view.freq, window=view.window)
+        baseline=runs[0].label, quantiles=QUANTILES, period=view.freq, window=view.span.text)
 
 
 def report(data: Any, path: PathLike, labels: Sequence[str] | None = None, title: str | None = None,

@@ -479,8 +479,6 @@ std::vector<std::string> table_keys() {
   return keys;
 }
 
-/// A scenario file with its `extends:` chain resolved: parameters merged (derived keys win),
-/// events concatenated (minus `remove_events`), and each table read from the layer that names it.
 /// An event as read from a file: messages name the file and the event's place in that file's own
 /// `events` list (events[1] of what-if.yaml, not its place after the 87 events of its base).
 struct EventNode {
@@ -489,6 +487,8 @@ struct EventNode {
   std::size_t index_in_file = 0;
 };
 
+/// A scenario file with its `extends:` chain resolved: parameters merged (derived keys win),
+/// events concatenated (minus `remove_events`), and each table read from the layer that names it.
 struct Layers {
   YAML::Node root;                ///< merged parameters, without events
   std::vector<EventNode> events;  ///< every layer's events, in order
