@@ -204,14 +204,8 @@ class EventReader {
       fail(value, std::string(f.name), "expected a number (" + std::string(f.unit) + "), found '" + text + "'");
     if (x < f.min || x > f.max)
       fail(value, std::string(f.name),
-           "expected a number in [" + format_number(f.min) + ", " + format_number(f.max) + "], found " + text);
+           "expected a number in [" + number_text(f.min) + ", " + number_text(f.max) + "], found " + text);
     return x;
-  }
-
-  static std::string format_number(double x) {
-    char buffer[32];
-    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, x);
-    return std::string(buffer, end);
   }
 
   std::string choice(const YAML::Node& value, const EventFieldSpec& f) const {
@@ -494,12 +488,6 @@ std::optional<EventValue> field_value(const Event& e, const EventFieldSpec& f) {
 }
 
 }  // namespace
-
-std::string number_text(double value) {
-  char buffer[32];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, end);
-}
 
 std::vector<std::pair<std::string, EventValue>> event_values_of(const Event& e) {
   const auto& spec = event_spec(e.type);

@@ -9,6 +9,7 @@
 
 #include "migsim/events.hpp"
 #include "migsim/scenario.hpp"
+#include "scenario/number_text.hpp"
 
 namespace migsim::detail {
 
@@ -23,8 +24,6 @@ std::string resolve_event(Event& event, const Scenario& sc);
 
 /// Every field of every event (defaults included) as a YAML sequence under the current key.
 void emit_events(YAML::Emitter& out, const std::vector<Event>& events);
-/// The shortest text that reads back to the same double ("3000", "0.015"), as events are written.
-std::string number_text(double value);
 
 /// See migsim::event_values.
 std::vector<std::pair<std::string, EventValue>> event_values_of(const Event& event);

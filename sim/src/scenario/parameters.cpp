@@ -8,8 +8,12 @@
 #include <limits>
 #include <sstream>
 
+#include "scenario/number_text.hpp"
+
 namespace migsim {
 namespace {
+
+using detail::number_text;
 
 using P = Parameters;
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -140,13 +144,6 @@ const std::array kCalibration = {
 };
 // clang-format on
 
-std::string format_real(double v) {
-  char buf[64];
-  // Shortest text that reads back to the same double ("3000", "0.015", "1e-07").
-  auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return ec == std::errc() ? std::string(buf, ptr) : std::to_string(v);
-}
-
 std::string trimmed(std::string_view text) {
   auto first = text.find_first_not_of(" \t");
   if (first == std::string_view::npos) return {};
@@ -158,10 +155,10 @@ std::string range_text(const ParamSpec& spec) {
   std::ostringstream out;
   // A seed spans all of uint64; its top bound as a double would print as 1.8e19, which reads as a rounding.
   const bool whole_uint64 = spec.type == ParamType::Integer && spec.max >= 18446744073709551615.0;
-  out << "[" << format_real(spec.min) << ", "
+  out << "[" << number_text(spec.min) << ", "
       << (spec.max == kInf ? "inf"
           : whole_uint64   ? "18446744073709551615"
-                           : format_real(spec.max))
+                           : number_text(spec.max))
       << "]";
   return out.str();
 }
@@ -215,7 +212,7 @@ std::string format_parameter(const Parameters& params, const ParamSpec& spec) {
         const auto& value = params.*member;
         using T = std::decay_t<decltype(value)>;
         if constexpr (std::is_same_v<T, double>)
-          return format_real(value);
+          return number_text(value);
         else if constexpr (std::is_same_v<T, std::int64_t> || std::is_same_v<T, std::uint64_t>)
           return std::to_string(value);
         else if constexpr (std::is_same_v<T, Date>)
@@ -305,8 +302,8 @@ std::string parameter_reference_markdown() {
   for (const auto& fit : kCalibration) {
     std::string prior(prior_name(fit.prior));
     if (fit.prior == PriorKind::Normal || fit.prior == PriorKind::LogNormal)
-      prior += "(" + format_real(fit.prior_a) + ", " + format_real(fit.prior_b) + ")";
-    out << "| `" << fit.key << "` | [" << format_real(fit.fit_min) << ", " << format_real(fit.fit_max) << "] | "
+      prior += "(" + number_text(fit.prior_a) + ", " + number_text(fit.prior_b) + ")";
+    out << "| `" << fit.key << "` | [" << number_text(fit.fit_min) << ", " << number_text(fit.fit_max) << "] | "
         << (fit.log ? "log" : "linear") << " | " << prior << " | " << fit.rationale << " |\n";
   }
   return out.str();

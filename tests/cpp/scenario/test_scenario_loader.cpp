@@ -197,6 +197,15 @@ TEST(ScenarioLoader, ResolvedYamlReloadsToTheSameParameters) {
         << spec.key;
 }
 
+TEST(ScenarioLoader, ResolvedYamlWritesWholeNumbersInFullAndFractionsExactly) {
+  const migsim::Scenario sc = migsim::load_scenario(
+      "quota-cut", {{"events.quota_halved.limit", "700000"}, {"behaviour.departure.base_rate", "1e-07"}});
+  const std::string yaml = sc.resolved_yaml();
+  EXPECT_TRUE(Contains(yaml, "limit: 700000\n")) << "not the shorter 7e+05";
+  EXPECT_FALSE(Contains(yaml, "e+"));
+  EXPECT_TRUE(Contains(yaml, "base_rate: 1e-07\n")) << "a fraction keeps its shortest exact text";
+}
+
 TEST(ScenarioLoader, OverridesReplaceFileValuesAndAddMissingOnes) {
   const migsim::Scenario sc = migsim::load_scenario(
       kTwoRegion.string(), {{"behaviour.departure.base_rate", "0.25"}, {"behaviour.remittances.share", "0.75"}});
