@@ -396,6 +396,20 @@ def _load(scenario: ScenarioLike, overrides: Mapping[str, Any]) -> Any:
     return copy
 
 
+def _keep_each_scenario_as_run(runs: xr.Dataset, parts: list[xr.Dataset]) -> xr.Dataset:
+    """Holds each scenario's resolved YAML, and any table that is not the same in all of them, along
+    ``scenario`` (the attributes keep only what the parts share), so a report can list what each changed.
+    A table a scenario does not have is an empty string."""
+    if not all(part.attrs.get("scenario_yaml") for part in parts):
+        return runs
+    tables = sorted({key for part in parts for key in part.attrs if key.startswith("scenario_tables_")})
+    differing = [key for key in tables if len({str(part.attrs.get(key, "")) for part in parts}) > 1]
+    for key in ["scenario_yaml", *differing]:
+        runs = runs.assign_coords({key: ("scenario", [str(part.attrs.get(key, "")) for part in parts])})
+        runs.attrs.pop(key, None)
+    return runs
+
+
 def _scenario_yaml(loaded: Any) -> str | None:
     for name in ("resolved_yaml", "to_yaml"):
         method = getattr(loaded, name, None)
@@ -1226,10 +1240,7 @@ def compare(
         combine_attrs="drop_conflicts",
     )
     runs = runs.assign_coords(scenario_name=("scenario", [ens.name for ens in ensembles.values()]))
-    recorded = [part.attrs.get("scenario_yaml") for part in parts]
-    if all(recorded):  # each scenario as it was run (attrs keep only what they share), for reports to compare
-        runs = runs.assign_coords(scenario_yaml=("scenario", [str(text) for text in recorded]))
-        runs.attrs.pop("scenario_yaml", None)
+    runs = _keep_each_scenario_as_run(runs, parts)
     runs.attrs["title"] = f"migsim comparison of {', '.join(ensembles)}: {len(run_seeds)} runs each"
     if master is not None:
         runs.attrs["master_seed"] = master

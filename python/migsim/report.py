@@ -133,9 +133,10 @@ def _runs(data: Any, labels: Sequence[str] | None) -> list[_Run]:
         if "scenario" in ds.dims:  # a comparison: one ensemble per scenario
             for label in ds["scenario"].values:
                 part = ds.sel(scenario=label, drop=True)
-                own = {name: str(ds[name].sel(scenario=label).values) for name in ("scenario_name", "scenario_yaml")
-                       if name in ds.coords}  # what differs between the scenarios is held per scenario
-                part.attrs = {**ds.attrs, **own}
+                own = {name: str(ds[name].sel(scenario=label).values) for name in map(str, ds.coords)
+                       if name in ("scenario_name", "scenario_yaml") or name.startswith("scenario_tables_")}
+                # what differs between the scenarios is held per scenario; "" is a table it does not have
+                part.attrs = {**ds.attrs, **{name: text for name, text in own.items() if text}}
                 out.append(_Run(str(label), part.drop_vars(list(own), errors="ignore")))
         else:
             out.append(_Run(name, ds))

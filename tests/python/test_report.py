@@ -197,6 +197,25 @@ def test_a_comparison_saved_to_a_file_keeps_its_steps_and_each_scenario(comparis
     assert "no readable <code>scenario_yaml</code>" in text
 
 
+def test_a_comparison_of_scenarios_with_different_tables_lists_the_table_it_changed(
+        tmp_path: Path, scenario_copy: Callable[[str], Path]) -> None:
+    """Attributes that differ between the scenarios are dropped when their runs are put together; the tables
+    that differ travel along ``scenario`` like the resolved YAML, so the report still names them."""
+    folder = scenario_copy("kyrgyzstan")
+    rates = folder / "exchange_rates.csv"
+    rates.write_text(rates.read_text().replace("2011-07-01,RUB,29.39", "2011-07-01,RUB,35.0"))
+    comparison = migsim.compare({"baseline": "kyrgyzstan", "rouble": folder}, seeds=[1], processes=1, **FAST)
+    runs = comparison.runs
+    built_in, edited = runs["scenario_tables_exchange_rates"].values
+    assert "2011-07-01,RUB,29.39" in built_in and edited == rates.read_text()
+    assert "scenario_tables_exchange_rates" not in runs.attrs and "scenario_tables_wages" in runs.attrs
+    assert "scenario_tables_wages" not in runs.coords  # the same in both: kept once
+    text = migsim.report(comparison, tmp_path / "cmp.html").read_text()
+    changes = text[text.index("rouble − baseline"):]
+    assert "<td><code>table exchange_rates</code></td>" in changes
+    assert "<code>table wages</code>" not in changes
+
+
 def test_comparison_differences_are_quantiles_of_per_seed_differences(comparison: migsim.Comparison) -> None:
     frame = comparison.to_dataframe("returns", freq="year")
     assert {"scenario", "run", "seed", "period", "value"} <= set(frame.columns)
