@@ -397,13 +397,14 @@ def _load(scenario: ScenarioLike, overrides: Mapping[str, Any]) -> Any:
 
 
 def _keep_each_scenario_as_run(runs: xr.Dataset, parts: list[xr.Dataset]) -> xr.Dataset:
-    """Holds each scenario's resolved YAML, and any table that is not the same in all of them, along
-    ``scenario`` (the attributes keep only what the parts share), so a report can list what each changed.
-    A table a scenario does not have is an empty string."""
+    """Holds each scenario's resolved YAML, and any other ``scenario_*`` attribute that is not the same in all
+    of them (a table, where it was loaded from, the built-in it extends), along ``scenario`` (the attributes keep
+    only what the parts share), so a report can list what each changed. One a scenario does not have is ""."""
     if not all(part.attrs.get("scenario_yaml") for part in parts):
         return runs
-    tables = sorted({key for part in parts for key in part.attrs if key.startswith("scenario_tables_")})
-    differing = [key for key in tables if len({str(part.attrs.get(key, "")) for part in parts}) > 1]
+    keys = sorted({key for part in parts for key in part.attrs
+                   if key.startswith("scenario_") and key not in ("scenario_yaml", "scenario_name")})
+    differing = [key for key in keys if len({str(part.attrs.get(key, "")) for part in parts}) > 1]
     for key in ["scenario_yaml", *differing]:
         runs = runs.assign_coords({key: ("scenario", [str(part.attrs.get(key, "")) for part in parts])})
         runs.attrs.pop(key, None)

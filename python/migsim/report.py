@@ -134,8 +134,8 @@ def _runs(data: Any, labels: Sequence[str] | None) -> list[_Run]:
             for label in ds["scenario"].values:
                 part = ds.sel(scenario=label, drop=True)
                 own = {name: str(ds[name].sel(scenario=label).values) for name in map(str, ds.coords)
-                       if name in ("scenario_name", "scenario_yaml") or name.startswith("scenario_tables_")}
-                # what differs between the scenarios is held per scenario; "" is a table it does not have
+                       if name.startswith("scenario_")}
+                # what differs between the scenarios is held per scenario; "" is one it does not have
                 part.attrs = {**ds.attrs, **{name: text for name, text in own.items() if text}}
                 out.append(_Run(str(label), part.drop_vars(list(own), errors="ignore")))
         else:
@@ -241,11 +241,14 @@ def _scenario_changes(base: _Run, other: _Run) -> list[tuple[str, str, str]] | N
 
 
 def _edits(run: _Run) -> dict[str, Any] | None:
-    """For a run of a built-in scenario, what it changed from that scenario as this migsim holds it (``--set``,
-    ``--without``, ``Scenario.set``...); None for other runs (a folder's files may have changed since)."""
+    """For a run of a built-in scenario, or of a folder that extends one, what it changed from that built-in as
+    this migsim holds it (``--set``, ``--without``, ``Scenario.set``, the folder's own keys, events and tables);
+    None for other runs (an exported copy's files may have changed since, and it names no base)."""
     from . import _core
 
-    name = str(run.ds.attrs.get("scenario_source", ""))
+    source = str(run.ds.attrs.get("scenario_source", ""))
+    # Files written before `scenario_builtin` existed name the built-in only as their source.
+    name = str(run.ds.attrs.get("scenario_builtin", "")) or source
     if name not in _core.builtin_scenarios():
         return None
     builtin = _core.load_scenario(name)
@@ -256,7 +259,7 @@ def _edits(run: _Run) -> dict[str, Any] | None:
     same_build = str(run.ds.attrs.get("git_commit", "")) == _core.git_commit()
     # An ensemble records its scenario before the values it sweeps or draws ("the scenario before the sweep
     # overrides"): say so, or "unchanged" would hide them.
-    return {"name": name, "changes": changes, "same_build": same_build,
+    return {"name": name, "extended_by": "" if source == name else source, "changes": changes, "same_build": same_build,
             "before": str(run.ds.attrs.get("scenario_yaml_comment", ""))}
 
 

@@ -141,6 +141,35 @@ def test_a_report_of_five_years_prints_no_warning(cli: Callable[..., subprocess.
     assert "The built-in scenario quota-cut as this migsim holds it, unchanged." in (tmp_path / "q.html").read_text()
 
 
+def test_a_run_of_a_folder_that_extends_a_built_in_lists_what_it_changed_from_it(
+        cli: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path) -> None:
+    """A planner's own scenario on top of covid-returns: the report says what it changes from that built-in (its
+    file's keys and the --set on the command line), so a reader of the report need not open the folder."""
+    folder = tmp_path / "longer"
+    folder.mkdir()
+    (folder / "scenario.yaml").write_text("name: longer-closure\nextends: covid-returns\nrun:\n  scale: 5000\n")
+    run = tmp_path / "longer.h5"
+    proc = cli("run", folder, "-q", "--until", "2020-01-31", "--set", "events.closure_russia.end=2020-10-19",
+               "-o", run)
+    assert proc.returncode == 0, proc.stderr
+    assert xr.open_dataset(run).attrs["scenario_builtin"] == "covid-returns"
+    assert cli("report", run, "-o", tmp_path / "longer.html").returncode == 0
+    text = (tmp_path / "longer.html").read_text()
+    edits = text[text.index("What this run changed from the built-in scenario covid-returns, which its scenario ("):]
+    assert re.findall(r"<tr><td><code>(.*?)</code></td><td>(.*?)</td><td>(.*?)</td></tr>",
+                      edits[:edits.index("</table>")]) == [
+        ("name", "covid-returns", "longer-closure"), ("run.scale", "1", "5000"),
+        ("events.closure_russia.end", "2020-09-20", "2020-10-19")]
+    # A folder of its own (kyrgyzstan extends nothing) names no built-in, and the report lists nothing rather
+    # than guess what its files were copied from.
+    assert cli("export", "kyrgyzstan", tmp_path / "copy").returncode == 0
+    assert cli("run", tmp_path / "copy", "-q", "--scale", "5000", "--until", "2010-03-31",
+               "-o", tmp_path / "copy.h5").returncode == 0
+    assert "scenario_builtin" not in xr.open_dataset(tmp_path / "copy.h5").attrs
+    assert cli("report", tmp_path / "copy.h5", "-o", tmp_path / "copy.html").returncode == 0
+    assert "What this run changed" not in (tmp_path / "copy.html").read_text()
+
+
 def test_a_comparison_of_the_stock_alone_reports_and_one_without_it_is_refused(tmp_path: Path) -> None:
     """compare() keeps only the stock by default: the report shows what it holds instead of failing on the
     flows, and names the missing stock when even that is left out."""

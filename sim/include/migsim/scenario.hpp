@@ -86,7 +86,10 @@ struct Sector {
 
 struct Scenario {
   Parameters params;
-  std::string source_name;                         ///< folder or built-in name it was loaded from
+  std::string source_name;  ///< folder or built-in name it was loaded from
+  /// The built-in scenario this one is, or the nearest that its `extends` chain reaches ("" if
+  /// none): what a report lists this scenario's changes against.
+  std::string builtin_base;
   std::string yaml_text;                           ///< the scenario.yaml text as read (before overrides)
   std::map<std::string, std::string> table_texts;  ///< table key ("tables.regions") -> CSV text, for provenance
 

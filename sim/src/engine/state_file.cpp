@@ -178,6 +178,7 @@ void write_scenario(hid_t file, const Scenario& sc) {
   const Handle group = make_group(file, "scenario");
   write_text(group.get(), "name", sc.params.name);
   write_text(group.get(), "source_name", sc.source_name);
+  write_text(group.get(), "builtin_base", sc.builtin_base);
   write_text(group.get(), "yaml_text", sc.yaml_text);
   write_text(group.get(), "resolved_yaml", sc.resolved_yaml());
   std::vector<std::string> keys;
@@ -407,6 +408,7 @@ void read_sources(hid_t file, StateFile& state) {
   for (const auto& key : split(read_text(group.get(), "table_keys"))) state.tables[key] = read_text(group.get(), key);
   state.snapshot.scenario.yaml_text = read_text(group.get(), "yaml_text");
   state.snapshot.scenario.source_name = read_text(group.get(), "source_name");
+  state.snapshot.scenario.builtin_base = read_text(group.get(), "builtin_base");
 }
 
 /// Opens the verified image with HDF5, in memory (the core driver with a copy of the image;
@@ -472,6 +474,7 @@ Scenario scenario_of_state(const StateFile& state, const std::vector<Override>& 
   Scenario sc = load_scenario(state.resolved_yaml, source, all);
   sc.yaml_text = state.snapshot.scenario.yaml_text;
   sc.source_name = state.snapshot.scenario.source_name;
+  sc.builtin_base = state.snapshot.scenario.builtin_base;
   return sc;
 }
 

@@ -156,6 +156,7 @@ void add_provenance(const Simulation& sim, output::Dataset& ds) {
                                                      {"history", history(sim)}};
   ds.attrs.insert(ds.attrs.begin(), provenance.begin(), provenance.end());
   if (!sim.resumed_from().empty()) ds.attrs.push_back({"resumed_from_state", sim.resumed_from()});
+  if (!sc.builtin_base.empty()) ds.attrs.push_back({"scenario_builtin", sc.builtin_base});
   for (const auto& [key, text] : sc.table_texts) {
     std::string name = "scenario_" + key;  // "tables.regions" -> "scenario_tables_regions"
     for (char& c : name)

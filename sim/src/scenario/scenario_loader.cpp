@@ -494,6 +494,7 @@ struct Layers {
   std::vector<EventNode> events;  ///< every layer's events, in order
   std::map<std::string, std::shared_ptr<const FileSource>> table_source;
   std::size_t appended = 0;  ///< events ever appended, removed ones included: numbers default labels
+  std::string builtin_base;  ///< the nearest built-in scenario in the `extends` chain, if any
 };
 
 /// Copies the keys of `from` into `into`, recursing into mappings present in both. Nodes are
@@ -538,7 +539,8 @@ Layers read_base(const YAML::Node& base, const std::shared_ptr<const FileSource>
                         (base.IsMap() ? "mapping" : "list"));
   const auto name = base.as<std::string>();
   auto base_source = source->folder(name);
-  if (!base_source) base_source = builtin_source(name);
+  const bool builtin = !base_source;
+  if (builtin) base_source = builtin_source(name);
   if (!base_source) {
     auto hint = did_you_mean(name, builtin_scenario_names());
     throw ScenarioError(
@@ -548,7 +550,9 @@ Layers read_base(const YAML::Node& base, const std::shared_ptr<const FileSource>
   }
   auto base_text = base_source->read("scenario.yaml");
   if (!base_text) throw ScenarioError(base_source->describe("scenario.yaml") + ": cannot read scenario file");
-  return read_layers(*base_text, base_source, depth + 1);
+  Layers layers = read_layers(*base_text, base_source, depth + 1);
+  if (builtin) layers.builtin_base = name;  // the nearest built-in: what this chain changes
+  return layers;
 }
 
 /// Drops the base's events named in `remove_events`.
@@ -767,6 +771,7 @@ Scenario load_scenario(const std::string& yaml_text, std::shared_ptr<const FileS
 
   Scenario sc;
   sc.yaml_text = yaml_text;
+  sc.builtin_base = layers.builtin_base;
   sc.params = default_parameters();
   YamlReader reader(where, sc.params);
   try {
@@ -852,6 +857,7 @@ Scenario load_scenario(const std::string& name_or_path, const std::vector<Overri
   if (auto source = builtin_source(name_or_path)) {
     Scenario sc = load_scenario(*source->read("scenario.yaml"), source, overrides);
     sc.source_name = name_or_path;
+    sc.builtin_base = name_or_path;
     return sc;
   }
   auto names = builtin_scenario_names();

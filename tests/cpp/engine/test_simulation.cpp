@@ -574,6 +574,7 @@ TEST(Simulation, ResultsHaveTheDocumentedVariablesAndDims) {
   EXPECT_EQ(std::get<std::int64_t>(attrs.at("seed")), 1);
   EXPECT_EQ(std::get<std::int64_t>(attrs.at("scale")), scale);
   EXPECT_EQ(std::get<std::string>(attrs.at("scenario_name")), "kyrgyzstan");
+  EXPECT_EQ(std::get<std::string>(attrs.at("scenario_builtin")), "kyrgyzstan");
   EXPECT_NE(std::get<std::string>(attrs.at("scenario_yaml")).find("behaviour:"), std::string::npos);
   EXPECT_EQ(std::get<std::string>(attrs.at("scenario_tables_regions")), sc.table_texts.at("tables.regions"));
 }

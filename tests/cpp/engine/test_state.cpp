@@ -136,6 +136,17 @@ TEST_F(StateTest, StateBeforeAnyStepResumes) {
   EXPECT_EQ(differing(resumed.results(), straight.results()), "");
 }
 
+TEST_F(StateTest, AResumedRunKeepsTheBuiltInItsScenarioExtends) {
+  fs::create_directories(path("derived"));
+  migsim_test::write_text(path("derived") / "scenario.yaml", "extends: covid-returns\nname: longer\n");
+  const Scenario sc = migsim::load_scenario(path("derived").string());
+  ASSERT_EQ(sc.builtin_base, "covid-returns");
+  const fs::path state = save_after(sc, options(1, 2000, ymd(2019, 9, 1)), 2, "derived.h5");
+  Simulation resumed = Simulation::from_state(state, {.until = ymd(2019, 9, 1)});
+  EXPECT_EQ(resumed.scenario().builtin_base, "covid-returns");
+  EXPECT_EQ(resumed.scenario().source_name, sc.source_name);
+}
+
 TEST_F(StateTest, EventsAddedDuringTheRunAreSaved) {
   const Scenario sc = migsim::load_scenario("covid-returns");
   const RunOptions o = options(1, 1000, ymd(2020, 12, 31));

@@ -98,6 +98,25 @@ TEST_F(Folder, ADerivedScenarioWithoutANameIsNamedAfterItsFileNotItsBase) {
             migsim::load_scenario((kTwoRegion / "scenario.yaml").string()).params.name);
 }
 
+TEST_F(Folder, AScenarioKnowsTheNearestBuiltInItIsOrExtends) {
+  EXPECT_EQ(migsim::load_scenario(scenario().string()).builtin_base, "") << "a folder of its own";
+  EXPECT_EQ(migsim::load_scenario("quota-cut").builtin_base, "quota-cut") << "a built-in is its own base";
+  fs::create_directories(root_ / "derived");
+  write_text(root_ / "derived" / "scenario.yaml", "extends: quota-cut\nname: quota-third\n");
+  EXPECT_EQ(migsim::load_scenario((root_ / "derived").string()).builtin_base, "quota-cut")
+      << "the nearest built-in, not kyrgyzstan, which quota-cut extends";
+  write_text(root_ / "derived" / "on-top.yaml", "extends: .\n");
+  EXPECT_EQ(migsim::load_scenario((root_ / "derived" / "on-top.yaml").string()).builtin_base, "quota-cut")
+      << "through a folder in between";
+  // A folder next to the scenario wins over a built-in of the same name, and is no built-in.
+  fs::create_directories(root_ / "derived" / "kyrgyzstan");
+  fs::copy_file(scenario() / "scenario.yaml", root_ / "derived" / "kyrgyzstan" / "scenario.yaml");
+  for (const auto& entry : fs::directory_iterator(scenario()))
+    if (entry.path().extension() == ".csv")
+      fs::copy_file(entry.path(), root_ / "derived" / "kyrgyzstan" / entry.path().filename());
+  write_text(root_ / "derived" / "local.yaml", "extends: kyrgyzstan\n");
+  EXPECT_EQ(migsim::load_scenario((root_ / "derived" / "local.yaml").string()).builtin_base, "");
+}
 TEST_F(Folder, ErrorsInAScenarioFileNotCalledScenarioYamlNameThatFile) {
   write_text(root_ / "scenario" / "what-if.yaml", "extends: .\ncalendar:\n  bogus: 1\n");
   std::string message;
