@@ -396,6 +396,19 @@ constexpr const char* kWithoutHelp =
 constexpr const char* kAllowOutsideHelp =
     "Read tables outside the scenario's folder and those of the scenarios it extends (refused by default)";
 
+/// A whole number of at least `min`. CLI11's PositiveNumber would answer 0 with "Value 0 not in range
+/// 0.000000 to 1797693134862315708145274237317043567980..." (its range as doubles).
+CLI::Validator whole_number_at_least(std::int64_t min) {
+  return CLI::Validator(
+      [min](std::string& text) -> std::string {
+        std::int64_t value = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (ec == std::errc() && end == text.data() + text.size() && value >= min) return "";
+        return "expected a whole number of at least " + std::to_string(min) + ", found '" + text + "'";
+      },
+      "INT>=" + std::to_string(min));
+}
+
 Command add_run(CLI::App& app, RunArgs& run) {
   auto* cmd = app.add_subcommand("run", "Run a scenario and write its output (HDF5, netCDF-4 layout)");
   cmd->add_option("scenario", run.scenario, "Scenario folder, scenario.yaml, or built-in name")
@@ -405,10 +418,10 @@ Command add_run(CLI::App& app, RunArgs& run) {
   cmd->add_option("--seed", run.seed, "Random seed, 0 to 2^64-1 (default: the scenario's run.seed)");
   cmd->add_option("--threads", run.threads,
                   "Worker threads (0 = all cores; at most " + std::to_string(migsim::kThreadsPerCore) + " per core)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(whole_number_at_least(0))
       ->capture_default_str();
   cmd->add_option("--scale", run.scale, "People per agent (default: the scenario's run.scale)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number_at_least(1));
   cmd->add_option("--until", run.until, "Last date to simulate, YYYY-MM-DD (default: the calendar end)");
   cmd->add_option("--set", run.sets, "Override a parameter: key.path=value (repeatable)");
   cmd->add_option("--without", run.without, kWithoutHelp);
@@ -418,7 +431,7 @@ Command add_run(CLI::App& app, RunArgs& run) {
                   "Save the state after the step containing DATE, as <output>.state-DATE.h5 (repeatable)");
   cmd->add_option("--save-state-every", run.save_state_every,
                   "Save the state every N steps, as <output>.state-<next step's date>.h5")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number_at_least(1));
   cmd->add_option("--state-dir", run.state_dir, "Folder for state files (default: the output file's)");
   cmd->add_option("--resume", run.resume,
                   "Continue a saved state (its scenario, seed and scale); --set may change what acts after its date");

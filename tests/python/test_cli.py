@@ -204,6 +204,13 @@ def test_an_empty_output_path_or_absurd_thread_count_exits_2_before_running(cli,
     assert threads.returncode == 2
     assert "threads: expected 0 (all cores) to" in threads.stderr and "found 100000" in threads.stderr
     assert not (tmp_path / "t.h5").exists()
+    # CLI11's own check named its range as doubles ("Value 0 not in range 0.000000 to 17976931348623...").
+    for option, value, least in (("--scale", "0", 1), ("--scale", "1.5", 1), ("--threads", "-1", 0),
+                                 ("--save-state-every", "0", 1)):
+        bad = cli("run", "-q", "-o", tmp_path / "t.h5", *SMALL, option, value)
+        assert bad.returncode == 2
+        assert f"{option}: expected a whole number of at least {least}, found '{value}'" in bad.stderr, bad.stderr
+    assert not (tmp_path / "t.h5").exists()
 
 
 def test_a_currency_worth_nothing_is_refused(cli, tmp_path: Path) -> None:

@@ -97,12 +97,7 @@ std::size_t agents_to_reserve(const Parameters& p, std::size_t initial, double y
   return static_cast<std::size_t>(static_cast<double>(initial) * (1.05 + 1.2 * p.entry_rate * years));
 }
 
-MemoryEstimate estimate_memory(const Scenario& sc, const RunOptions& options, std::size_t ranks) {
-  const Calendar calendar = sc.calendar();
-  const std::size_t steps = steps_to_run(calendar, options);
-  const double years = steps == 0 ? 0 : (calendar.step_end(steps - 1) - calendar.start()) / kDaysPerYear;
-  const double scale = static_cast<double>(std::max<std::int64_t>(options.scale, 1));
-  // As create_initial_agents lays them out, in doubles so that no count can overflow.
+double initial_agents(const Scenario& sc, double scale) {
   double initial = 0;
   for (std::size_t o = 0; o < sc.n_origins(); ++o) {
     double abroad = 0;
@@ -110,7 +105,15 @@ MemoryEstimate estimate_memory(const Scenario& sc, const RunOptions& options, st
       abroad += std::round(sc.initial_stock[o * sc.n_destinations() + d] / scale);
     initial += std::max(std::round(sc.origins[o].working_age_population / scale), abroad);
   }
-  const double local = initial / static_cast<double>(std::max<std::size_t>(ranks, 1)) + kBlockSize;
+  return initial;
+}
+
+MemoryEstimate estimate_memory(const Scenario& sc, const RunOptions& options, std::size_t ranks) {
+  const Calendar calendar = sc.calendar();
+  const std::size_t steps = steps_to_run(calendar, options);
+  const double years = steps == 0 ? 0 : (calendar.step_end(steps - 1) - calendar.start()) / kDaysPerYear;
+  const double scale = static_cast<double>(std::max<std::int64_t>(options.scale, 1));
+  const double local = initial_agents(sc, scale) / static_cast<double>(std::max<std::size_t>(ranks, 1)) + kBlockSize;
   const double agents = local * (1.05 + 1.2 * sc.params.entry_rate * years);
 
   AgentStore probe;

@@ -18,6 +18,10 @@ std::size_t steps_to_run(const Calendar& calendar, const RunOptions& options);
 /// ones, 5 % slack and the entrants of those years (20 % above their expected number).
 std::size_t agents_to_reserve(const Parameters& p, std::size_t initial, double years);
 
+/// Agents a run at `scale` people per agent starts with, as create_initial_agents lays them out (a
+/// double, so that no count can overflow).
+double initial_agents(const Scenario& scenario, double scale);
+
 struct MemoryEstimate {
   std::uint64_t agents = 0;         ///< agent slots (on this process) at the end of the run
   std::uint64_t agent_bytes = 0;    ///< their columns

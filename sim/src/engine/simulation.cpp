@@ -66,6 +66,14 @@ namespace {
 void check_options(const Scenario& scenario, const RunOptions& options) {
   if (options.scale < 1)
     throw ArgumentError("scale: expected a whole number >= 1, found " + std::to_string(options.scale));
+  // A scale above every origin's population would run, and write, a model of nobody.
+  if (detail::initial_agents(scenario, static_cast<double>(options.scale)) < 1) {
+    double people = 0;
+    for (const auto& origin : scenario.origins) people = std::max(people, origin.working_age_population);
+    const std::string most = std::to_string(static_cast<std::int64_t>(people));
+    throw ArgumentError("scale: expected at most " + most + " people per agent (the largest origin's working-age " +
+                        "people), found " + std::to_string(options.scale) + ", which leaves no agent to simulate");
+  }
   // More workers than a few per core only add overhead, and a mistyped count (100000) would ask the
   // system for that many threads.
   const int cores = tbb::info::default_concurrency(), most = kThreadsPerCore * cores;

@@ -375,6 +375,15 @@ TEST(Simulation, RejectsBadRunOptions) {
   EXPECT_NE(message(zero_scale).find("scale"), std::string::npos);
   RunOptions negative_scale = options(1, 1, -5, ymd(2010, 2, 1));
   EXPECT_NE(message(negative_scale).find("found -5"), std::string::npos);
+  // A scale above every origin's population would run a model of nobody and write it as a result.
+  const std::string nobody = message(options(1, 1, 5'000'000'000, ymd(2010, 2, 1)));
+  double largest = 0;
+  for (const auto& origin : sc.origins) largest = std::max(largest, origin.working_age_population);
+  EXPECT_NE(nobody.find("scale: expected at most " + std::to_string(static_cast<std::int64_t>(largest)) +
+                        " people per agent"),
+            std::string::npos)
+      << nobody;
+  EXPECT_NE(nobody.find("found 5000000000, which leaves no agent"), std::string::npos) << nobody;
   RunOptions negative_threads = options(1, -1, 1000, ymd(2010, 2, 1));
   EXPECT_NE(message(negative_threads).find("threads"), std::string::npos);
   RunOptions absurd_threads = options(1, 100000, 1000, ymd(2010, 2, 1));  // would ask the system for 100000
