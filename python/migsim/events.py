@@ -198,6 +198,10 @@ def event_from_dict(values: Mapping[str, Any]) -> Event:
         hint = difflib.get_close_matches(str(type_name), list(EVENT_TYPES), n=1)
         raise TypeError(f"unknown event type {type_name!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
                         + f" (types: {', '.join(EVENT_TYPES)})")
+    if "start" not in values:  # else Python's own "__init__() missing 1 required positional argument"
+        missing = ["start"] + [key for key, spec in cls.fields.items() if spec["required"] and key not in values
+                               and not cls.country_or_regions_field(key)]
+        raise TypeError(f"{cls.__name__}: missing required field(s) {', '.join(missing)}")
     return cls(**values)
 
 
