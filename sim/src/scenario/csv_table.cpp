@@ -7,6 +7,7 @@
 
 #include "migsim/errors.hpp"
 #include "migsim/scenario.hpp"
+#include "scenario/number_text.hpp"
 
 namespace migsim::detail {
 namespace {
@@ -45,12 +46,6 @@ std::vector<std::string> split_line(const std::string& line, bool& ok) {
   if (quoted) ok = false;
   fields.push_back(strip(field));
   return fields;
-}
-
-std::string format_bound(double v) {
-  std::ostringstream out;
-  out << v;
-  return out.str();
 }
 
 }  // namespace
@@ -130,7 +125,7 @@ double CsvTable::number(std::size_t r, const std::string& column, double min, do
   if (ec != std::errc() || ptr != value.data() + value.size() || !std::isfinite(parsed))
     fail(r, column, "expected a number, found '" + value + "'");
   if (parsed < min || parsed > max)
-    fail(r, column, "expected a number in [" + format_bound(min) + ", " + format_bound(max) + "], found " + value);
+    fail(r, column, "expected a number in [" + number_text(min) + ", " + number_text(max) + "], found " + value);
   return parsed;
 }
 

@@ -571,6 +571,11 @@ TEST(ScenarioLoaderTables, ReturnedPopulationIsAnOptionalColumnForOrigins) {
   message = table_error(copy);
   EXPECT_TRUE(Contains(message, at_line(copy, "regions.csv", "home,")));
   EXPECT_TRUE(Contains(message, "column 'returned_population': expected a number in [0, 20000], found 25000"));
+  copy.replace("regions.csv", "origin,20000,0,25000", "origin,-5,0,25000");
+  EXPECT_TRUE(
+      Contains(table_error(copy), "column 'working_age_population': expected a number in [1, 10000000000], found -5"))
+      << "whole numbers in full, as scenario files write them (not 1e+10)";
+  copy.replace("regions.csv", "origin,-5,0,25000", "origin,20000,0,25000");
 
   // People abroad and returnees are both part of the working-age population.
   copy.replace("regions.csv", "origin,20000,0,25000", "origin,20000,0,15000");
