@@ -571,8 +571,16 @@ void remove_events(const YAML::Node& root, const std::string& where, Layers& lay
   if (!removed.IsSequence())
     throw ScenarioError(where + line + ": key 'remove_events': expected a list of event labels or `all`, found '" +
                         (removed.IsScalar() ? removed.Scalar() : std::string("a mapping")) + "'");
+  std::set<std::string> seen;
   for (const auto& item : removed) {
+    if (!item.IsScalar())
+      throw ScenarioError(where + ":" + std::to_string(item.Mark().line + 1) +
+                          ": key 'remove_events': expected event labels, found a " +
+                          (item.IsSequence() ? "list" : "mapping"));
     const auto label = item.as<std::string>();
+    if (!seen.insert(label).second)
+      throw ScenarioError(where + ":" + std::to_string(item.Mark().line + 1) + ": key 'remove_events': '" + label +
+                          "' is listed twice");
     auto& events = layers.events;
     std::vector<EventNode> kept;
     std::vector<std::string> labels;

@@ -908,6 +908,13 @@ TEST(Events, RemoveEventsOfAnUnknownLabelIsAnError) {
   write_text(file, "extends: " + kToy.string() + "\nremove_events: [closure_kg_rux]\n");
   EXPECT_TRUE(Contains(error_of([&] { migsim::load_scenario((tmp.dir() / "derived").string()); }),
                        "no event 'closure_kg_rux' in the base scenario; did you mean 'closure_kg_ru'?"));
+  write_text(file, "extends: " + kToy.string() + "\nremove_events: [closure_kg_ru, closure_kg_ru]\n");
+  EXPECT_TRUE(Contains(error_of([&] { migsim::load_scenario((tmp.dir() / "derived").string()); }),
+                       ":2: key 'remove_events': 'closure_kg_ru' is listed twice"))
+      << "not 'no event in the base scenario; did you mean' another";
+  write_text(file, "extends: " + kToy.string() + "\nremove_events:\n  - closure_kg_ru\n  - [quota_ru_tj]\n");
+  EXPECT_TRUE(Contains(error_of([&] { migsim::load_scenario((tmp.dir() / "derived").string()); }),
+                       ":4: key 'remove_events': expected event labels, found a list"));
   write_text(file, "extends: " + kToy.string() + "\nremove_events: closure_kg_ru\n");
   EXPECT_TRUE(Contains(error_of([&] { migsim::load_scenario((tmp.dir() / "derived").string()); }),
                        "key 'remove_events': expected a list of event labels"));
