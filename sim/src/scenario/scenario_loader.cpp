@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -528,11 +529,33 @@ std::string label_of(const YAML::Node& event, std::size_t position) {
   return "";
 }
 
-Layers read_layers(const std::string& text, const std::shared_ptr<const FileSource>& source, int depth);
+/// The scenario files that extend the one being read, outermost first, as their sources describe them.
+using Chain = std::vector<std::string>;
+
+Layers read_layers(const std::string& text, const std::shared_ptr<const FileSource>& source, const Chain& chain);
+
+/// Whether two descriptions of scenario files name the same file ("./a/../a/scenario.yaml", "a/scenario.yaml").
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ec_a, ec_b;
+  const auto canonical_a = std::filesystem::weakly_canonical(a, ec_a);
+  const auto canonical_b = std::filesystem::weakly_canonical(b, ec_b);
+  return ec_a || ec_b ? a == b : canonical_a == canonical_b;
+}
+
+/// Refuses a base that is already in the chain, naming the loop rather than recursing until the depth limit.
+void check_no_cycle(const Chain& chain, const std::string& base_where, const std::string& at) {
+  for (std::size_t i = 0; i < chain.size(); ++i) {
+    if (!same_file(chain[i], base_where)) continue;
+    auto normal = [](const std::string& file) { return std::filesystem::path(file).lexically_normal().string(); };
+    std::string loop;
+    for (std::size_t k = i; k < chain.size(); ++k) loop += normal(chain[k]) + " extends ";
+    throw ScenarioError(at + ": key 'extends': a cycle: " + loop + normal(base_where));
+  }
+}
 
 /// The layers of the scenario that `base` (the value of `extends`) names.
 Layers read_base(const YAML::Node& base, const std::shared_ptr<const FileSource>& source, const std::string& where,
-                 int depth) {
+                 const Chain& chain) {
   if (!base.IsScalar())
     throw ScenarioError(where + ":" + std::to_string(base.Mark().line + 1) +
                         ": key 'extends': expected a built-in scenario name or a folder, found a " +
@@ -550,7 +573,10 @@ Layers read_base(const YAML::Node& base, const std::shared_ptr<const FileSource>
   }
   auto base_text = base_source->read("scenario.yaml");
   if (!base_text) throw ScenarioError(base_source->describe("scenario.yaml") + ": cannot read scenario file");
-  Layers layers = read_layers(*base_text, base_source, depth + 1);
+  Chain longer = chain;
+  longer.push_back(where);
+  check_no_cycle(longer, base_source->describe("scenario.yaml"), where + ":" + std::to_string(base.Mark().line + 1));
+  Layers layers = read_layers(*base_text, base_source, longer);
   if (builtin) layers.builtin_base = name;  // the nearest built-in: what this chain changes
   return layers;
 }
@@ -615,13 +641,13 @@ void append_events(const YAML::Node& root, const std::string& where, Layers& lay
   }
 }
 
-Layers read_layer_file(const std::string& text, const std::shared_ptr<const FileSource>& source, int depth);
+Layers read_layer_file(const std::string& text, const std::shared_ptr<const FileSource>& source, const Chain& chain);
 
 /// read_layer_file, with any YAML structure it did not expect (a list or mapping as a key, a
 /// list where names belong) turned into a ScenarioError naming the file and line.
-Layers read_layers(const std::string& text, const std::shared_ptr<const FileSource>& source, int depth) {
+Layers read_layers(const std::string& text, const std::shared_ptr<const FileSource>& source, const Chain& chain) {
   try {
-    return read_layer_file(text, source, depth);
+    return read_layer_file(text, source, chain);
   } catch (const YAML::Exception& e) {
     const std::string line = e.mark.is_null() ? "" : ":" + std::to_string(e.mark.line + 1);
     throw ScenarioError(source->describe("scenario.yaml") + line + ": unexpected YAML structure (" + e.msg +
@@ -629,13 +655,13 @@ Layers read_layers(const std::string& text, const std::shared_ptr<const FileSour
   }
 }
 
-Layers read_layer_file(const std::string& text, const std::shared_ptr<const FileSource>& source, int depth) {
+Layers read_layer_file(const std::string& text, const std::shared_ptr<const FileSource>& source, const Chain& chain) {
   const std::string where = source->describe("scenario.yaml");
-  if (depth > 8) throw ScenarioError(where + ": key 'extends': more than 8 levels (a cycle?)");
+  if (chain.size() > 8) throw ScenarioError(where + ": key 'extends': more than 8 levels");
   YAML::Node root = parse_yaml(text, where);
   Layers layers;
   if (const YAML::Node base = root["extends"]) {
-    layers = read_base(base, source, where, depth);
+    layers = read_base(base, source, where, chain);
   } else {
     layers.root = YAML::Node(YAML::NodeType::Map);
     for (const auto& key : table_keys()) layers.table_source[key] = source;
@@ -650,7 +676,7 @@ Layers read_layer_file(const std::string& text, const std::shared_ptr<const File
   } else {
     merge_into(layers.root, root, {"extends", "remove_events", "events"});
     // Only the file loaded is named after itself: a base's own name is overwritten anyway.
-    if (const std::string name = depth == 0 && !root["name"] ? source->default_scenario_name() : ""; !name.empty())
+    if (const std::string name = chain.empty() && !root["name"] ? source->default_scenario_name() : ""; !name.empty())
       layers.root["name"] = name;
   }
   return layers;
@@ -763,7 +789,7 @@ void read_events(const Layers& layers, const std::string& where, const std::vect
 Scenario load_scenario(const std::string& yaml_text, std::shared_ptr<const FileSource> source,
                        const std::vector<Override>& overrides) {
   const std::string where = source->describe("scenario.yaml");
-  Layers layers = read_layers(yaml_text, source, 0);
+  Layers layers = read_layers(yaml_text, source, {});
   YAML::Node& root = layers.root;
   for (const auto& o : overrides) {
     if (o.key.rfind("events.", 0) == 0) {

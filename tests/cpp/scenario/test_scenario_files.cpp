@@ -98,6 +98,28 @@ TEST_F(Folder, ADerivedScenarioWithoutANameIsNamedAfterItsFileNotItsBase) {
             migsim::load_scenario((kTwoRegion / "scenario.yaml").string()).params.name);
 }
 
+TEST_F(Folder, AnExtendsCycleIsNamedNotRecursedInto) {
+  auto refusal_of = [](const fs::path& path) -> std::string {
+    try {
+      migsim::load_scenario(path.string());
+    } catch (const migsim::ScenarioError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  write_text(scenario() / "scenario.yaml", "extends: .\n");
+  EXPECT_TRUE(Contains(refusal_of(scenario()), ":1: key 'extends': a cycle: "))
+      << "was 'more than 8 levels (a cycle?)' after reading the file nine times";
+  fs::create_directories(root_ / "a");
+  fs::create_directories(root_ / "b");
+  write_text(root_ / "a" / "scenario.yaml", "extends: ../b\n");
+  write_text(root_ / "b" / "scenario.yaml", "extends: ../a\n");
+  const std::string loop = refusal_of(root_ / "a");
+  const std::string a = (root_ / "a" / "scenario.yaml").lexically_normal().string();
+  const std::string b = (root_ / "b" / "scenario.yaml").lexically_normal().string();
+  EXPECT_TRUE(Contains(loop, "a cycle: " + a + " extends " + b + " extends " + a)) << loop;
+}
+
 TEST_F(Folder, AScenarioKnowsTheNearestBuiltInItIsOrExtends) {
   EXPECT_EQ(migsim::load_scenario(scenario().string()).builtin_base, "") << "a folder of its own";
   EXPECT_EQ(migsim::load_scenario("quota-cut").builtin_base, "quota-cut") << "a built-in is its own base";
