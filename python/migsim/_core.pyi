@@ -33,6 +33,10 @@ def version() -> str:
 def git_commit() -> str:
     """The git commit the engine was built from."""
 
+def output_suffix_problem(path: str) -> str:
+    """What is wrong with the name of an HDF5/netCDF-4 file to write ("" if nothing): it must end in .h5, .nc,
+    .hdf5 or .nc4."""
+
 def builtin_scenarios() -> list[str]:
     """Names of the scenarios compiled into the engine."""
 

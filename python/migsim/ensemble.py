@@ -44,7 +44,7 @@ from ._core import ArgumentError, MigsimError
 from ._lazy import LazyModule
 from ._progress import progress_bar
 from ._files import check_output_target
-from .results import _with_history, _write_atomically
+from .results import _with_history, _write_atomically, _check_netcdf_name
 from .schema import display_units
 from .settings import RunSettings, for_parallel_runs, takes_settings
 from .states import StateInfo, state_info
@@ -819,6 +819,7 @@ class Ensemble:
         if not os.path.isdir(folder):
             raise ArgumentError(f"path: the folder {folder} does not exist")
         check_output_target(path)  # before the ensemble runs: a bad target fails fast
+        _check_netcdf_name(path)
         dataset = self._dataset if self._dataset is not None else self.run()
         _write_atomically(_with_history(dataset, f"{len(self)} runs saved by migsim.Ensemble.save"), path)
 

@@ -133,6 +133,19 @@ def _with_history(dataset: Any, what: str) -> Any:
     return copy
 
 
+def _check_netcdf_name(path: str | os.PathLike[str]) -> None:
+    """Refuses a name that does not end in .h5, .nc, .hdf5 or .nc4 (the engine's rule for its own files), so that
+    ``save("results.csv")`` does not write netCDF-4 under a CSV name.
+
+    Raises:
+        migsim.OutputError: naming the path, what was expected and what was found.
+    """
+    from . import _core
+
+    if problem := _core.output_suffix_problem(os.fspath(path)):
+        raise _core.OutputError(f"cannot write {os.fspath(path)}: {problem}")
+
+
 def _write_atomically(dataset: Any, path: str | os.PathLike[str]) -> None:
     """Writes an :class:`xarray.Dataset` as netCDF-4 to `path` through an exclusive temporary file in the
     same folder (see :mod:`migsim._files`), so ``path`` is either complete or untouched.
@@ -141,6 +154,7 @@ def _write_atomically(dataset: Any, path: str | os.PathLike[str]) -> None:
         migsim.OutputError: the folder does not exist, ``path`` is not a regular file (a folder, device,
             FIFO or symbolic link), or writing failed (the original error is chained).
     """
+    _check_netcdf_name(path)
     write_atomically(lambda temporary: dataset.to_netcdf(temporary, engine="h5netcdf",
                                                          encoding=_compression(dataset)), path)
 
@@ -598,8 +612,8 @@ class Results:
             path: the file to write, e.g. ``"run.h5"`` or ``"run.nc"``.
 
         Raises:
-            migsim.OutputError: the folder does not exist, ``path`` is not a regular file, or writing
-                failed (the original error is chained).
+            migsim.OutputError: the folder does not exist, ``path`` is not a regular file or does not end in
+                .h5, .nc, .hdf5 or .nc4, or writing failed (the original error is chained).
         """
         _write_atomically(_with_history(self.to_xarray(), "saved by migsim.Results.save"), path)
 

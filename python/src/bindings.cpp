@@ -10,6 +10,7 @@
 #include "migsim/builtin.hpp"
 #include "migsim/distributed.hpp"
 #include "migsim/errors.hpp"
+#include "migsim/output_file.hpp"
 #include "migsim/parameters.hpp"
 #include "migsim/scenario.hpp"
 #include "migsim/simulation.hpp"
@@ -167,6 +168,9 @@ PYBIND11_MODULE(_core, m) {
 
   m.def("version", &version);
   m.def("git_commit", &git_commit);
+  m.def(
+      "output_suffix_problem", [](const std::string& path) { return output::output_suffix_problem(path); },
+      py::arg("path"), "What is wrong with the name of an HDF5/netCDF-4 file to write (\"\" if nothing)");
   m.def("builtin_scenarios", &builtin_scenario_names);
   m.def("export_builtin", &export_builtin, py::arg("name"), py::arg("folder"));
   m.def("mpi_available", &mpi_available, "True if this build can run distributed over MPI");

@@ -18,6 +18,11 @@ namespace migsim::output {
 /// crash), so that the caller can report them; they are not removed.
 std::vector<std::filesystem::path> check_output_target(const std::filesystem::path& path);
 
+/// What is wrong with the name of an HDF5/netCDF-4 file to write (an output, a state): "" when it
+/// ends in .h5, .nc, .hdf5 or .nc4 (any case), else what was expected and found. A run asked for
+/// "results.csv" would otherwise write HDF5 under a CSV name.
+std::string output_suffix_problem(const std::filesystem::path& path);
+
 /// A warning naming `stale` temporary files (one line, no newline), or empty if none.
 std::string stale_files_warning(const std::vector<std::filesystem::path>& stale);
 

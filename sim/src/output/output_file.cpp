@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -185,6 +186,16 @@ std::string file_kind(const fs::file_status& status) {
   }
 }
 
+std::string output_suffix_problem(const fs::path& path) {
+  std::string suffix = path.extension().string();
+  std::transform(suffix.begin(), suffix.end(), suffix.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (const char* allowed : {".h5", ".nc", ".hdf5", ".nc4"})
+    if (suffix == allowed) return "";
+  return "expected a file ending in .h5, .nc, .hdf5 or .nc4 (HDF5, netCDF-4), found " +
+         (suffix.empty() ? std::string("no extension") : "'" + path.extension().string() + "'") +
+         (suffix == ".csv" || suffix == ".xlsx" || suffix == ".parquet" ? "; `migsim table` writes tables" : "");
+}
+
 std::vector<fs::path> check_output_target(const fs::path& path) {
   if (path.empty() || !path.has_filename()) refuse(path, "expected a file path");
   const fs::path folder = folder_of(path);
@@ -194,6 +205,7 @@ std::vector<fs::path> check_output_target(const fs::path& path) {
     refuse(path, folder.string() + (exists ? " is not a directory" : ": no such directory"));
   }
   check_target_kind(path);
+  if (const std::string problem = output_suffix_problem(path); !problem.empty()) refuse(path, problem);
   { const Temporary probe(folder, path); }  // can a file be made there? removed at once
   return stale_temporaries(folder, path);
 }

@@ -398,7 +398,7 @@ TEST_F(NetcdfWriterTest, FailedRenameRemovesTemporaryFile) {
 
 TEST_F(NetcdfWriterTest, FailureKeepsExistingFileAndReportsReason) {
   // The target name fits in NAME_MAX but the temporary name derived from it does not.
-  const fs::path path = dir_ / std::string(250, 'n');
+  const fs::path path = dir_ / (std::string(247, 'n') + ".h5");
   std::ofstream(path) << "previous contents";
   try {
     write_netcdf4(small_dataset(), path);

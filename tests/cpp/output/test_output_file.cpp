@@ -99,6 +99,17 @@ TEST_F(OutputFileTest, RefusesAFolderAndAMissingFolder) {
   EXPECT_THROW(check_output_target(""), OutputError);
 }
 
+TEST_F(OutputFileTest, WritesOnlyUnderAnHdf5OrNetcdfName) {
+  // A run asked for "results.csv" wrote HDF5 under a CSV name.
+  EXPECT_TRUE(Contains(refusal(dir_ / "results.csv"),
+                       "expected a file ending in .h5, .nc, .hdf5 or .nc4 (HDF5, netCDF-4), found '.csv'; "
+                       "`migsim table` writes tables"));
+  EXPECT_TRUE(Contains(refusal(dir_ / "results"), "found no extension"));
+  EXPECT_EQ(entries(), std::vector<std::string>{}) << "refused before any file was made";
+  for (const char* name : {"a.h5", "b.nc", "c.hdf5", "d.nc4", "E.NC"}) EXPECT_EQ(refusal(dir_ / name), "") << name;
+  EXPECT_EQ(output_suffix_problem("x.H5"), "");
+}
+
 TEST_F(OutputFileTest, NeverWritesThroughASymbolicLinkPlantedAtTheTemporaryName) {
   // The first name tried is taken by a link to a file elsewhere; O_EXCL | O_NOFOLLOW refuse it
   // and the writer moves on to another name.
