@@ -361,11 +361,15 @@ int command_validate(const RunArgs& args) {
   double people = 0, abroad = 0;
   for (const auto& r : sc.origins) people += r.working_age_population;
   for (double v : sc.initial_stock) abroad += v;
+  // A folder's scenario names the built-in it extends, whose fitted model it inherits.
+  const std::string base = sc.builtin_base.empty() || sc.builtin_base == sc.source_name
+                               ? ""
+                               : " (extends the built-in " + sc.builtin_base + ")";
   std::printf(
-      "ok: %s: %zu origins, %zu destinations, %zu countries, %zu steps from %s to %s; %s working-age people, %s abroad "
-      "at the start; %zu events\n",
-      sc.params.name.c_str(), sc.n_origins(), sc.n_destinations(), sc.countries.size(), sc.calendar().steps(),
-      sc.params.start.iso().c_str(), sc.params.end.iso().c_str(),
+      "ok: %s%s: %zu origins, %zu destinations, %zu countries, %zu steps from %s to %s; %s working-age people, %s "
+      "abroad at the start; %zu events\n",
+      sc.params.name.c_str(), base.c_str(), sc.n_origins(), sc.n_destinations(), sc.countries.size(),
+      sc.calendar().steps(), sc.params.start.iso().c_str(), sc.params.end.iso().c_str(),
       cli::group_digits(static_cast<long long>(people)).c_str(),
       cli::group_digits(static_cast<long long>(abroad)).c_str(), sc.events.size());
   return 0;

@@ -148,6 +148,8 @@ def test_a_run_of_a_folder_that_extends_a_built_in_lists_what_it_changed_from_it
     folder = tmp_path / "longer"
     folder.mkdir()
     (folder / "scenario.yaml").write_text("name: longer-closure\nextends: covid-returns\nrun:\n  scale: 5000\n")
+    check = cli("validate", folder)
+    assert check.stdout.startswith("ok: longer-closure (extends the built-in covid-returns): "), check.stdout
     run = tmp_path / "longer.h5"
     proc = cli("run", folder, "-q", "--until", "2020-01-31", "--set", "events.closure_russia.end=2020-10-19",
                "-o", run)
