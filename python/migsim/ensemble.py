@@ -26,6 +26,7 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import datetime
+import difflib
 import importlib
 import itertools
 import json
@@ -45,7 +46,7 @@ from ._lazy import LazyModule
 from ._progress import progress_bar
 from ._files import check_output_target
 from .results import _with_history, _write_atomically, _check_netcdf_name
-from .schema import display_units
+from .schema import OUTPUTS, display_units
 from .settings import RunSettings, for_parallel_runs, takes_settings
 from .states import StateInfo, state_info
 
@@ -522,6 +523,16 @@ def _run_member(member: _Member) -> xr.Dataset:
     return ds
 
 
+def _check_variable_names(variables: Sequence[str] | None) -> None:
+    """Refuses an unknown output name before any run starts (each run would otherwise fail on it in turn)."""
+    known = [*OUTPUTS, "policy_state"]
+    for name in variables or ():
+        if name not in known:
+            hint = difflib.get_close_matches(str(name), known, n=1)
+            raise ArgumentError(f"variables: no output {name!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
+                                + f" (outputs: {', '.join(known)})")
+
+
 def _only_variables(ds: Any, variables: Sequence[str]) -> Any:
     """The outputs ``variables`` of a run's Dataset, with the steps' bounds (``time_bnds``, which selecting variables
     would drop: its ``nv`` axis is theirs to none) kept, so periods are cut at the steps' true ends."""
@@ -718,6 +729,7 @@ class Ensemble:
         self._variables = None if variables is None else tuple(variables)
         if self._variables is not None and not self._variables:
             raise ArgumentError("variables: empty; give at least one output variable or None for all")
+        _check_variable_names(self._variables)
         self._scenario = os.fspath(scenario) if isinstance(scenario, os.PathLike) else scenario
         self._base = _validate_scenario(self._scenario, self._sweep, self._states, self._draws)
         self._client = client

@@ -197,7 +197,10 @@ def test_a_failing_run_names_its_seed() -> None:
         migsim.Ensemble(
             "kyrgyzstan", seeds=[5, 6], sweep={RATE: [0.02]}, scale=2000, until="1999-01-01", processes=2, quiet=True
         ).run()
-    with pytest.raises(migsim.ArgumentError, match=r"ensemble run seed=1 failed: variables: no output 'stok'"):
-        migsim.Ensemble("kyrgyzstan", seeds=[1], variables=["stok"], processes=1, quiet=True, **TINY).run()
+    # An unknown output is refused before any run starts, not by each run in turn.
+    with pytest.raises(migsim.ArgumentError, match=r"^variables: no output 'stok'; did you mean 'stock'\?"):
+        migsim.Ensemble("kyrgyzstan", seeds=[1], variables=["stok"], processes=1, quiet=True, **TINY)
+    with pytest.raises(migsim.ArgumentError, match=r"^variables: no output 'remitances_usd'; did you mean"):
+        migsim.compare({"a": "kyrgyzstan"}, seeds=[1], variables="remitances_usd", processes=1, quiet=True, **TINY)
     with pytest.raises(migsim.ArgumentError, match=r"ensemble run scenario 'b', seed=5 failed: until"):
         migsim.compare({"b": "kyrgyzstan"}, seeds=[5, 6], scale=2000, until="1999-01-01", processes=1, quiet=True)
