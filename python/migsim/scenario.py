@@ -48,7 +48,9 @@ def _python_value(text: str) -> Any:
 
 
 def _unknown_key(key: str) -> "_core.ScenarioError":
-    hint = difflib.get_close_matches(key, list(_PARAMETERS), n=1)
+    # Above difflib's 0.6: the shared "behaviour." would otherwise make any key a near miss
+    # ("behaviour.nope" -> "behaviour.return.reopening_rate").
+    hint = difflib.get_close_matches(key, list(_PARAMETERS), n=1, cutoff=0.8)
     return _core.ScenarioError(f"unknown key '{key}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
                                + " (see migsim.parameter_reference() or docs/scenarios.md)")
 

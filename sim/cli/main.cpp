@@ -92,8 +92,13 @@ std::vector<Override> parse_overrides(const std::vector<std::string>& sets) {
 /// would be silently lost.
 std::vector<std::string> events_to_leave_out(const RunArgs& args) {
   std::vector<std::string> labels;
-  for (const auto& label : args.without)
+  for (const auto& label : args.without) {
+    // CLI11 takes the next word as the value even when it is an option: `--without -o out.h5`.
+    if (label.rfind('-', 0) == 0)
+      throw ArgumentError("--without: expected an event label, found the option '" + label +
+                          "' (give the label right after --without)");
     if (std::find(labels.begin(), labels.end(), label) == labels.end()) labels.push_back(label);
+  }
   for (const auto& set : parse_overrides(args.sets))
     for (const auto& label : labels)
       if (set.key.rfind("events." + label + ".", 0) == 0)

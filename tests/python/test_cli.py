@@ -102,6 +102,7 @@ def test_without_leaves_an_event_out_as_the_python_api_does(cli, tmp_path: Path)
                                             "you mean 'quota_russia_2010'?"),
         (["--without", "quota_russia_2010", "--set", "events.quota_russia_2010.limit=5"],
          "--set events.quota_russia_2010.limit: the event 'quota_russia_2010' is left out by --without"),
+        (["--without", "-q"], "--without: expected an event label, found the option '-q'"),
     ]:
         refused = cli("run", "-q", "-o", tmp_path / "never.h5", *SMALL, *args)
         assert refused.returncode == 2 and message in refused.stderr, refused.stderr

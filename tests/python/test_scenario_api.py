@@ -226,6 +226,8 @@ def test_unknown_key_suggests_the_right_one() -> None:
         sc.behaviour.departure.base_rat = 0.02
     with pytest.raises(migsim.ScenarioError, match=hint):
         sc.get("behaviour.departure.base_rat")
+    with pytest.raises(migsim.ScenarioError, match=r"^unknown key 'behaviour\.nope' \(see"):
+        sc.set("behaviour.nope", 1)  # no hint rather than a far one
     with pytest.raises(AttributeError, match=hint):
         sc.behaviour.departure.base_rat  # noqa: B018
     with pytest.raises(migsim.ScenarioError, match=hint):
