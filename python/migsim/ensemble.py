@@ -26,7 +26,6 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import datetime
-import difflib
 import importlib
 import itertools
 import json
@@ -525,12 +524,12 @@ def _run_member(member: _Member) -> xr.Dataset:
 
 def _check_variable_names(variables: Sequence[str] | None) -> None:
     """Refuses an unknown output name before any run starts (each run would otherwise fail on it in turn)."""
+    from .tables import _hint
+
     known = [*OUTPUTS, "policy_state"]
     for name in variables or ():
         if name not in known:
-            hint = difflib.get_close_matches(str(name), known, n=1)
-            raise ArgumentError(f"variables: no output {name!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
-                                + f" (outputs: {', '.join(known)})")
+            raise ArgumentError(f"variables: no output {name!r}{_hint(str(name), known)} (outputs: {', '.join(known)})")
 
 
 def _only_variables(ds: Any, variables: Sequence[str]) -> Any:

@@ -5,9 +5,9 @@
 #include <set>
 
 #include "events/kind.hpp"
-#include "events/parser.hpp"
 #include "events/policies.hpp"
 #include "migsim/errors.hpp"
+#include "scenario/number_text.hpp"
 
 namespace migsim::detail {
 namespace {

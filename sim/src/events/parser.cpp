@@ -9,6 +9,7 @@
 #include "events/kind.hpp"
 #include "migsim/errors.hpp"
 #include "migsim/parameters.hpp"
+#include "scenario/number_text.hpp"
 
 namespace migsim::detail {
 namespace {

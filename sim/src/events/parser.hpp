@@ -9,7 +9,6 @@
 
 #include "migsim/events.hpp"
 #include "migsim/scenario.hpp"
-#include "scenario/number_text.hpp"
 
 namespace migsim::detail {
 

@@ -599,14 +599,11 @@ void remove_events(const YAML::Node& root, const std::string& where, Layers& lay
                         (removed.IsScalar() ? removed.Scalar() : std::string("a mapping")) + "'");
   std::set<std::string> seen;
   for (const auto& item : removed) {
+    const std::string at = where + ":" + std::to_string(item.Mark().line + 1) + ": key 'remove_events': ";
     if (!item.IsScalar())
-      throw ScenarioError(where + ":" + std::to_string(item.Mark().line + 1) +
-                          ": key 'remove_events': expected event labels, found a " +
-                          (item.IsSequence() ? "list" : "mapping"));
+      throw ScenarioError(at + "expected event labels, found a " + (item.IsSequence() ? "list" : "mapping"));
     const auto label = item.as<std::string>();
-    if (!seen.insert(label).second)
-      throw ScenarioError(where + ":" + std::to_string(item.Mark().line + 1) + ": key 'remove_events': '" + label +
-                          "' is listed twice");
+    if (!seen.insert(label).second) throw ScenarioError(at + "'" + label + "' is listed twice");
     auto& events = layers.events;
     std::vector<EventNode> kept;
     std::vector<std::string> labels;
@@ -616,8 +613,8 @@ void remove_events(const YAML::Node& root, const std::string& where, Layers& lay
     }
     if (kept.size() == events.size()) {
       auto hint = did_you_mean(label, labels);
-      throw ScenarioError(where + ":" + std::to_string(item.Mark().line + 1) + ": key 'remove_events': no event '" +
-                          label + "' in the base scenario" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+      throw ScenarioError(at + "no event '" + label + "' in the base scenario" +
+                          (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
     }
     events = std::move(kept);
   }
