@@ -17,7 +17,8 @@ seeds, the observed points, the calibration and validation periods), ``fit_table
 by series and period), ``patterns.csv``, ``comparison.csv`` (every observation with its simulated median and band)
 ``crisis_2020.csv`` and ``crisis_2020_observed.csv`` (2020 month by month), ``backtest.csv`` and
 ``backtest_skill.csv`` (rolling-origin backtests, when ``observed/backtests.yaml`` records refits: see
-:mod:`migsim.backtest`) and ``README.md`` (the command, the settings and the tables). Exit codes: 0 done, 2 bad input (the message names
+:mod:`migsim.backtest`), ``README.md`` (the command, the settings and the tables) and ``report.json`` (the
+settings and the re-opening line, read by :mod:`migsim.validation_doc`). Exit codes: 0 done, 2 bad input (the message names
 the argument, series or file), 1 any other failure.
 """
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import math
 import os
 import sys
@@ -204,6 +206,9 @@ CRISIS_VARIABLES = {  # column: (output variable, flow or stock, selection)
     "evacuated_from_russia": ("evacuated", "flow", {"location_country": "RU"}),
     "stranded_in_russia": ("stranded", "stock", {"location_country": "RU"}),
 }
+# Columns also given for the same month a year earlier and as the change on it: a crisis is read against the
+# months before it (the record of 2020 is quoted as each month's change on 2019).
+CRISIS_ON_YEAR_BEFORE = ("remittances_usd",)
 
 
 def monthly_values(da: xarray.DataArray, kind: str, year: int) -> pandas.DataFrame:
@@ -230,17 +235,26 @@ def _select(ds: xarray.Dataset, variable: str, where: dict[str, str]) -> xarray.
 
 
 def crisis_table(ds: xarray.Dataset, year: int = CRISIS_YEAR) -> pandas.DataFrame:
-    """Month by month in ``year``: the median and 10-90 % band over the runs of each quantity of CRISIS_VARIABLES."""
+    """Month by month in ``year``: the median and 10-90 % band over the runs of each quantity of CRISIS_VARIABLES;
+    for those of CRISIS_ON_YEAR_BEFORE also the median of the same month a year earlier (``<column>_year_before``)
+    and of each run's change on it (``<column>_change``, a fraction), blank where the run does not cover it."""
     table = pd.DataFrame()
     for column, (variable, kind, where) in CRISIS_VARIABLES.items():
         if variable not in ds:
             continue
-        months = monthly_values(_select(ds, variable, where), kind, year)
+        selected = _select(ds, variable, where)
+        months = monthly_values(selected, kind, year)
         if months.empty:  # the run does not cover a month of the year
             return pd.DataFrame(columns=["month"])
         table[column] = months.median(axis=1)
         table[column + "_p10"] = months.quantile(0.1, axis=1)
         table[column + "_p90"] = months.quantile(0.9, axis=1)
+        if column in CRISIS_ON_YEAR_BEFORE:
+            before = monthly_values(selected, kind, year - 1)
+            before.index = [f"{year}{label[4:]}" for label in before.index]  # the same month, a year on
+            before = before.reindex(months.index)
+            table[column + "_year_before"] = before.median(axis=1, skipna=False)
+            table[column + "_change"] = (months / before - 1).median(axis=1, skipna=False)
     table.index.name = "month"
     return table.reset_index()
 
@@ -393,6 +407,11 @@ def validate_fit(
     if not_compared:
         text += ["", "## Series not compared", ""] + [f"- `{n}`: {r}" for n, r in not_compared.items()]
     (folder / "README.md").write_text("\n".join(text) + "\n", encoding="utf-8")
+    # The settings and the re-opening line for tools that copy the report's tables (migsim.validation_doc).
+    units = {str(k): str(v) for k, v in compared.observed().groupby("series")["unit"].first().items()}
+    record = {"settings": {**settings, "git_commit": str(migsim._core.git_commit())}, "reopening": reopening,
+              "units": units}
+    (folder / "report.json").write_text(json.dumps(record, indent=1, default=str) + "\n", encoding="utf-8")
     report = ValidationReport(folder, table, independent, patterns, comparison, figures, settings, skill)
     report.reopening = reopening
     return report

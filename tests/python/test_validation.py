@@ -5,6 +5,7 @@ Small scale throughout (one agent per 1000 people, two seeds, runs to 2016), so 
 
 from __future__ import annotations
 
+import json
 import hashlib
 import math
 import os
@@ -240,8 +241,11 @@ def test_report_command_writes_figures_and_tables(tmp_path: Path, targets: migsi
         png = folder / f"{name}.png"
         assert png.is_file() and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
     for name in ("fit_table.csv", "fit_table.md", "fit_table_independent.csv", "patterns.csv", "comparison.csv",
-                 "crisis_2020.csv", "crisis_2020_observed.csv", "README.md"):
+                 "crisis_2020.csv", "crisis_2020_observed.csv", "README.md", "report.json"):
         assert (folder / name).is_file(), name
+    record = json.loads((folder / "report.json").read_text())
+    assert record["settings"]["seeds"] == 2 and record["settings"]["git_commit"]
+    assert record["units"]["stock_russia"] == "people" and record["units"]["remittances"] == "USD"
     import pandas as pd
 
     table = pd.read_csv(folder / "fit_table.csv")
@@ -327,6 +331,19 @@ def test_the_2020_table_has_the_months_the_run_covers(tmp_path: Path) -> None:
     assert table.loc[table["month"] == "2020-04", "stranded_in_russia"].item() > 0
     assert table.loc[table["month"] == "2020-04", "evacuated_from_russia"].item() == 0  # seats from 15 May
     assert table.loc[table["month"] == "2020-05", "evacuated_from_russia"].item() > 0
+    # Remittances also against the same month of 2019, by the same rule (one run: the median is its value);
+    # blank for the months of 2019 before the scenario starts.
+    from migsim.validate import _select, monthly_values
+
+    months_2019 = monthly_values(_select(ds, "remittances_usd", {}), "flow", 2019)[0]
+    assert 0 < len(months_2019) < 12, "covid-returns starts within 2019"
+    for month, before, change, value in zip(table["month"], table["remittances_usd_year_before"],
+                                            table["remittances_usd_change"], table["remittances_usd"]):
+        if "2019" + month[4:] in months_2019.index:
+            assert before == months_2019["2019" + month[4:]]
+            assert change == pytest.approx(value / before - 1, rel=1e-12)
+        else:
+            assert math.isnan(before) and math.isnan(change)
 
 
 def test_the_reopening_peak_compares_the_largest_week_after_it_with_the_year_before() -> None:

@@ -1,0 +1,340 @@
+"""Copies the tables of a validation report into the marked blocks of ``docs/validation.md``.
+
+After any change to the model, the scenario or ``observed/``, two commands regenerate the numbers of the page's
+tables (the prose around them says what they mean and is checked by a reader)::
+
+    migsim-validate-fit scenarios/kyrgyzstan --seeds 20 --scale 10 -o out/validate-fit/kyrgyzstan
+    python -m migsim.validation_doc out/validate-fit/kyrgyzstan          # rewrites docs/validation.md's blocks
+
+A block is the text between ``<!-- generated: NAME -->`` and ``<!-- end generated: NAME -->`` on lines of their
+own; NAME is one of :data:`BLOCKS`. Everything outside the blocks is left as it is, and a block is rewritten whole,
+so running the command twice changes nothing. ``--check`` only says whether the page matches the report (exit 1
+if not). Exit code 2 for bad input: a missing report file, an unknown or unclosed block (named with its line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from ._core import ArgumentError
+from ._lazy import LazyModule
+from .validate import CRISIS_YEAR
+
+if TYPE_CHECKING:
+    import pandas
+
+pd: Any = LazyModule("pandas")
+
+__all__ = ["BLOCKS", "main", "render", "update"]
+
+BEGIN = re.compile(r"^<!-- generated: (?P<name>[a-z0-9-]+) -->$")
+END = re.compile(r"^<!-- end generated: (?P<name>[a-z0-9-]+) -->$")
+DEFAULT_DOC = Path("docs") / "validation.md"
+FIRST_YEAR_AFTER_CRISIS = 2021
+
+
+class _Report:
+    """The files of one validation report folder, read on demand; a missing file is an ArgumentError naming it."""
+
+    def __init__(self, folder: Path) -> None:
+        if not folder.is_dir():
+            raise ArgumentError(f"report: no folder {folder} (write one with migsim-validate-fit)")
+        self.folder = folder
+        self._frames: dict[str, pandas.DataFrame] = {}
+
+    def path(self, name: str) -> Path:
+        path = self.folder / name
+        if not path.is_file():
+            raise ArgumentError(f"report: {path} is missing; rerun migsim-validate-fit "
+                                f"(backtest files need observed/backtests.yaml and no --no-backtests)")
+        return path
+
+    def csv(self, name: str) -> pandas.DataFrame:
+        if name not in self._frames:
+            self._frames[name] = pd.read_csv(self.path(name), keep_default_na=True)
+        return self._frames[name]
+
+    def record(self) -> dict[str, Any]:
+        try:
+            record: dict[str, Any] = json.loads(self.path("report.json").read_text(encoding="utf-8"))
+        except json.JSONDecodeError as error:
+            raise ArgumentError(f"report: {self.folder / 'report.json'}: not JSON ({error})") from None
+        return record
+
+    def units(self) -> dict[str, str]:
+        """The unit of each compared series (USD, people, share)."""
+        return dict(self.record().get("units", {}))
+
+
+# --- cells ---------------------------------------------------------------------------------------------------
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _amount(value: Any, unit: str = "") -> str:
+    """A value in the page's style: USD in million or billion, shares to 3 decimals, counts in full with thousands
+    separators; a minus sign, not a hyphen."""
+    if _missing(value):
+        return "—"
+    value = float(value)
+    if unit == "USD" and abs(value) >= 1e9:
+        text = f"{value / 1e9:.3f} bn"
+    elif unit == "USD":
+        text = f"{value / 1e6:,.1f} m"
+    elif unit == "share" or (not unit and abs(value) < 100 and value != round(value)):
+        text = f"{value:.3f}"
+    else:
+        text = f"{value:,.0f}"
+    return _signed(text)
+
+
+def _percent(value: Any, signed: bool = False) -> str:
+    if _missing(value):
+        return "—"
+    text = f"{100 * float(value):+.1f} %" if signed else f"{100 * float(value):.1f} %"
+    return text.replace("-", "−")
+
+
+def _signed(text: str) -> str:
+    return text.replace("-", "−") if text.startswith("-") else text
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+
+
+def _band(low: Any, high: Any, unit: str = "") -> str:
+    return "—" if _missing(low) or _missing(high) else f"{_amount(low, unit)} – {_amount(high, unit)}"
+
+
+def _model_against_record(row: Any) -> str:
+    """Model ÷ record − 1 for a level, model − record for a share or change, in the row's own error kind."""
+    if _missing(row.simulated) or _missing(row.observed):
+        return "—"
+    if row.error_kind == "relative":
+        return _percent(row.simulated / row.observed - 1, signed=True) if row.observed else "—"
+    return _signed(f"{row.simulated - row.observed:+.3f}")
+
+
+def _observation_rows(frame: pandas.DataFrame, units: dict[str, str]) -> list[list[str]]:
+    rows = []
+    for row in frame.itertuples(index=False):
+        unit = units.get(row.series, "")
+        name = f"`{row.series}`" + (f" ({row.region})" if isinstance(row.region, str) and row.region else "")
+        notes = [note for flag, note in ((row.circular in (True, "True"), "circular"),
+                                         (isinstance(row.excluded, str) and bool(row.excluded), "excluded")) if flag]
+        rows.append([name + (f" ({', '.join(notes)})" if notes else ""), str(row.date), _amount(row.observed, unit),
+                     _amount(row.simulated, unit), _band(row.low, row.high, unit), _model_against_record(row)])
+    return rows
+
+
+_OBSERVATION_HEADER = ("series", "date", "record", "model (median)", "model, 10–90 %", "model against the record")
+
+
+# --- blocks --------------------------------------------------------------------------------------------------
+
+def _report_line(report: _Report) -> list[str]:
+    settings = report.record()["settings"]
+    return [f"From the validation report of {settings.get('created', '?')[:10]} (`{settings.get('scenario')}`, "
+            f"{settings.get('seeds')} seeds, scale {settings.get('scale')}, master seed "
+            f"{settings.get('master_seed')}, migsim {settings.get('migsim')}, commit "
+            f"`{settings.get('git_commit', '?')}`), copied by `python -m migsim.validation_doc`; "
+            "the tables marked *generated* on this page come from it."]
+
+
+def _calibration_errors(report: _Report) -> list[str]:
+    table = report.csv("fit_table.csv")
+    rows = []
+    for row in table[table["period"] == "calibration"].itertuples(index=False):
+        level = not _missing(row.mape)
+        rows.append([f"`{row.series}`" if row.series != "all series" else "all series",
+                     f"{row.n}" + (f" ({row.n_circular} circular)" if row.n_circular else ""),
+                     _percent(row.mape) if level else "—", _percent(row.ard) if level else "—",
+                     "—" if _missing(row.mae) else f"{row.mae:.3f}",
+                     "—" if _missing(row.bias) else (_percent(row.bias, signed=True) if level and row.series != "all series"
+                                                     else _signed(f"{row.bias:+.3f}")),
+                     _percent(row.in_band)])
+    return _table(("series", "rows", "MAPE", "ARD", "MAE", "bias", "inside the 10–90 % band"), rows)
+
+
+def _patterns(report: _Report) -> list[str]:
+    rows = []
+    for row in report.csv("patterns.csv").itertuples(index=False):
+        unit = report.units().get(row.series, "")
+        rows.append([f"{row.description} (`{row.pattern}`)", _amount(row.observed, unit),
+                     f"{_amount(row.simulated, unit)} ({_band(row.low, row.high, unit)})", f"×{row.size_ratio:.2f}",
+                     f"×{1 + row.tolerance:.2f}", "yes" if row.holds in (True, "True") else "no"])
+    return _table(("pattern", "record", "model (median, 10–90 %)", "model ÷ record", "tolerance", "holds"), rows)
+
+
+def _months(report: _Report) -> list[str]:
+    year = CRISIS_YEAR
+    table = report.csv(f"crisis_{year}.csv")
+    rows = []
+    for row in table.itertuples(index=False):
+        rows.append([str(row.month), _amount(row.remittances_usd, "USD"),
+                     _amount(getattr(row, "remittances_usd_year_before", float("nan")), "USD"),
+                     _percent(getattr(row, "remittances_usd_change", float("nan")), signed=True),
+                     _amount(row.returns_from_russia), _amount(row.evacuated_from_russia),
+                     _amount(row.stranded_in_russia)])
+    lines = _table(("month", "remittances (USD)", f"the same month of {year - 1}", f"change on {year - 1}",
+                    "returns from Russia", "evacuated from Russia", "stranded in Russia (end)"), rows)
+    reopening = report.record().get("reopening")
+    if reopening:
+        lines += ["", f"Returns from Russia after the re-opening of {reopening['reopened']}: the largest week in the "
+                  f"26 weeks after it (the step of {reopening['peak_step']}) is {reopening['peak']:,.0f}, "
+                  f"{reopening['ratio']:.2f} times the median week of {year - 1} ({reopening['median_before']:,.0f})."]
+    return lines
+
+
+def _observations_of_crisis_year(report: _Report) -> list[str]:
+    frame = report.csv(f"crisis_{CRISIS_YEAR}_observed.csv").sort_values(["series", "date"], kind="stable")
+    return _table(_OBSERVATION_HEADER, _observation_rows(frame, report.units()))
+
+
+def _observations_after(report: _Report) -> list[str]:
+    frame = report.csv("comparison.csv")
+    frame = frame[pd.to_datetime(frame["date"]).dt.year >= FIRST_YEAR_AFTER_CRISIS]
+    return _table(_OBSERVATION_HEADER, _observation_rows(frame.sort_values(["series", "date"], kind="stable"),
+                                                        report.units()))
+
+
+def _backtest_by_horizon(report: _Report) -> list[str]:
+    skill = report.csv("backtest_skill.csv")
+    rows = [[str(row.horizon), str(row.n), f"{row.model:.3f}", f"{row.persistence:.3f}",
+             _signed(f"{row.skill:+.2f}"), _percent(row.in_band)]
+            for row in skill[skill["series"] == "all series"].itertuples(index=False)]
+    return _table(("horizon (years after the origin)", "observations", "model error", "persistence error", "skill",
+                   "inside the 10–90 % band"), rows)
+
+
+def _backtest_by_series(report: _Report) -> list[str]:
+    skill = report.csv("backtest_skill.csv")
+    skill = skill[skill["series"] != "all series"]
+    horizons = sorted(int(h) for h in skill["horizon"].unique())
+
+    def error(value: float, metric: str) -> str:
+        return _percent(value) if metric == "MAPE" else f"{value:.3f}"
+
+    rows = []
+    for (series, metric), group in skill.groupby(["series", "metric"], sort=True):
+        by_horizon = {int(r.horizon): r for r in group.itertuples(index=False)}
+        model = [error(by_horizon[h].model, metric) if h in by_horizon else "—" for h in horizons]
+        persistence = [error(by_horizon[h].persistence, metric) if h in by_horizon else "—" for h in horizons]
+        rows.append([f"`{series}` ({metric})", *model, " / ".join(persistence)])
+    header = ["series (error)", *(f"h = {h}" for h in horizons),
+              "persistence " + " / ".join(f"h = {h}" for h in horizons)]
+    return _table(header, rows)
+
+
+BLOCKS: dict[str, Callable[[_Report], list[str]]] = {
+    "report": _report_line,
+    "calibration-errors": _calibration_errors,
+    "patterns": _patterns,
+    "crisis-months": _months,
+    "crisis-observations": _observations_of_crisis_year,
+    "observations-after-crisis": _observations_after,
+    "backtest-by-horizon": _backtest_by_horizon,
+    "backtest-by-series": _backtest_by_series,
+}
+
+
+def render(name: str, report: str | os.PathLike[str]) -> str:
+    """The text of block ``name`` from the report folder ``report``."""
+    if name not in BLOCKS:
+        raise ArgumentError(f"no generated block {name!r}; known: {', '.join(BLOCKS)}")
+    return "\n".join(BLOCKS[name](_Report(Path(report))))
+
+
+def _rewrite(text: str, report: _Report, doc: Path) -> tuple[str, list[str]]:
+    out: list[str] = []
+    names: list[str] = []
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        begin = BEGIN.match(lines[i])
+        if END.match(lines[i]):
+            raise ArgumentError(f"{doc}:{i + 1}: an end of a generated block without its beginning")
+        out.append(lines[i])
+        if not begin:
+            i += 1
+            continue
+        name = begin["name"]
+        if name not in BLOCKS:
+            raise ArgumentError(f"{doc}:{i + 1}: no generated block {name!r}; known: {', '.join(BLOCKS)}")
+        end = next((j for j in range(i + 1, len(lines)) if BEGIN.match(lines[j]) or END.match(lines[j])), None)
+        closing = END.match(lines[end]) if end is not None else None
+        if end is None or closing is None or closing["name"] != name:
+            raise ArgumentError(f"{doc}:{i + 1}: generated block {name!r} has no '<!-- end generated: {name} -->' "
+                                "before the next block or the end of the file")
+        out += BLOCKS[name](report) + [lines[end]]
+        names.append(name)
+        i = end + 1
+    return "\n".join(out), names
+
+
+def update(report: str | os.PathLike[str], doc: str | os.PathLike[str] = DEFAULT_DOC, *,
+           check: bool = False) -> tuple[list[str], bool]:
+    """Rewrites the generated blocks of ``doc`` from the report folder ``report``.
+
+    Returns the names of the blocks found and whether the file's text changed (with ``check``, whether it would
+    change; the file is then left alone). The file is replaced whole (a temporary file renamed over it), so it is
+    never half-written."""
+    path = Path(doc)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ArgumentError(f"doc: cannot read {path}: {error.strerror}") from None
+    new, names = _rewrite(text, _Report(Path(report)), path)
+    changed = new != text
+    if changed and not check:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(new)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    return names, changed
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m migsim.validation_doc REPORT [--doc PAGE] [--check]``; returns the exit code."""
+    parser = argparse.ArgumentParser(
+        prog="python -m migsim.validation_doc",
+        description="Copy the tables of a validation report (a folder written by migsim-validate-fit) into the "
+                    "<!-- generated: NAME --> blocks of docs/validation.md.")
+    parser.add_argument("report", help="the report folder, e.g. out/validate-fit/kyrgyzstan")
+    parser.add_argument("--doc", default=str(DEFAULT_DOC), help=f"the page to rewrite (default {DEFAULT_DOC})")
+    parser.add_argument("--check", action="store_true",
+                        help="change nothing; exit 1 if the page's blocks differ from the report")
+    args = parser.parse_args(argv)
+    try:
+        names, changed = update(args.report, args.doc, check=args.check)
+    except ArgumentError as error:
+        print(f"migsim.validation_doc: error: {error}", file=sys.stderr)
+        return 2
+    if not names:
+        print(f"migsim.validation_doc: error: {args.doc} has no generated block", file=sys.stderr)
+        return 2
+    if args.check:
+        state = "differs from the report in" if changed else "matches the report in"
+    else:
+        state = "rewrote" if changed else "already matches the report in"
+    print(f"{args.doc}: {state} {len(names)} generated blocks ({', '.join(names)})")
+    return 1 if args.check and changed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,161 @@
+"""The generated blocks of docs/validation.md: copied from a validation report, nothing else touched."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from migsim import ArgumentError
+from migsim.validation_doc import BLOCKS, BEGIN, END, render, update
+
+REPO = Path(__file__).resolve().parents[2]
+
+COMPARISON_COLUMNS = "series,date,region,period,observed,simulated,low,high,error,error_kind,circular,excluded,weight"
+
+
+def _write_report(folder: Path, stock_2022: float = 812470.0) -> Path:
+    """A small report folder with the files and columns migsim-validate-fit writes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "fit_table.csv").write_text(
+        "series,period,n,n_circular,mape,ard,mae,bias,in_band\n"
+        "stock_russia,calibration,6,1,0.0708,0.0708,,0.00787,0\n"
+        "legal_share_russia,calibration,2,1,,,0.07,-0.07,0\n"
+        "all series,calibration,8,2,0.0708,0.0708,0.07,,0.05\n"
+        "stock_russia_alt_mfa_annual,validation,1,0,0.38,0.38,,0.38,0\n")
+    (folder / "patterns.csv").write_text(
+        "pattern,series,observed,simulated,low,high,direction_ok,size_ratio,holds,tolerance,description\n"
+        "remittance_fall_2015,remittances_yoy_change,-0.258,-0.287,-0.289,-0.283,True,1.113,True,0.5,"
+        "remittances fall by about a quarter in 2015\n")
+    (folder / "crisis_2020.csv").write_text(
+        "month,remittances_usd,remittances_usd_p10,remittances_usd_p90,remittances_usd_year_before,"
+        "remittances_usd_change,returns_from_russia,returns_from_russia_p10,returns_from_russia_p90,"
+        "evacuated_from_russia,evacuated_from_russia_p10,evacuated_from_russia_p90,stranded_in_russia,"
+        "stranded_in_russia_p10,stranded_in_russia_p90\n"
+        "2020-04,97271853.0,96295658.5,97788504.0,186000000.0,-0.4818,0,0,0,0,0,0,11060,10714,11498\n")
+    (folder / "crisis_2020_observed.csv").write_text(
+        COMPARISON_COLUMNS + "\n"
+        "remittances_monthly,2020-04-30,,validation,76300000.0,97271853.0,96295658.5,97788504.0,0.275,relative,"
+        "False,,0.0\n")
+    (folder / "comparison.csv").write_text(
+        COMPARISON_COLUMNS + "\n"
+        f"stock_russia_alt_mfa_annual,2022-07-01,,validation,587089.0,{stock_2022},807341.0,815087.0,0.38,relative,"
+        "False,,0.0\n"
+        "remittances_yoy_change,2025-05-31,,validation,0.16,0.0173,0.015,0.020,0.143,absolute,False,,0.0\n"
+        "controlled_persons_register,2026-01-30,,validation,34000.0,,,,,relative,True,,0.0\n"
+        "stock_russia,2016-04-05,,calibration,574194.0,525910.0,520000.0,530000.0,0.084,relative,False,,1.0\n")
+    (folder / "backtest_skill.csv").write_text(
+        "series,horizon,metric,n,model,persistence,skill,in_band\n"
+        "stock_russia,1,MAPE,2,0.039,0.0326,-0.195,0.5\n"
+        "legal_share_russia,1,MAE,1,0.0456,0.28,0.837,0.0\n"
+        "all series,1,mean of the series' errors,3,0.306,0.517,0.408,0.167\n")
+    (folder / "report.json").write_text(json.dumps({
+        "settings": {"scenario": "scenarios/kyrgyzstan", "seeds": 20, "scale": 10, "master_seed": 0,
+                     "migsim": "0.1.0", "created": "2026-12-06T00:19:46+00:00", "git_commit": "abc123"},
+        "reopening": {"reopened": "2020-09-25", "peak_step": "2021-02-26", "peak": 6305.0,
+                      "median_before": 4880.0, "ratio": 1.292},
+        "units": {"stock_russia": "people", "stock_russia_alt_mfa_annual": "people", "remittances_monthly": "USD",
+                  "remittances_yoy_change": "share", "controlled_persons_register": "people",
+                  "legal_share_russia": "share"}}))
+    return folder
+
+
+def _page(names: list[str]) -> str:
+    blocks = "\n".join(f"Before {n}.\n<!-- generated: {n} -->\nstale text\n<!-- end generated: {n} -->\nAfter." for n in names)
+    return f"# A page\n\nText that stays.\n\n{blocks}\n\nThe end.\n"
+
+
+def test_every_block_is_filled_from_the_report_and_nothing_else_changes(tmp_path: Path) -> None:
+    report = _write_report(tmp_path / "report")
+    page = tmp_path / "validation.md"
+    page.write_text(_page(list(BLOCKS)))
+    names, changed = update(report, page)
+    assert names == list(BLOCKS) and changed
+    text = page.read_text()
+    assert "stale text" not in text
+    outside = [line for line in text.split("\n") if line.startswith(("Before ", "After", "Text that", "The end", "# "))]
+    assert outside == [line for line in _page(list(BLOCKS)).split("\n")
+                       if line.startswith(("Before ", "After", "Text that", "The end", "# "))]
+    # The values, in the page's style.
+    assert "| `stock_russia` | 6 (1 circular) | 7.1 % | 7.1 % | — | +0.8 % | 0.0 % |" in text
+    assert "| `legal_share_russia` | 2 (1 circular) | — | — | 0.070 | −0.070 | 0.0 % |" in text
+    assert "| `stock_russia_alt_mfa_annual` | 2022-07-01 | 587,089 | 812,470 | 807,341 – 815,087 | +38.4 % |" in text
+    assert "| `remittances_yoy_change` | 2025-05-31 | 0.160 | 0.017 | 0.015 – 0.020 | −0.143 |" in text
+    assert "| `controlled_persons_register` (circular) | 2026-01-30 | 34,000 | — | — | — |" in text
+    assert "stock_russia`, 2016" not in text and "| `stock_russia` | 2016-04-05" not in text  # calibration rows
+    assert "| 2020-04 | 97.3 m | 186.0 m | −48.2 % | 0 | 0 | 11,060 |" in text
+    assert "| `remittances_monthly` | 2020-04-30 | 76.3 m | 97.3 m | 96.3 m – 97.8 m | +27.5 % |" in text
+    assert "1.29 times the median week of 2019 (4,880)" in text
+    assert "| 1 | 3 | 0.306 | 0.517 | +0.41 | 16.7 % |" in text
+    assert "| `stock_russia` (MAPE) | 3.9 % | persistence" not in text
+    assert "| `stock_russia` (MAPE) | 3.9 % | 3.3 % |" in text
+    assert "commit `abc123`" in text
+    # A second run changes nothing; a changed report changes only its cell.
+    assert update(report, page) == (names, False)
+    _write_report(tmp_path / "report", stock_2022=800000.0)
+    before = text
+    assert update(report, page, check=True) == (names, True)
+    assert page.read_text() == before  # --check leaves the page alone
+    update(report, page)
+    assert page.read_text() == before.replace("| 812,470 | 807,341 – 815,087 | +38.4 % |",
+                                              "| 800,000 | 807,341 – 815,087 | +36.3 % |")
+
+
+def test_the_command_checks_and_rewrites_with_exit_codes(tmp_path: Path) -> None:
+    report = _write_report(tmp_path / "report")
+    page = tmp_path / "validation.md"
+    page.write_text(_page(["patterns"]))
+
+    def command(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "migsim.validation_doc", str(report), "--doc", str(page), *args],
+                              capture_output=True, text=True, timeout=120)
+
+    checked = command("--check")
+    assert checked.returncode == 1 and "differs from the report in 1 generated blocks (patterns)" in checked.stdout
+    rewritten = command()
+    assert rewritten.returncode == 0 and "rewrote 1 generated blocks" in rewritten.stdout
+    assert command("--check").returncode == 0
+    page.write_text("no blocks here\n")
+    none = command()
+    assert none.returncode == 2 and "has no generated block" in none.stderr
+
+
+@pytest.mark.parametrize("page, message", [
+    ("a\n<!-- generated: nope -->\n<!-- end generated: nope -->\n", "validation.md:2: no generated block 'nope'"),
+    ("a\n<!-- generated: patterns -->\nb\n", "validation.md:2: generated block 'patterns' has no"),
+    ("<!-- generated: patterns -->\n<!-- generated: report -->\n<!-- end generated: report -->\n",
+     "validation.md:1: generated block 'patterns' has no"),
+    ("a\nb\n<!-- end generated: patterns -->\n", "validation.md:3: an end of a generated block without its beginning"),
+])
+def test_a_malformed_page_is_refused_with_its_line(tmp_path: Path, page: str, message: str) -> None:
+    report = _write_report(tmp_path / "report")
+    path = tmp_path / "validation.md"
+    path.write_text(page)
+    with pytest.raises(ArgumentError, match=message):
+        update(report, path)
+    assert path.read_text() == page  # nothing half-written
+
+
+def test_a_missing_report_file_is_named(tmp_path: Path) -> None:
+    report = _write_report(tmp_path / "report")
+    (report / "backtest_skill.csv").unlink()
+    with pytest.raises(ArgumentError, match=r"backtest_skill\.csv is missing; rerun migsim-validate-fit"):
+        render("backtest-by-horizon", report)
+    with pytest.raises(ArgumentError, match="no folder"):
+        render("patterns", tmp_path / "nowhere")
+    with pytest.raises(ArgumentError, match="no generated block 'x'; known: report, "):
+        render("x", report)
+
+
+def test_the_validation_page_holds_every_block_once_and_well_formed(tmp_path: Path) -> None:
+    text = (REPO / "docs" / "validation.md").read_text(encoding="utf-8")
+    begins = [m["name"] for m in map(BEGIN.match, text.split("\n")) if m]
+    ends = [m["name"] for m in map(END.match, text.split("\n")) if m]
+    assert sorted(begins) == sorted(BLOCKS) and begins == ends
+    copy = tmp_path / "validation.md"
+    copy.write_text(text, encoding="utf-8")
+    names, _ = update(_write_report(tmp_path / "report"), copy)  # parses: every block closed, every name known
+    assert sorted(names) == sorted(BLOCKS)
