@@ -38,6 +38,7 @@ __all__ = ["BLOCKS", "main", "render", "update"]
 BEGIN = re.compile(r"^<!-- generated: (?P<name>[a-z0-9-]+) -->$")
 END = re.compile(r"^<!-- end generated: (?P<name>[a-z0-9-]+) -->$")
 DEFAULT_DOC = Path("docs") / "validation.md"
+EVENT_EFFECTS = "event_effects.json"  # written into the report folder by tools/event_effects.py -o
 FIRST_YEAR_AFTER_CRISIS = 2021
 
 
@@ -52,22 +53,28 @@ class _Report:
 
     def path(self, name: str) -> Path:
         path = self.folder / name
-        if not path.is_file():
-            raise ArgumentError(f"report: {path} is missing; rerun migsim-validate-fit "
-                                f"(backtest files need observed/backtests.yaml and no --no-backtests)")
-        return path
+        if path.is_file():
+            return path
+        if name == EVENT_EFFECTS:
+            raise ArgumentError(f"report: {path} is missing; write it with tools/event_effects.py ... -o {path} "
+                                "(docs/validation.md, 2021–2025)")
+        raise ArgumentError(f"report: {path} is missing; rerun migsim-validate-fit "
+                            "(backtest files need observed/backtests.yaml and no --no-backtests)")
 
     def csv(self, name: str) -> pandas.DataFrame:
         if name not in self._frames:
             self._frames[name] = pd.read_csv(self.path(name), keep_default_na=True)
         return self._frames[name]
 
-    def record(self) -> dict[str, Any]:
+    def json(self, name: str) -> dict[str, Any]:
         try:
-            record: dict[str, Any] = json.loads(self.path("report.json").read_text(encoding="utf-8"))
+            record: dict[str, Any] = json.loads(self.path(name).read_text(encoding="utf-8"))
         except json.JSONDecodeError as error:
-            raise ArgumentError(f"report: {self.folder / 'report.json'}: not JSON ({error})") from None
+            raise ArgumentError(f"report: {self.folder / name}: not JSON ({error})") from None
         return record
+
+    def record(self) -> dict[str, Any]:
+        return self.json("report.json")
 
     def units(self) -> dict[str, str]:
         """The unit of each compared series (USD, people, share)."""
@@ -152,6 +159,12 @@ def _report_line(report: _Report) -> list[str]:
             "the tables marked *generated* on this page come from it."]
 
 
+def _bias(value: Any, relative: bool) -> str:
+    if _missing(value):
+        return "—"
+    return _percent(value, signed=True) if relative else _signed(f"{value:+.3f}")
+
+
 def _calibration_errors(report: _Report) -> list[str]:
     table = report.csv("fit_table.csv")
     rows = []
@@ -161,8 +174,7 @@ def _calibration_errors(report: _Report) -> list[str]:
                      f"{row.n}" + (f" ({row.n_circular} circular)" if row.n_circular else ""),
                      _percent(row.mape) if level else "—", _percent(row.ard) if level else "—",
                      "—" if _missing(row.mae) else f"{row.mae:.3f}",
-                     "—" if _missing(row.bias) else (_percent(row.bias, signed=True) if level and row.series != "all series"
-                                                     else _signed(f"{row.bias:+.3f}")),
+                     _bias(row.bias, relative=level and row.series != "all series"),
                      _percent(row.in_band)])
     return _table(("series", "rows", "MAPE", "ARD", "MAE", "bias", "inside the 10–90 % band"), rows)
 
@@ -237,6 +249,32 @@ def _backtest_by_series(report: _Report) -> list[str]:
     return _table(header, rows)
 
 
+def _event_effects(report: _Report) -> list[str]:
+    """Each event's effect in the year it starts and the year after: the stock at the end of the year, the
+    remittances of the year (with minus without, median over the paired seeds)."""
+    record = report.json(EVENT_EFFECTS)
+    settings, effects = record["settings"], pd.DataFrame(record["effects"])
+    rows = []
+    for label in settings["labels"]:
+        event = effects[effects["label"] == label]
+        if event.empty:
+            continue
+        first = int(str(event["start"].iloc[0])[:4])
+        span = f"{event['start'].iloc[0]} – {event['end'].iloc[0]}" if isinstance(event["end"].iloc[0], str) \
+            else f"from {event['start'].iloc[0]}"
+        cells = []
+        for variable, digits, unit in (("stock", -2, ""), ("remittances (million USD)", 0, " m")):
+            for year in (first, first + 1):  # the stock to hundreds, the money to millions: no false precision
+                value = event[(event["variable"] == variable) & (event["year"] == year)]["q50"]
+                cells.append(_signed(f"{round(float(value.iloc[0]), digits):+,.0f}{unit}") if len(value) else "—")
+        rows.append([f"`{label}` ({event['type'].iloc[0]}, {span})", cells[0], cells[1], cells[2], cells[3]])
+    lines = [f"{settings['seeds']} seeds (master seed {settings.get('master_seed', '?')}), scale "
+             f"{settings['scale']}, {settings['created'][:10]}, commit `{settings.get('git_commit', '?')}`; the stock "
+             f"is of migrants in {settings['country']}:", ""]
+    return lines + _table(("event (type, in force)", "stock at the end of its first year", "a year later",
+                           "remittances in its first year", "a year later"), rows)
+
+
 BLOCKS: dict[str, Callable[[_Report], list[str]]] = {
     "report": _report_line,
     "calibration-errors": _calibration_errors,
@@ -246,6 +284,7 @@ BLOCKS: dict[str, Callable[[_Report], list[str]]] = {
     "observations-after-crisis": _observations_after,
     "backtest-by-horizon": _backtest_by_horizon,
     "backtest-by-series": _backtest_by_series,
+    "event-effects": _event_effects,
 }
 
 

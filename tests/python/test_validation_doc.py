@@ -60,11 +60,27 @@ def _write_report(folder: Path, stock_2022: float = 812470.0) -> Path:
         "units": {"stock_russia": "people", "stock_russia_alt_mfa_annual": "people", "remittances_monthly": "USD",
                   "remittances_yoy_change": "share", "controlled_persons_register": "people",
                   "legal_share_russia": "share"}}))
+    effect = {"label": "mobilisation_2022", "type": "return_shock", "start": "2022-09-21", "end": "2022-12-31"}
+    rule = {"label": "russia_90_day_rule_2025", "type": "return_shock", "start": "2025-01-01", "end": None}
+    (folder / "event_effects.json").write_text(json.dumps({
+        "settings": {"scenario": "kyrgyzstan", "country": "RU", "seeds": 10, "scale": 20, "from": "2022-01-01",
+                     "labels": ["mobilisation_2022", "russia_90_day_rule_2025"], "created": "2026-12-06T00:41:18",
+                     "git_commit": "abc123"},
+        "effects": [{**effect, "variable": "stock", "year": 2022, "q10": -76516, "q50": -74220, "q90": -73146},
+                    {**effect, "variable": "stock", "year": 2023, "q10": -46996, "q50": -45640, "q90": -44816},
+                    {**effect, "variable": "remittances (million USD)", "year": 2022, "q10": -38.4, "q50": -37.9,
+                     "q90": -36.7},
+                    {**effect, "variable": "remittances (million USD)", "year": 2023, "q10": -230.3, "q50": -223.0,
+                     "q90": -216.4},
+                    {**rule, "variable": "stock", "year": 2025, "q10": -47044, "q50": -46080, "q90": -44860},
+                    {**rule, "variable": "remittances (million USD)", "year": 2025, "q10": -114.6, "q50": -113.3,
+                     "q90": -107.1}]}))
     return folder
 
 
 def _page(names: list[str]) -> str:
-    blocks = "\n".join(f"Before {n}.\n<!-- generated: {n} -->\nstale text\n<!-- end generated: {n} -->\nAfter." for n in names)
+    blocks = "\n".join(f"Before {n}.\n<!-- generated: {n} -->\nstale text\n<!-- end generated: {n} -->\nAfter."
+                       for n in names)
     return f"# A page\n\nText that stays.\n\n{blocks}\n\nThe end.\n"
 
 
@@ -93,6 +109,9 @@ def test_every_block_is_filled_from_the_report_and_nothing_else_changes(tmp_path
     assert "| `stock_russia` (MAPE) | 3.9 % | persistence" not in text
     assert "| `stock_russia` (MAPE) | 3.9 % | 3.3 % |" in text
     assert "commit `abc123`" in text
+    assert ("| `mobilisation_2022` (return_shock, 2022-09-21 – 2022-12-31) | −74,200 | −45,600 | −38 m | −223 m |"
+            in text)
+    assert "| `russia_90_day_rule_2025` (return_shock, from 2025-01-01) | −46,100 | — | −113 m | — |" in text
     # A second run changes nothing; a changed report changes only its cell.
     assert update(report, page) == (names, False)
     _write_report(tmp_path / "report", stock_2022=800000.0)
@@ -142,6 +161,12 @@ def test_a_malformed_page_is_refused_with_its_line(tmp_path: Path, page: str, me
 def test_a_missing_report_file_is_named(tmp_path: Path) -> None:
     report = _write_report(tmp_path / "report")
     (report / "backtest_skill.csv").unlink()
+    (report / "event_effects.json").write_text("{not json")
+    with pytest.raises(ArgumentError, match=r"event_effects\.json: not JSON"):
+        render("event-effects", report)
+    (report / "event_effects.json").unlink()
+    with pytest.raises(ArgumentError, match=r"event_effects\.json is missing; write it with tools/event_effects\.py"):
+        render("event-effects", report)
     with pytest.raises(ArgumentError, match=r"backtest_skill\.csv is missing; rerun migsim-validate-fit"):
         render("backtest-by-horizon", report)
     with pytest.raises(ArgumentError, match="no folder"):
