@@ -8,7 +8,9 @@ tables (the prose around them says what they mean and is checked by a reader)::
 
 A block is the text between ``<!-- generated: NAME -->`` and ``<!-- end generated: NAME -->`` on lines of their
 own; NAME is one of :data:`BLOCKS`. Everything outside the blocks is left as it is, and a block is rewritten whole,
-so running the command twice changes nothing. ``--check`` only says whether the page matches the report (exit 1
+so running the command twice changes nothing. A figure the page shows as ``figures/validation/NAME.png`` is copied
+from the report's ``NAME.png`` when the report has one (figures of other tools, such as the sensitivity plot, are
+left alone). ``--check`` only says whether the page matches the report (exit 1
 if not). Exit code 2 for bad input: a missing report file, an unknown or unclosed block (named with its line).
 """
 
@@ -36,6 +38,7 @@ pd: Any = LazyModule("pandas")
 __all__ = ["BLOCKS", "main", "render", "update"]
 
 BEGIN = re.compile(r"^<!-- generated: (?P<name>[a-z0-9-]+) -->$")
+FIGURE = re.compile(r"!\[[^\]]*\]\((?P<path>figures/validation/(?P<name>[A-Za-z0-9_.-]+\.png))\)")
 END = re.compile(r"^<!-- end generated: (?P<name>[a-z0-9-]+) -->$")
 DEFAULT_DOC = Path("docs") / "validation.md"
 EVENT_EFFECTS = "event_effects.json"  # written into the report folder by tools/event_effects.py -o
@@ -326,26 +329,48 @@ def update(report: str | os.PathLike[str], doc: str | os.PathLike[str] = DEFAULT
            check: bool = False) -> tuple[list[str], bool]:
     """Rewrites the generated blocks of ``doc`` from the report folder ``report``.
 
-    Returns the names of the blocks found and whether the file's text changed (with ``check``, whether it would
-    change; the file is then left alone). The file is replaced whole (a temporary file renamed over it), so it is
-    never half-written."""
+    Returns the names of the blocks found and whether the page or one of its report figures changed (with
+    ``check``, whether they would; nothing is then written). Each file is replaced whole (a temporary file renamed
+    over it), so none is ever half-written."""
     path = Path(doc)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ArgumentError(f"doc: cannot read {path}: {error.strerror}") from None
     new, names = _rewrite(text, _Report(Path(report)), path)
-    changed = new != text
-    if changed and not check:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(new)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+    figures = _stale_figures(new, Path(report), path.parent)
+    changed = new != text or bool(figures)
+    if check:
+        return names, changed
+    if new != text:
+        _replace(path, new.encode("utf-8"))
+    for source, target in figures:
+        _replace(target, source.read_bytes())
     return names, changed
+
+
+def _stale_figures(text: str, report: Path, folder: Path) -> list[tuple[Path, Path]]:
+    """The figures the page shows that the report has and that differ from it: (report's file, page's file)."""
+    stale = []
+    for match in FIGURE.finditer(text):
+        source, target = report / match["name"], folder / match["path"]
+        if source.is_file() and (not target.is_file() or target.read_bytes() != source.read_bytes()):
+            stale.append((source, target))
+    return stale
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """The file whole or not at all: written beside its place, then renamed over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)  # not mkstemp's 0600
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -368,10 +393,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"migsim.validation_doc: error: {args.doc} has no generated block", file=sys.stderr)
         return 2
     if args.check:
-        state = "differs from the report in" if changed else "matches the report in"
+        state = "differs from the report" if changed else "matches the report"
     else:
-        state = "rewrote" if changed else "already matches the report in"
-    print(f"{args.doc}: {state} {len(names)} generated blocks ({', '.join(names)})")
+        state = "brought up to date from the report" if changed else "already matches the report"
+    print(f"{args.doc}: {state} ({len(names)} generated blocks: {', '.join(names)}; and the report's figures it "
+          "shows)")
     return 1 if args.check and changed else 0
 
 

@@ -123,6 +123,27 @@ def test_every_block_is_filled_from_the_report_and_nothing_else_changes(tmp_path
                                               "| 800,000 | 807,341 – 815,087 | +36.3 % |")
 
 
+def test_the_report_figures_the_page_shows_are_copied_and_others_left(tmp_path: Path) -> None:
+    report = _write_report(tmp_path / "report")
+    (report / "stock_russia.png").write_bytes(b"\x89PNG new")
+    docs = tmp_path / "docs"
+    (docs / "figures" / "validation").mkdir(parents=True)
+    (docs / "figures" / "validation" / "stock_russia.png").write_bytes(b"\x89PNG old")
+    (docs / "figures" / "validation" / "sensitivity.png").write_bytes(b"\x89PNG other tool")
+    page = docs / "validation.md"
+    page.write_text(_page(["report"]) + "![Stock](figures/validation/stock_russia.png)\n"
+                    "![Morris](figures/validation/sensitivity.png)\n")
+    page.chmod(0o644)
+    update(report, page)
+    assert update(report, page, check=True)[1] is False
+    assert (docs / "figures" / "validation" / "stock_russia.png").read_bytes() == b"\x89PNG new"
+    assert (docs / "figures" / "validation" / "sensitivity.png").read_bytes() == b"\x89PNG other tool"
+    assert page.stat().st_mode & 0o777 == 0o644  # replaced whole, with the page's own permissions
+    (report / "stock_russia.png").write_bytes(b"\x89PNG newer")
+    assert update(report, page, check=True)[1] is True  # a figure alone makes the page out of date
+    assert not list(docs.rglob(".*.tmp"))
+
+
 def test_the_command_checks_and_rewrites_with_exit_codes(tmp_path: Path) -> None:
     report = _write_report(tmp_path / "report")
     page = tmp_path / "validation.md"
@@ -133,9 +154,9 @@ def test_the_command_checks_and_rewrites_with_exit_codes(tmp_path: Path) -> None
                               capture_output=True, text=True, timeout=120)
 
     checked = command("--check")
-    assert checked.returncode == 1 and "differs from the report in 1 generated blocks (patterns)" in checked.stdout
+    assert checked.returncode == 1 and "differs from the report (1 generated blocks: patterns;" in checked.stdout
     rewritten = command()
-    assert rewritten.returncode == 0 and "rewrote 1 generated blocks" in rewritten.stdout
+    assert rewritten.returncode == 0 and "brought up to date from the report" in rewritten.stdout
     assert command("--check").returncode == 0
     page.write_text("no blocks here\n")
     none = command()
