@@ -332,12 +332,12 @@ def update(report: str | os.PathLike[str], doc: str | os.PathLike[str] = DEFAULT
     Returns the names of the blocks found and whether the page or one of its report figures changed (with
     ``check``, whether they would; nothing is then written). Each file is replaced whole (a temporary file renamed
     over it), so none is ever half-written."""
-    path = Path(doc)
+    folder, path = _Report(Path(report)), Path(doc)  # the report first: it is the argument named first
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ArgumentError(f"doc: cannot read {path}: {error.strerror}") from None
-    new, names = _rewrite(text, _Report(Path(report)), path)
+    new, names = _rewrite(text, folder, path)
     figures = _stale_figures(new, Path(report), path.parent)
     changed = new != text or bool(figures)
     if check:

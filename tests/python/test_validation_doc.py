@@ -192,6 +192,8 @@ def test_a_missing_report_file_is_named(tmp_path: Path) -> None:
         render("backtest-by-horizon", report)
     with pytest.raises(ArgumentError, match="no folder"):
         render("patterns", tmp_path / "nowhere")
+    with pytest.raises(ArgumentError, match="report: no folder"):  # named before a page that is missing too
+        update(tmp_path / "nowhere", tmp_path / "no-page.md")
     with pytest.raises(ArgumentError, match="no generated block 'x'; known: report, "):
         render("x", report)
 
