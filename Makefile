@@ -13,7 +13,7 @@ BUILD_STAMP := $(VENV)/.migsim-built
 SOURCES := $(shell find sim python/src python/migsim scenarios tests/cpp tests/fuzz cmake -type f -not -name '*.so' -not -path '*/__pycache__/*' 2>/dev/null) \
 	         CMakeLists.txt pyproject.toml
 
-.PHONY: run test build test-cpp test-python test-sanitize test-tsan fuzz benchmark docs format clean
+.PHONY: run test build test-cpp test-python test-sanitize test-tsan fuzz benchmark docs validation format clean
 
 run: $(BUILD_STAMP)
 	@mkdir -p out
@@ -65,6 +65,17 @@ benchmark: $(BUILD_STAMP)
 docs: $(BUILD_STAMP)
 	$(PY) tools/generate_docs.py
 	$(PY) tools/generate_stubs.py
+
+# docs/validation.md after a model change (about 11 min on 2 cores): the validation report, the effects of the
+# 2022-2025 measures into its folder, then the page's generated tables and figures from both.
+VALIDATION_REPORT := out/validate-fit/kyrgyzstan
+VALIDATION_EFFECTS := mobilisation_2022 amnesty_russia_2022 enforcement_russia_2024 crocus_backlash_2024 \
+	russia_90_day_rule_2025 controlled_persons_register_2025 enforcement_russia_2025
+validation: $(BUILD_STAMP)
+	$(VENV)/bin/migsim-validate-fit scenarios/kyrgyzstan --seeds 20 --scale 10 -o $(VALIDATION_REPORT) -q
+	$(PY) tools/event_effects.py kyrgyzstan --labels $(VALIDATION_EFFECTS) --seeds 10 --scale 20 \
+		-o $(VALIDATION_REPORT)/event_effects.json
+	$(PY) -m migsim.validation_doc $(VALIDATION_REPORT)
 
 format:
 	clang-format -i $$(find sim tests/cpp tests/fuzz python/src -name '*.cpp' -o -name '*.hpp')

@@ -1,7 +1,8 @@
 """Copies the tables of a validation report into the marked blocks of ``docs/validation.md``.
 
-After any change to the model, the scenario or ``observed/``, two commands regenerate the numbers of the page's
-tables (the prose around them says what they mean and is checked by a reader)::
+After any change to the model, the scenario or ``observed/``, ``make validation`` regenerates the numbers of the
+page's tables (the prose around them says what they mean and is checked by a reader). It runs the report, the
+effects of the 2022-2025 measures into the report's folder (``tools/event_effects.py -o``), then this module::
 
     migsim-validate-fit scenarios/kyrgyzstan --seeds 20 --scale 10 -o out/validate-fit/kyrgyzstan
     python -m migsim.validation_doc out/validate-fit/kyrgyzstan          # rewrites docs/validation.md's blocks
