@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 import migsim
+from migsim._files import write_atomically
 from migsim.schema import ABROAD_STATUSES_EXCLUDING_NATURALISED
 
 
@@ -112,10 +112,9 @@ def main() -> None:
 
 
 def _write(path: Path, settings: dict[str, Any], effects: list[dict[str, Any]]) -> None:
-    """The JSON file whole or not at all: written beside its place, then renamed over it."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(json.dumps({"settings": settings, "effects": effects}, indent=1) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
+    """The JSON file whole or not at all (migsim's own atomic writer)."""
+    text = json.dumps({"settings": settings, "effects": effects}, indent=1) + "\n"
+    write_atomically(lambda temporary: temporary.write_text(text, encoding="utf-8"), path)
     print(f"\nwrote {path}")
 
 

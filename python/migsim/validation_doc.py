@@ -18,18 +18,20 @@ if not). Exit code 2 for bad input: a missing report file, an unknown or unclose
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
 import re
+import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from ._core import ArgumentError
+from ._core import ArgumentError, OutputError
+from ._files import write_atomically
 from ._lazy import LazyModule
-from .validate import CRISIS_YEAR
+from .validate import CRISIS_YEAR, markdown_table
 
 if TYPE_CHECKING:
     import pandas
@@ -54,6 +56,7 @@ class _Report:
             raise ArgumentError(f"report: no folder {folder} (write one with migsim-validate-fit)")
         self.folder = folder
         self._frames: dict[str, pandas.DataFrame] = {}
+        self._records: dict[str, dict[str, Any]] = {}
 
     def path(self, name: str) -> Path:
         path = self.folder / name
@@ -71,11 +74,12 @@ class _Report:
         return self._frames[name]
 
     def json(self, name: str) -> dict[str, Any]:
-        try:
-            record: dict[str, Any] = json.loads(self.path(name).read_text(encoding="utf-8"))
-        except json.JSONDecodeError as error:
-            raise ArgumentError(f"report: {self.folder / name}: not JSON ({error})") from None
-        return record
+        if name not in self._records:  # read once: every block asks for report.json
+            try:
+                self._records[name] = json.loads(self.path(name).read_text(encoding="utf-8"))
+            except json.JSONDecodeError as error:
+                raise ArgumentError(f"report: {self.folder / name}: not JSON ({error})") from None
+        return self._records[name]
 
     def record(self) -> dict[str, Any]:
         return self.json("report.json")
@@ -120,8 +124,8 @@ def _signed(text: str) -> str:
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return lines + ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    """Cells already in the page's style, as the report's own Markdown tables."""
+    return markdown_table(pd.DataFrame(list(rows), columns=list(header))).split("\n")
 
 
 def _band(low: Any, high: Any, unit: str = "") -> str:
@@ -339,14 +343,15 @@ def update(report: str | os.PathLike[str], doc: str | os.PathLike[str] = DEFAULT
     except OSError as error:
         raise ArgumentError(f"doc: cannot read {path}: {error.strerror}") from None
     new, names = _rewrite(text, folder, path)
-    figures = _stale_figures(new, Path(report), path.parent)
+    figures = _stale_figures(new, folder.folder, path.parent)
     changed = new != text or bool(figures)
     if check:
         return names, changed
     if new != text:
-        _replace(path, new.encode("utf-8"))
+        write_atomically(lambda temporary: temporary.write_text(new, encoding="utf-8"), path)
     for source, target in figures:
-        _replace(target, source.read_bytes())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(functools.partial(shutil.copyfile, source), target)
     return names, changed
 
 
@@ -358,20 +363,6 @@ def _stale_figures(text: str, report: Path, folder: Path) -> list[tuple[Path, Pa
         if source.is_file() and (not target.is_file() or target.read_bytes() != source.read_bytes()):
             stale.append((source, target))
     return stale
-
-
-def _replace(path: Path, data: bytes) -> None:
-    """The file whole or not at all: written beside its place, then renamed over it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)  # not mkstemp's 0600
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -387,7 +378,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         names, changed = update(args.report, args.doc, check=args.check)
-    except ArgumentError as error:
+    except (ArgumentError, OutputError) as error:
         print(f"migsim.validation_doc: error: {error}", file=sys.stderr)
         return 2
     if not names:
