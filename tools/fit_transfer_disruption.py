@@ -37,6 +37,7 @@ import pandas as pd
 import migsim
 import migsim.observed
 from migsim import periods
+from migsim.validation_doc import lockdown_changes
 
 EVENT = "covid_transfers_held_2020"
 FITTED = ("march", "april", "may", "june_on_may", "jun_dec")
@@ -56,18 +57,6 @@ def _value(observed: pd.DataFrame, series: str, date: str) -> float:
 MONTH_ENDS = ("2020-01-31", "2020-02-29", "2020-03-31", "2020-04-30", "2020-05-31")
 
 
-def changes(y2019: np.ndarray, y2020: np.ndarray, june_2020: float) -> dict[str, float]:
-    """The fitted and shown changes from January-May of 2019 and 2020 followed by each year's June-December sum,
-    and June 2020 (the catch-up on May)."""
-    jan_feb = y2020[:2].sum() / y2019[:2].sum() - 1
-    def against_jan_feb(m: int) -> float:
-        return (y2020[m] / y2019[m]) / (1 + jan_feb) - 1
-
-    return {"march": against_jan_feb(2), "april": against_jan_feb(3), "may": against_jan_feb(4),
-            "june_on_may": june_2020 / y2020[4] - 1, "jan_feb": jan_feb,
-            "jan_may": y2020[:5].sum() / y2019[:5].sum() - 1, "jun_dec": y2020[5:].sum() / y2019[5:].sum() - 1}
-
-
 def observed_targets() -> dict[str, float]:
     """The changes from the held rows: 2019's January-May is each 2020 month less its quoted difference."""
     observed = migsim.observed.load_observed("kyrgyzstan")
@@ -76,7 +65,7 @@ def observed_targets() -> dict[str, float]:
     june = _value(observed, "remittances_monthly", "2020-06-30")
     rest_2020 = _value(observed, "remittances", "2020-12-31") - _value(observed, "remittances_ytd", "2020-05-31")
     rest_2019 = _value(observed, "remittances", "2019-12-31") - y2019.sum()
-    return changes(np.append(y2019, rest_2019), np.append(y2020, rest_2020), june)
+    return lockdown_changes(np.append(y2019, rest_2019), np.append(y2020, rest_2020), june)
 
 
 def simulated_targets(results: migsim.Results) -> dict[str, float]:
@@ -86,7 +75,7 @@ def simulated_targets(results: migsim.Results) -> dict[str, float]:
     months = periods.calendar_periods("2019-01-01", "2021-01-01", "month")
     by_month = periods.aggregate(flow.values, ds["time"].values, months, "flow")
     y2019, y2020 = by_month[:12], by_month[12:]
-    return changes(np.append(y2019[:5], y2019[5:].sum()), np.append(y2020[:5], y2020[5:].sum()), y2020[5])
+    return lockdown_changes(np.append(y2019[:5], y2019[5:].sum()), np.append(y2020[:5], y2020[5:].sum()), y2020[5])
 
 
 # The fit of record's grid (docs/validation.md); --grid KEY=V1,V2,... replaces it, one dimension per option.

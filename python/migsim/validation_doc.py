@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 pd: Any = LazyModule("pandas")
 
-__all__ = ["BLOCKS", "main", "render", "update"]
+__all__ = ["BLOCKS", "LOCKDOWN_CHANGES", "lockdown_changes", "main", "render", "update"]
 
 BEGIN = re.compile(r"^<!-- generated: (?P<name>[a-z0-9-]+) -->$")
 FIGURE = re.compile(r"!\[[^\]]*\]\((?P<path>figures/validation/(?P<name>[A-Za-z0-9_.-]+\.png))\)")
@@ -217,6 +217,76 @@ def _months(report: _Report) -> list[str]:
     return lines
 
 
+LOCKDOWN_CHANGES = {"jan_feb": "January–February on 2019", "march": "March", "april": "April", "may": "May",
+                    "june_on_may": "June on May", "jun_dec": "June–December on 2019",
+                    "jan_may": "January–May on 2019"}
+AGAINST_JAN_FEB = ("march", "april", "may")
+
+
+def lockdown_changes(y2019: Sequence[float], y2020: Sequence[float], june_2020: float) -> dict[str, float]:
+    """The lockdown's changes of 2020 (the keys of :data:`LOCKDOWN_CHANGES`) from January to May of 2019 and of 2020
+    followed by each year's June–December sum, and June 2020.
+
+    March, April and May are each month's change on 2019 divided by January–February's (``(1 + c_m) / (1 + c_JF)
+    - 1``): the lockdown's own effect measured from the months before it, so that an error of the level before the
+    crisis (the model's January–February run far above the record's) is not read as the lockdown's. June is on May
+    (the catch-up; no year-earlier level is quoted); June–December and January–May are on the same months of 2019.
+    ``tools/fit_transfer_disruption.py`` fits to these changes and the report's table shows them.
+    """
+    def total(values: Sequence[float], months: slice) -> float:
+        return float(sum(values[months]))
+
+    jan_feb = total(y2020, slice(0, 2)) / total(y2019, slice(0, 2)) - 1
+
+    def against_jan_feb(month: int) -> float:
+        return (y2020[month] / y2019[month]) / (1 + jan_feb) - 1
+
+    return {"jan_feb": jan_feb, "march": against_jan_feb(2), "april": against_jan_feb(3), "may": against_jan_feb(4),
+            "june_on_may": june_2020 / y2020[4] - 1, "jun_dec": y2020[5] / y2019[5] - 1,
+            "jan_may": total(y2020, slice(0, 5)) / total(y2019, slice(0, 5)) - 1}
+
+
+def _month_end(year: int, month: int) -> str:
+    return (pd.Timestamp(year=year, month=month, day=1) + pd.offsets.MonthEnd(1)).strftime("%Y-%m-%d")
+
+
+def _observed_lockdown(report: _Report) -> dict[str, float] | None:
+    """The record's changes from the compared rows: each 2020 month of January–May and its quoted difference from
+    2019, June 2020, the two years and January–May 2020 (June–December is the year less January–May)."""
+    comparison, year = report.csv("comparison.csv"), CRISIS_YEAR
+
+    def value(series: str, date: str) -> float:
+        rows = comparison[(comparison["series"] == series) & (comparison["date"] == date)]
+        return float(rows["observed"].iloc[0]) if len(rows) == 1 else float("nan")
+
+    ends = [_month_end(year, month) for month in range(1, 6)]
+    y2020 = [value("remittances_monthly", end) for end in ends]
+    y2019 = [v - value("remittances_monthly_change", end) for v, end in zip(y2020, ends)]
+    rest_2020 = value("remittances", f"{year}-12-31") - value("remittances_ytd", ends[-1])
+    rest_2019 = value("remittances", f"{year - 1}-12-31") - sum(y2019)
+    if any(math.isnan(v) for v in (*y2020, *y2019, rest_2020, rest_2019)):
+        return None
+    return lockdown_changes([*y2019, rest_2019], [*y2020, rest_2020], value("remittances_monthly", _month_end(year, 6)))
+
+
+def _model_lockdown(report: _Report) -> dict[str, float] | None:
+    """The same changes from the report's months (medians over its seeds) and the same months a year earlier."""
+    table = report.csv(f"crisis_{CRISIS_YEAR}.csv")
+    if "remittances_usd_year_before" not in table or len(table) != 12:
+        return None
+    now, before = table["remittances_usd"].tolist(), table["remittances_usd_year_before"].tolist()
+    return lockdown_changes([*before[:5], sum(before[5:])], [*now[:5], sum(now[5:])], now[5])
+
+
+def _lockdown(report: _Report) -> list[str]:
+    header = ["2020", *(LOCKDOWN_CHANGES[k] + (" on 2019 ÷ January–February's" if k in AGAINST_JAN_FEB else "")
+                        for k in LOCKDOWN_CHANGES)]
+    rows = []
+    for name, changes in (("record", _observed_lockdown(report)), ("model", _model_lockdown(report))):
+        rows.append([name, *(_percent(changes[k], signed=True) if changes else "—" for k in LOCKDOWN_CHANGES)])
+    return _table(header, rows)
+
+
 def _observations_of_crisis_year(report: _Report) -> list[str]:
     frame = report.csv(f"crisis_{CRISIS_YEAR}_observed.csv").sort_values(["series", "date"], kind="stable")
     return _table(_OBSERVATION_HEADER, _observation_rows(frame, report.units()))
@@ -288,6 +358,7 @@ BLOCKS: dict[str, Callable[[_Report], list[str]]] = {
     "calibration-errors": _calibration_errors,
     "patterns": _patterns,
     "crisis-months": _months,
+    "crisis-lockdown": _lockdown,
     "crisis-observations": _observations_of_crisis_year,
     "observations-after-crisis": _observations_after,
     "backtest-by-horizon": _backtest_by_horizon,

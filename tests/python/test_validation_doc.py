@@ -207,3 +207,32 @@ def test_the_validation_page_holds_every_block_once_and_well_formed(tmp_path: Pa
     copy.write_text(text, encoding="utf-8")
     names, _ = update(_write_report(tmp_path / "report"), copy)  # parses: every block closed, every name known
     assert sorted(names) == sorted(BLOCKS)
+
+
+def test_the_lockdown_table_measures_each_month_against_january_february(tmp_path: Path) -> None:
+    report = _write_report(tmp_path / "report")
+    # The record's rows as the report compares them (observed/remittances_monthly*.csv, remittances*.csv).
+    rows = [("remittances_monthly", f"2020-0{m}-{d}", v) for m, d, v in
+            ((1, 31, 148.5e6), (2, 29, 161.1e6), (3, 31, 144.0e6), (4, 30, 76.3e6), (5, 31, 165.3e6), (6, 30, 277.9e6))]
+    rows += [("remittances_monthly_change", f"2020-0{m}-{d}", v) for m, d, v in
+             ((1, 31, -16.7e6), (2, 29, -14.3e6), (3, 31, -51.8e6), (4, 30, -123.8e6), (5, 31, -29.0e6))]
+    rows += [("remittances", "2019-12-31", 2406.85e6), ("remittances", "2020-12-31", 2377.16e6),
+             ("remittances_ytd", "2020-05-31", 699.3e6)]
+    with (report / "comparison.csv").open("a") as f:
+        for series, date, value in rows:
+            f.write(f"{series},{date},,validation,{value},1.0,1.0,1.0,0.0,relative,False,,0.0\n")
+    # A model whose January-February are 10 % up on 2019 and whose lockdown halves April on that level.
+    before, now = [100e6] * 12, [110e6, 110e6, 99e6, 44e6, 66e6] + [100e6] * 7
+    lines = ["month,remittances_usd,remittances_usd_year_before,remittances_usd_change,returns_from_russia,"
+             "evacuated_from_russia,stranded_in_russia"]
+    lines += [f"2020-{m:02d},{n},{b},{n / b - 1},0,0,0" for m, (n, b) in enumerate(zip(now, before), start=1)]
+    (report / "crisis_2020.csv").write_text("\n".join(lines) + "\n")
+    text = render("crisis-lockdown", report)
+    # Hand-worked: January-February (148.5 + 161.1) / (165.2 + 175.4) - 1; March (144.0 / 195.8) / 0.9090 - 1;
+    # June-December (2377.16 - 699.3) / (2406.85 - 930.6) - 1; January-May 695.2 / 930.6 - 1.
+    assert "| record | −9.1 % | −19.1 % | −58.1 % | −6.4 % | +68.1 % | +13.7 % | −25.3 % |" in text
+    assert "| model | +10.0 % | −10.0 % | −60.0 % | −40.0 % | +51.5 % | +0.0 % | −14.2 % |" in text
+    assert "April on 2019 ÷ January–February's" in text
+    # Without the months (an older report), the cells say so rather than fail.
+    (report / "crisis_2020.csv").write_text(lines[0] + "\n" + lines[4] + "\n")
+    assert "| model | — | — | — | — | — | — | — |" in render("crisis-lockdown", report)
