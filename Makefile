@@ -12,6 +12,10 @@ VENV_STAMP := $(VENV)/.dev-requirements
 BUILD_STAMP := $(VENV)/.migsim-built
 SOURCES := $(shell find sim python/src python/migsim scenarios tests/cpp tests/fuzz cmake -type f -not -name '*.so' -not -path '*/__pycache__/*' 2>/dev/null) \
 	         CMakeLists.txt pyproject.toml
+# A new commit rebuilds too, so that outputs and state files name the commit that was built
+# (cmake/git_commit.cmake): git's HEAD and the branch it points to.
+GIT_HEAD := $(wildcard $(shell git rev-parse --git-path HEAD 2>/dev/null) \
+	      $(addprefix $(shell git rev-parse --git-dir 2>/dev/null)/,$(shell git symbolic-ref -q HEAD 2>/dev/null)))
 
 .PHONY: run test build test-cpp test-python test-sanitize test-tsan fuzz benchmark docs validation format clean
 
@@ -54,7 +58,7 @@ $(VENV_STAMP): requirements-dev.txt | $(SYSTEM_STAMP)
 	touch $@
 
 # One CMake build tree serves the wheel (engine, CLI, Python module) and the C++ tests.
-$(BUILD_STAMP): $(VENV_STAMP) $(SYSTEM_STAMP) $(SOURCES)
+$(BUILD_STAMP): $(VENV_STAMP) $(SYSTEM_STAMP) $(SOURCES) $(GIT_HEAD)
 	$(PY) -m pip install --quiet --no-build-isolation --no-deps \
 	  -Cbuild-dir=$(BUILD_DIR) -Ccmake.define.MIGSIM_BUILD_TESTS=ON .
 	touch $@

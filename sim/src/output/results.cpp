@@ -10,14 +10,14 @@
 #ifndef MIGSIM_VERSION
 #define MIGSIM_VERSION "0.0.0"
 #endif
-#ifndef MIGSIM_GIT_COMMIT
-#define MIGSIM_GIT_COMMIT "unknown"
-#endif
-
 namespace migsim {
 
+namespace detail {
+const char* build_git_commit();  // generated at build time by cmake/git_commit.cmake
+}
+
 std::string version() { return MIGSIM_VERSION; }
-std::string git_commit() { return MIGSIM_GIT_COMMIT; }
+std::string git_commit() { return detail::build_git_commit(); }
 
 namespace {
 
