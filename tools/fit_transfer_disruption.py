@@ -32,12 +32,11 @@ import itertools
 import time
 
 import numpy as np
-import pandas as pd
 
 import migsim
 import migsim.observed
 from migsim import periods
-from migsim.validation_doc import lockdown_changes
+from migsim.validation_doc import monthly_lockdown_changes, recorded_lockdown_changes
 
 EVENT = "covid_transfers_held_2020"
 FITTED = ("march", "april", "may", "june_on_may", "jun_dec")
@@ -47,25 +46,18 @@ LABELS = {"march": "March", "april": "April", "may": "May", "june_on_may": "June
           "jun_dec": "June-December on 2019"}
 
 
-def _value(observed: pd.DataFrame, series: str, date: str) -> float:
-    row = observed[(observed["series"] == series) & (observed["date"] == date)]
-    if len(row) != 1:
-        raise SystemExit(f"kyrgyzstan's observed/{series}.csv: expected one row dated {date}, found {len(row)}")
-    return float(row["value"].iloc[0])
-
-
-MONTH_ENDS = ("2020-01-31", "2020-02-29", "2020-03-31", "2020-04-30", "2020-05-31")
-
-
 def observed_targets() -> dict[str, float]:
-    """The changes from the held rows: 2019's January-May is each 2020 month less its quoted difference."""
+    """The changes from the held rows of observed/ (2019's January-May is each 2020 month less its quoted
+    difference); a missing row stops the fit."""
     observed = migsim.observed.load_observed("kyrgyzstan")
-    y2020 = np.array([_value(observed, "remittances_monthly", d) for d in MONTH_ENDS])
-    y2019 = y2020 - np.array([_value(observed, "remittances_monthly_change", d) for d in MONTH_ENDS])
-    june = _value(observed, "remittances_monthly", "2020-06-30")
-    rest_2020 = _value(observed, "remittances", "2020-12-31") - _value(observed, "remittances_ytd", "2020-05-31")
-    rest_2019 = _value(observed, "remittances", "2019-12-31") - y2019.sum()
-    return lockdown_changes(np.append(y2019, rest_2019), np.append(y2020, rest_2020), june)
+
+    def value(series: str, date: str) -> float:
+        row = observed[(observed["series"] == series) & (observed["date"] == date)]
+        if len(row) != 1:
+            raise SystemExit(f"kyrgyzstan's observed/{series}.csv: expected one row dated {date}, found {len(row)}")
+        return float(row["value"].iloc[0])
+
+    return recorded_lockdown_changes(value)
 
 
 def simulated_targets(results: migsim.Results) -> dict[str, float]:
@@ -74,8 +66,7 @@ def simulated_targets(results: migsim.Results) -> dict[str, float]:
     flow = ds["remittances_usd"].sum("origin")
     months = periods.calendar_periods("2019-01-01", "2021-01-01", "month")
     by_month = periods.aggregate(flow.values, ds["time"].values, months, "flow")
-    y2019, y2020 = by_month[:12], by_month[12:]
-    return lockdown_changes(np.append(y2019[:5], y2019[5:].sum()), np.append(y2020[:5], y2020[5:].sum()), y2020[5])
+    return monthly_lockdown_changes(by_month[:12], by_month[12:])
 
 
 # The fit of record's grid (docs/validation.md); --grid KEY=V1,V2,... replaces it, one dimension per option.

@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 
 pd: Any = LazyModule("pandas")
 
-__all__ = ["BLOCKS", "LOCKDOWN_CHANGES", "lockdown_changes", "main", "render", "update"]
+__all__ = ["BLOCKS", "LOCKDOWN_CHANGES", "lockdown_changes", "main", "monthly_lockdown_changes",
+           "recorded_lockdown_changes", "render", "update"]
 
 BEGIN = re.compile(r"^<!-- generated: (?P<name>[a-z0-9-]+) -->$")
 FIGURE = re.compile(r"!\[[^\]]*\]\((?P<path>figures/validation/(?P<name>[A-Za-z0-9_.-]+\.png))\)")
@@ -246,27 +247,39 @@ def lockdown_changes(y2019: Sequence[float], y2020: Sequence[float], june_2020: 
             "jan_may": total(y2020, slice(0, 5)) / total(y2019, slice(0, 5)) - 1}
 
 
+def monthly_lockdown_changes(months_2019: Sequence[float], months_2020: Sequence[float]) -> dict[str, float]:
+    """:func:`lockdown_changes` from the twelve months of 2019 and of 2020 (a run's, or the report's medians)."""
+    return lockdown_changes([*months_2019[:5], sum(months_2019[5:])], [*months_2020[:5], sum(months_2020[5:])],
+                            months_2020[5])
+
+
+def recorded_lockdown_changes(value: Callable[[str, str], float], year: int = CRISIS_YEAR) -> dict[str, float]:
+    """:func:`lockdown_changes` of the record, from ``value(series, date)``, a row of ``observed/``: each month of
+    January–May of ``year`` (``remittances_monthly``) less its quoted difference from a year earlier
+    (``remittances_monthly_change``), June, and June–December as each year (``remittances``) less its January–May
+    (``remittances_ytd`` for ``year``, the months for the year before)."""
+    ends = [_month_end(year, month) for month in range(1, 6)]
+    months = [value("remittances_monthly", end) for end in ends]
+    before = [v - value("remittances_monthly_change", end) for v, end in zip(months, ends)]
+    rest = value("remittances", f"{year}-12-31") - value("remittances_ytd", ends[-1])
+    rest_before = value("remittances", f"{year - 1}-12-31") - sum(before)
+    return lockdown_changes([*before, rest_before], [*months, rest], value("remittances_monthly", _month_end(year, 6)))
+
+
 def _month_end(year: int, month: int) -> str:
     return (pd.Timestamp(year=year, month=month, day=1) + pd.offsets.MonthEnd(1)).strftime("%Y-%m-%d")
 
 
 def _observed_lockdown(report: _Report) -> dict[str, float] | None:
-    """The record's changes from the compared rows: each 2020 month of January–May and its quoted difference from
-    2019, June 2020, the two years and January–May 2020 (June–December is the year less January–May)."""
-    comparison, year = report.csv("comparison.csv"), CRISIS_YEAR
+    """The record's changes from the report's compared rows (``None`` when a row is missing)."""
+    comparison = report.csv("comparison.csv")
 
     def value(series: str, date: str) -> float:
         rows = comparison[(comparison["series"] == series) & (comparison["date"] == date)]
         return float(rows["observed"].iloc[0]) if len(rows) == 1 else float("nan")
 
-    ends = [_month_end(year, month) for month in range(1, 6)]
-    y2020 = [value("remittances_monthly", end) for end in ends]
-    y2019 = [v - value("remittances_monthly_change", end) for v, end in zip(y2020, ends)]
-    rest_2020 = value("remittances", f"{year}-12-31") - value("remittances_ytd", ends[-1])
-    rest_2019 = value("remittances", f"{year - 1}-12-31") - sum(y2019)
-    if any(math.isnan(v) for v in (*y2020, *y2019, rest_2020, rest_2019)):
-        return None
-    return lockdown_changes([*y2019, rest_2019], [*y2020, rest_2020], value("remittances_monthly", _month_end(year, 6)))
+    changes = recorded_lockdown_changes(value)
+    return None if any(math.isnan(v) for v in changes.values()) else changes
 
 
 def _model_lockdown(report: _Report) -> dict[str, float] | None:
@@ -274,8 +287,7 @@ def _model_lockdown(report: _Report) -> dict[str, float] | None:
     table = report.csv(f"crisis_{CRISIS_YEAR}.csv")
     if "remittances_usd_year_before" not in table or len(table) != 12:
         return None
-    now, before = table["remittances_usd"].tolist(), table["remittances_usd_year_before"].tolist()
-    return lockdown_changes([*before[:5], sum(before[5:])], [*now[:5], sum(now[5:])], now[5])
+    return monthly_lockdown_changes(table["remittances_usd_year_before"].tolist(), table["remittances_usd"].tolist())
 
 
 def _lockdown(report: _Report) -> list[str]:
