@@ -18,6 +18,7 @@ if not). Exit code 2 for bad input: a missing report file, an unknown or unclose
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import json
 import math
@@ -38,8 +39,8 @@ if TYPE_CHECKING:
 
 pd: Any = LazyModule("pandas")
 
-__all__ = ["BLOCKS", "LOCKDOWN_CHANGES", "lockdown_changes", "main", "monthly_lockdown_changes",
-           "recorded_lockdown_changes", "render", "update"]
+__all__ = ["BLOCKS", "LOCKDOWN_CHANGES", "MUST_SHOW", "MustShow", "lockdown_changes", "main",
+           "monthly_lockdown_changes", "recorded_lockdown_changes", "render", "update"]
 
 BEGIN = re.compile(r"^<!-- generated: (?P<name>[a-z0-9-]+) -->$")
 FIGURE = re.compile(r"!\[[^\]]*\]\((?P<path>figures/validation/(?P<name>[A-Za-z0-9_.-]+\.png))\)")
@@ -299,6 +300,72 @@ def _lockdown(report: _Report) -> list[str]:
     return _table(header, rows)
 
 
+@dataclasses.dataclass(frozen=True)
+class MustShow:
+    """The acceptance criteria of the crisis work (issue 13's "must show") that the report can check; the page's
+    block ``must-show`` shows each with the report's number. The drift criterion is a test
+    (``tests/python/test_builtin_drift.py``), not a report number."""
+
+    jan_may_points: float = 0.10  # January-May 2020 remittances on 2019: |model - record| in points of change
+    jan_may_date: str = f"{CRISIS_YEAR}-05-31"  # the `remittances_yoy_change` row that holds that change
+    reopening_ratio: float = 3.0  # largest week of returns after the re-opening / the median week of the year before
+    # Calibration-period MAPE when the issue was filed; the model may not be worse by more than `calibration_slack`.
+    calibration_mape: tuple[tuple[str, float], ...] = (("stock_russia", 0.071), ("remittances", 0.095))
+    calibration_slack: float = 0.01
+
+
+MUST_SHOW = MustShow()
+
+
+def _met(ok: bool | None) -> str:
+    return "—" if ok is None else ("yes" if ok else "**no**")
+
+
+def _must_show_jan_may(report: _Report) -> list[str]:
+    comparison = report.csv("comparison.csv")
+    row = comparison[(comparison["series"] == "remittances_yoy_change")
+                     & (comparison["date"] == MUST_SHOW.jan_may_date)]
+    observed = float(row["observed"].iloc[0]) if len(row) == 1 else float("nan")
+    simulated = float(row["simulated"].iloc[0]) if len(row) == 1 else float("nan")
+    gap = abs(simulated - observed)
+    ok = None if math.isnan(gap) else gap <= MUST_SHOW.jan_may_points + 1e-12
+    model = _percent(simulated, signed=True) + ("" if math.isnan(gap) else f" ({100 * gap:.1f} points off)")
+    return [f"remittances January–May {CRISIS_YEAR}, change on {CRISIS_YEAR - 1} (`remittances_yoy_change`)",
+            _percent(observed, signed=True), model, f"within {100 * MUST_SHOW.jan_may_points:.0f} points of the record",
+            _met(ok)]
+
+
+def _must_show_reopening(report: _Report) -> list[str]:
+    reopening = report.record().get("reopening")
+    ratio = float(reopening["ratio"]) if reopening else float("nan")
+    model = "—" if not reopening else (f"{ratio:.2f} × ({reopening['peak']:,.0f} in the step of "
+                                       f"{reopening['peak_step']} against {reopening['median_before']:,.0f})")
+    return [f"largest week of returns from Russia in the 26 weeks after the re-opening ÷ the median week of "
+            f"{CRISIS_YEAR - 1}", "—", model, f"at most {MUST_SHOW.reopening_ratio:g} ×",
+            _met(None if math.isnan(ratio) else ratio <= MUST_SHOW.reopening_ratio)]
+
+
+def _must_show_calibration(report: _Report) -> list[list[str]]:
+    table = report.csv("fit_table.csv")
+    rows = []
+    for series, before in MUST_SHOW.calibration_mape:
+        row = table[(table["series"] == series) & (table["period"] == "calibration")]
+        mape = float(row["mape"].iloc[0]) if len(row) == 1 else float("nan")
+        limit = before + MUST_SHOW.calibration_slack
+        met = _met(None if math.isnan(mape) else mape <= limit)
+        rows.append([f"`{series}`, MAPE of the calibration period", "—", _percent(mape),
+                     f"at most {_percent(limit)} ({_percent(before)} when the issue was filed, plus "
+                     f"{100 * MUST_SHOW.calibration_slack:.0f} point)", met])
+    return rows
+
+
+def _must_show(report: _Report) -> list[str]:
+    rows = [_must_show_jan_may(report), _must_show_reopening(report), *_must_show_calibration(report)]
+    met = sum(row[-1] == "yes" for row in rows)
+    return _table(("criterion", "record", "model", "required", "met"), rows) + [
+        "", f"{met} of {len(rows)} met."]
+
+
 def _observations_of_crisis_year(report: _Report) -> list[str]:
     frame = report.csv(f"crisis_{CRISIS_YEAR}_observed.csv").sort_values(["series", "date"], kind="stable")
     return _table(_OBSERVATION_HEADER, _observation_rows(frame, report.units()))
@@ -371,6 +438,7 @@ BLOCKS: dict[str, Callable[[_Report], list[str]]] = {
     "patterns": _patterns,
     "crisis-months": _months,
     "crisis-lockdown": _lockdown,
+    "must-show": _must_show,
     "crisis-observations": _observations_of_crisis_year,
     "observations-after-crisis": _observations_after,
     "backtest-by-horizon": _backtest_by_horizon,

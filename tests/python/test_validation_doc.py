@@ -236,3 +236,36 @@ def test_the_lockdown_table_measures_each_month_against_january_february(tmp_pat
     # Without the months (an older report), the cells say so rather than fail.
     (report / "crisis_2020.csv").write_text(lines[0] + "\n" + lines[4] + "\n")
     assert "| model | — | — | — | — | — | — | — |" in render("crisis-lockdown", report)
+
+
+def _must_show_rows(report: Path, jan_may: float, stock_mape: float, remittance_mape: float, ratio: float) -> str:
+    with (report / "comparison.csv").open("a") as f:
+        f.write(f"remittances_yoy_change,2020-05-31,,validation,-0.252,{jan_may},{jan_may},{jan_may},"
+                f"{abs(jan_may + 0.252)},absolute,False,,0.5\n")
+    (report / "fit_table.csv").write_text(
+        "series,period,n,n_circular,mape,ard,mae,bias,in_band\n"
+        f"stock_russia,calibration,6,1,{stock_mape},{stock_mape},,0.0,0\n"
+        f"remittances,calibration,3,0,{remittance_mape},{remittance_mape},,0.0,0\n")
+    record = json.loads((report / "report.json").read_text())
+    record["reopening"]["ratio"] = ratio
+    (report / "report.json").write_text(json.dumps(record))
+    return render("must-show", report)
+
+
+def test_the_must_show_block_checks_each_criterion_against_its_limit(tmp_path: Path) -> None:
+    report = _write_report(tmp_path / "passing")
+    # January-May 9.9 points from the record, MAPEs a hair inside 7.1 % + 1 and 9.5 % + 1, the re-opening at 3 x.
+    text = _must_show_rows(report, jan_may=-0.153, stock_mape=0.0809, remittance_mape=0.1049, ratio=3.0)
+    assert "| −25.2 % | −15.3 % (9.9 points off) | within 10 points of the record | yes |" in text
+    assert "| 3.00 × (6,305 in the step of 2021-02-26 against 4,880) | at most 3 × | yes |" in text
+    assert "| `stock_russia`, MAPE of the calibration period | — | 8.1 % | at most 8.1 %" in text
+    assert text.endswith("4 of 4 met.")
+    report = _write_report(tmp_path / "failing")
+    text = _must_show_rows(report, jan_may=-0.04, stock_mape=0.0812, remittance_mape=0.09, ratio=3.2)
+    assert "| −25.2 % | −4.0 % (21.2 points off) | within 10 points of the record | **no** |" in text
+    assert "against 4,880) | at most 3 × | **no** |" in text
+    assert "| 8.1 % | at most 8.1 % (7.1 % when the issue was filed, plus 1 point) | **no** |" in text
+    assert text.endswith("1 of 4 met.")
+    # A report without the rows (another scenario) says so in each cell instead of failing.
+    text = render("must-show", _write_report(tmp_path / "other"))
+    assert text.count("| — |") >= 3 and text.endswith("2 of 4 met.")
