@@ -79,6 +79,7 @@ validation: $(BUILD_STAMP)
 	$(VENV)/bin/migsim-validate-fit scenarios/kyrgyzstan --seeds 20 --scale 10 -o $(VALIDATION_REPORT) -q
 	$(PY) tools/event_effects.py kyrgyzstan --labels $(VALIDATION_EFFECTS) --seeds 10 --scale 20 \
 		-o $(VALIDATION_REPORT)/event_effects.json
+	$(PY) -m migsim.drift -o $(VALIDATION_REPORT)/drift.json
 	$(PY) -m migsim.validation_doc $(VALIDATION_REPORT)
 
 format:

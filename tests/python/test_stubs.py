@@ -37,7 +37,8 @@ STUBBED = ["migsim.scenario", "migsim.events"]
 ANNOTATED = ["migsim", "migsim.run", "migsim.simulation", "migsim.results", "migsim.ensemble", "migsim.observed",
              "migsim.calibration", "migsim.sensitivity", "migsim.validate", "migsim.settings", "migsim.schema",
              "migsim._workers", "migsim._progress", "migsim._lazy", "migsim._files", "migsim.periods", "migsim.tables",
-             "migsim.report", "migsim._cli", "migsim.states", "migsim.backtest", "migsim.validation_doc"]
+             "migsim.report", "migsim._cli", "migsim.states", "migsim.backtest", "migsim.validation_doc",
+             "migsim.drift"]
 MODULES = STUBBED + ANNOTATED
 # Dunder methods that are part of a class's interface (the others are Python machinery).
 PROTOCOL = {"__init__", "__call__", "__getitem__", "__setitem__", "__iter__", "__len__", "__contains__", "__eq__",

@@ -60,6 +60,10 @@ def _write_report(folder: Path, stock_2022: float = 812470.0) -> Path:
         "units": {"stock_russia": "people", "stock_russia_alt_mfa_annual": "people", "remittances_monthly": "USD",
                   "remittances_yoy_change": "share", "controlled_persons_register": "people",
                   "legal_share_russia": "share"}}))
+    (folder / "drift.json").write_text(json.dumps({
+        "settings": {"seed": 3, "scale": 40, "scales": {}, "tolerance": 0.05},
+        "scenarios": [{"scenario": "kyrgyzstan", "change": 0.160, "trend": 0.17, "tolerance": 0.05, "holds": True},
+                      {"scenario": "quota-cut", "change": -0.002, "trend": 0.0, "tolerance": 0.05, "holds": True}]}))
     effect = {"label": "mobilisation_2022", "type": "return_shock", "start": "2022-09-21", "end": "2022-12-31"}
     rule = {"label": "russia_90_day_rule_2025", "type": "return_shock", "start": "2025-01-01", "end": None}
     (folder / "event_effects.json").write_text(json.dumps({
@@ -259,13 +263,25 @@ def test_the_must_show_block_checks_each_criterion_against_its_limit(tmp_path: P
     assert "| −25.2 % | −15.3 % (9.9 points off) | within 10 points of the record | yes |" in text
     assert "| 3.00 × (6,305 in the step of 2021-02-26 against 4,880) | at most 3 × | yes |" in text
     assert "| `stock_russia`, MAPE of the calibration period | — | 8.1 % | at most 8.1 %" in text
-    assert text.endswith("4 of 4 met.")
+    assert ("| `kyrgyzstan` +16.0 % (stated +17.0 %); `quota-cut` −0.2 % (stated +0.0 %) | within 5 points of the "
+            "trend its NOTES.md states with a source (0 if none) | yes |") in text
+    assert text.endswith("5 of 5 met.")
     report = _write_report(tmp_path / "failing")
     text = _must_show_rows(report, jan_may=-0.04, stock_mape=0.0812, remittance_mape=0.09, ratio=3.2)
     assert "| −25.2 % | −4.0 % (21.2 points off) | within 10 points of the record | **no** |" in text
     assert "against 4,880) | at most 3 × | **no** |" in text
     assert "| 8.1 % | at most 8.1 % (7.1 % when the issue was filed, plus 1 point) | **no** |" in text
-    assert text.endswith("1 of 4 met.")
+    assert text.endswith("2 of 5 met.")
     # A report without the rows (another scenario) says so in each cell instead of failing.
     text = render("must-show", _write_report(tmp_path / "other"))
-    assert text.count("| — |") >= 3 and text.endswith("2 of 4 met.")
+    assert text.count("| — |") >= 3 and text.endswith("3 of 5 met.")
+    # A scenario outside its tolerance fails the drift row; a report without the drift file is refused by name.
+    other = tmp_path / "other"
+    drifted = json.loads((other / "drift.json").read_text())
+    drifted["scenarios"][1].update(change=0.08, holds=False)
+    (other / "drift.json").write_text(json.dumps(drifted))
+    assert "`quota-cut` +8.0 % (stated +0.0 %) | within 5 points" in render("must-show", other)
+    assert render("must-show", other).endswith("2 of 5 met.")
+    (other / "drift.json").unlink()
+    with pytest.raises(ArgumentError, match="drift.json is missing; write it with python -m migsim.drift"):
+        render("must-show", other)
