@@ -79,6 +79,15 @@ class _Report:
             self._frames[name] = pd.read_csv(self.path(name), keep_default_na=True)
         return self._frames[name]
 
+    def cell(self, name: str, column: str, **keys: str) -> float:
+        """``column`` of the one row of the CSV ``name`` whose columns equal ``keys``; NaN when there is none."""
+        frame = self.csv(name)
+        match = pd.Series(True, index=frame.index)
+        for key, value in keys.items():
+            match &= frame[key] == value
+        rows = frame[match]
+        return float(rows[column].iloc[0]) if len(rows) == 1 else float("nan")
+
     def json(self, name: str) -> dict[str, Any]:
         if name not in self._records:  # read once: every block asks for report.json
             try:
@@ -277,13 +286,8 @@ def _month_end(year: int, month: int) -> str:
 
 def _observed_lockdown(report: _Report) -> dict[str, float] | None:
     """The record's changes from the report's compared rows (``None`` when a row is missing)."""
-    comparison = report.csv("comparison.csv")
-
-    def value(series: str, date: str) -> float:
-        rows = comparison[(comparison["series"] == series) & (comparison["date"] == date)]
-        return float(rows["observed"].iloc[0]) if len(rows) == 1 else float("nan")
-
-    changes = recorded_lockdown_changes(value)
+    changes = recorded_lockdown_changes(
+        lambda series, date: report.cell("comparison.csv", "observed", series=series, date=date))
     return None if any(math.isnan(v) for v in changes.values()) else changes
 
 
@@ -326,11 +330,8 @@ def _met(ok: bool | None) -> str:
 
 
 def _must_show_jan_may(report: _Report) -> list[str]:
-    comparison = report.csv("comparison.csv")
-    row = comparison[(comparison["series"] == "remittances_yoy_change")
-                     & (comparison["date"] == MUST_SHOW.jan_may_date)]
-    observed = float(row["observed"].iloc[0]) if len(row) == 1 else float("nan")
-    simulated = float(row["simulated"].iloc[0]) if len(row) == 1 else float("nan")
+    observed, simulated = (report.cell("comparison.csv", column, series="remittances_yoy_change",
+                                       date=MUST_SHOW.jan_may_date) for column in ("observed", "simulated"))
     gap = abs(simulated - observed)
     ok = None if math.isnan(gap) else gap <= MUST_SHOW.jan_may_points + 1e-12
     model = _percent(simulated, signed=True) + ("" if math.isnan(gap) else f" ({100 * gap:.1f} points off)")
@@ -350,11 +351,9 @@ def _must_show_reopening(report: _Report) -> list[str]:
 
 
 def _must_show_calibration(report: _Report) -> list[list[str]]:
-    table = report.csv("fit_table.csv")
     rows = []
     for series, before in MUST_SHOW.calibration_mape:
-        row = table[(table["series"] == series) & (table["period"] == "calibration")]
-        mape = float(row["mape"].iloc[0]) if len(row) == 1 else float("nan")
+        mape = report.cell("fit_table.csv", "mape", series=series, period="calibration")
         limit = before + MUST_SHOW.calibration_slack
         met = _met(None if math.isnan(mape) else mape <= limit)
         rows.append([f"`{series}`, MAPE of the calibration period", "—", _percent(mape),
