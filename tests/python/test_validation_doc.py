@@ -213,8 +213,9 @@ def test_the_validation_page_holds_every_block_once_and_well_formed(tmp_path: Pa
     assert sorted(names) == sorted(BLOCKS)
 
 
-def test_the_lockdown_table_measures_each_month_against_january_february(tmp_path: Path) -> None:
-    report = _write_report(tmp_path / "report")
+def _write_lockdown_months(report: Path, now: list[float]) -> list[str]:
+    """The record's months of 2020 in the report's comparison, and a model's months of 2020 (``now``, January-May)
+    against 100 m in each month of 2019; returns the lines of the model's table."""
     # The record's rows as the report compares them (observed/remittances_monthly*.csv, remittances*.csv).
     rows = [("remittances_monthly", f"2020-0{m}-{d}", v) for m, d, v in
             ((1, 31, 148.5e6), (2, 29, 161.1e6), (3, 31, 144.0e6), (4, 30, 76.3e6), (5, 31, 165.3e6), (6, 30, 277.9e6))]
@@ -225,12 +226,18 @@ def test_the_lockdown_table_measures_each_month_against_january_february(tmp_pat
     with (report / "comparison.csv").open("a") as f:
         for series, date, value in rows:
             f.write(f"{series},{date},,validation,{value},1.0,1.0,1.0,0.0,relative,False,,0.0\n")
-    # A model whose January-February are 10 % up on 2019 and whose lockdown halves April on that level.
-    before, now = [100e6] * 12, [110e6, 110e6, 99e6, 44e6, 66e6] + [100e6] * 7
+    before, months = [100e6] * 12, now + [100e6] * 7
     lines = ["month,remittances_usd,remittances_usd_year_before,remittances_usd_change,returns_from_russia,"
              "evacuated_from_russia,stranded_in_russia"]
-    lines += [f"2020-{m:02d},{n},{b},{n / b - 1},0,0,0" for m, (n, b) in enumerate(zip(now, before), start=1)]
+    lines += [f"2020-{m:02d},{n},{b},{n / b - 1},0,0,0" for m, (n, b) in enumerate(zip(months, before), start=1)]
     (report / "crisis_2020.csv").write_text("\n".join(lines) + "\n")
+    return lines
+
+
+def test_the_lockdown_table_measures_each_month_against_january_february(tmp_path: Path) -> None:
+    report = _write_report(tmp_path / "report")
+    # A model whose January-February are 10 % up on 2019 and whose lockdown halves April on that level.
+    lines = _write_lockdown_months(report, [110e6, 110e6, 99e6, 44e6, 66e6])
     text = render("crisis-lockdown", report)
     # Hand-worked: January-February (148.5 + 161.1) / (165.2 + 175.4) - 1; March (144.0 / 195.8) / 0.9090 - 1;
     # June-December (2377.16 - 699.3) / (2406.85 - 930.6) - 1; January-May 695.2 / 930.6 - 1.
@@ -285,3 +292,24 @@ def test_the_must_show_block_checks_each_criterion_against_its_limit(tmp_path: P
     (other / "drift.json").unlink()
     with pytest.raises(ArgumentError, match="drift.json is missing; write it with python -m migsim.drift"):
         render("must-show", other)
+
+
+def test_the_must_show_block_splits_january_may_into_the_trend_before_and_the_lockdown(tmp_path: Path) -> None:
+    report = _write_report(tmp_path / "trend")
+    # The model's January-February 10 % up on 2019 and January-May 14.2 %  down: its lockdown's own part is
+    # 0.858 / 1.1 - 1 = -22.0 %, the record's (1 - 25.3 %) / (1 - 9.1 %) - 1 = -17.8 %; on the record's
+    # January-February the model's part gives 0.909 x 0.78 - 1 = -29.1 %, 3.9 points from -25.2 %.
+    _write_lockdown_months(report, [110e6, 110e6, 99e6, 44e6, 66e6])
+    text = _must_show_rows(report, jan_may=-0.142, stock_mape=0.07, remittance_mape=0.09, ratio=1.0)
+    assert ("the record −9.1 % and −17.8 %, the model +10.0 % and −22.0 %. The model's own part on the record's "
+            "January–February gives −29.1 %, 3.9 points from the record's −25.2 %: the criterion's miss lies in the "
+            "months before the crisis (the calibration period's trend); the model's lockdown alone is 4.2 points "
+            "deeper than the record's.") in text
+    # A model without a lockdown would miss on the record's months too.
+    report = _write_report(tmp_path / "no-lockdown")
+    _write_lockdown_months(report, [110e6] * 5)
+    text = _must_show_rows(report, jan_may=0.1, stock_mape=0.07, remittance_mape=0.09, ratio=1.0)
+    assert ("gives −9.1 %, 16.1 points from the record's −25.2 %: the lockdown's own part would miss it too; the "
+            "model's lockdown alone is 17.8 points shallower than the record's.") in text
+    # Without the record's months the block ends at the count of criteria met.
+    assert render("must-show", _write_report(tmp_path / "other")).endswith("of 5 met.")
